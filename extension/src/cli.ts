@@ -1,0 +1,35 @@
+// digit-lens: the engine and dataset code, headless (DESIGN §5). Progress goes to stderr;
+// with --json, stdout holds only JSON. Bad input gives a one-line error and a non-zero exit.
+import { UsageError } from './cli/args';
+import type { CliCommand } from './cli/command';
+import { synthCommand } from './cli/synth';
+import { trainCommand, evalCommand, predictCommand } from './cli/engineCommands';
+import { lspCommand } from './cli/lsp';
+
+const commands: CliCommand[] = [synthCommand, trainCommand, evalCommand, predictCommand, lspCommand];
+
+function usage(): string {
+  return ['usage: digit-lens <command> [options]', '', ...commands.map((c) => `  ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) throw new UsageError(`unknown command '${name}'\n${usage()}`);
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`digit-lens: ${message}\n`);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,73 @@
+// One esbuild call per bundle (extension host, engine worker, language server, CLI, webview),
+// then the run-time assets the bundles load from disk: tfjs wasm binaries and the synth fonts.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+/** @type {esbuild.BuildOptions} */
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // The native TensorFlow backends are optional and hold native code: load them from node_modules
+  // at run time when present, never bundle them.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+};
+
+await Promise.all([
+  esbuild.build({ ...node, entryPoints: [join(root, 'extension/src/extension.ts')], outfile: join(dist, 'extension.js') }),
+  esbuild.build({ ...node, entryPoints: [join(root, 'extension/src/engine/worker.ts')], outfile: join(dist, 'engineWorker.js') }),
+  esbuild.build({ ...node, entryPoints: [join(root, 'language-server/src/server.ts')], outfile: join(dist, 'languageServer.js') }),
+  esbuild.build({
+    ...node,
+    entryPoints: [join(root, 'extension/src/cli.ts')],
+    outfile: join(dist, 'cli.js'),
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  esbuild.build({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    sourcemap: production ? false : 'linked',
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: [join(root, 'webview/src/gallery.ts')],
+    outfile: join(dist, 'webview.js'),
+  }),
+]);
+chmodSync(join(dist, 'cli.js'), 0o755);
+
+// tfjs-backend-wasm reads its .wasm files from disk at run time.
+const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+mkdirSync(join(dist, 'wasm'), { recursive: true });
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(dist, 'wasm', f));
+
+// Fonts for the synthetic generator, from npm packages (nothing is downloaded at run time).
+const fonts = [
+  ['dejavu-fonts-ttf/ttf/DejaVuSans.ttf', 'DejaVuSans.ttf'],
+  ['dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', 'DejaVuSans-Bold.ttf'],
+  ['dejavu-fonts-ttf/ttf/DejaVuSansCondensed-Bold.ttf', 'DejaVuSansCondensed-Bold.ttf'],
+  ['dejavu-fonts-ttf/ttf/DejaVuSerif.ttf', 'DejaVuSerif.ttf'],
+  ['dejavu-fonts-ttf/ttf/DejaVuSerif-Bold.ttf', 'DejaVuSerif-Bold.ttf'],
+  ['dejavu-fonts-ttf/ttf/DejaVuSansMono-Bold.ttf', 'DejaVuSansMono-Bold.ttf'],
+  ['@fontsource/oswald/files/oswald-latin-500-normal.woff', 'Oswald-500.woff'],
+  ['@fontsource/roboto-slab/files/roboto-slab-latin-700-normal.woff', 'RobotoSlab-700.woff'],
+  ['@fontsource/roboto-condensed/files/roboto-condensed-latin-400-normal.woff', 'RobotoCondensed-400.woff'],
+];
+mkdirSync(join(dist, 'fonts'), { recursive: true });
+for (const [from, to] of fonts) cpSync(join(root, 'node_modules', from), join(dist, 'fonts', to));
+
+// The webview toolkit is bundled into webview.js; codicons etc. are not needed.
+console.log(`built dist/ (${production ? 'production' : 'development'})`);
