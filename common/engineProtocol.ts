@@ -66,6 +66,13 @@ export interface PredictResult {
   metrics?: EvalMetrics;
 }
 
+export interface SynthOptions {
+  /** Folder to create or fill; labels.csv and the images go here. */
+  dir: string;
+  count: number;
+  seed: number;
+}
+
 /** A crop that could not be used (corrupt image, missing file...). Reported, never fatal. */
 export interface SkippedCrop {
   file: string;
@@ -75,7 +82,8 @@ export interface SkippedCrop {
 /** Host -> worker. */
 export type EngineRequest =
   | { kind: 'train'; id: number; options: TrainOptions; /** Int32Array(1) over it; 1 = cancel */ cancelFlag: SharedArrayBuffer }
-  | { kind: 'predict'; id: number; options: PredictOptions };
+  | { kind: 'predict'; id: number; options: PredictOptions }
+  | { kind: 'synth'; id: number; options: SynthOptions };
 
 /** Worker -> host. */
 export type EngineEvent =
@@ -84,4 +92,6 @@ export type EngineEvent =
   | { kind: 'skipped'; id: number; skipped: SkippedCrop[] }
   | { kind: 'trainDone'; id: number; result: TrainResult }
   | { kind: 'predictDone'; id: number; result: PredictResult }
+  | { kind: 'synthProgress'; id: number; done: number; total: number }
+  | { kind: 'synthDone'; id: number; labelsPath: string; count: number }
   | { kind: 'error'; id: number; message: string };
