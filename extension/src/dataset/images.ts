@@ -1,0 +1,138 @@
+// Image decoding for datasets: PNG and JPEG through jimp, into 8-bit RGBA.
+// The header is read first and checked against a pixel limit, so a file that claims to be
+// 100000x100000 is refused before any decoder allocates memory for it.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Jimp } from 'jimp';
+
+/** More pixels than any street-number photo; 50 MP of RGBA is already 200 MB. */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+export const MAX_IMAGE_SIDE = 16_384;
+/** A PNG or JPEG within the pixel limit is far smaller than this. */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
+export interface RgbaImage {
+  width: number;
+  height: number;
+  /** width * height * 4 bytes, rows top to bottom. */
+  data: Uint8Array;
+}
+
+export type ImageFormat = 'png' | 'jpeg';
+
+export interface ImageHeader {
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+/** A file that cannot be used as an image; the message names the file and says why. */
+export class ImageError extends Error {}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Reads the format and size from the first bytes of a PNG or JPEG. Throws a reason (no file name). */
+export function readImageHeader(bytes: Uint8Array): ImageHeader {
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return readPngHeader(bytes);
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return readJpegHeader(bytes);
+  throw new Error('not a PNG or JPEG file');
+}
+
+function readPngHeader(bytes: Uint8Array): ImageHeader {
+  // Signature, then the IHDR chunk: length (4), type (4), width (4), height (4).
+  if (bytes.length < 24) throw new Error('the PNG file is truncated (no IHDR chunk)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const type = String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]);
+  if (type !== 'IHDR') throw new Error('the PNG file does not start with an IHDR chunk');
+  return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+/** Start-of-frame markers (baseline, progressive, lossless, arithmetic); not DHT (C4), JPG (C8), DAC (CC). */
+function isStartOfFrame(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+function readJpegHeader(bytes: Uint8Array): ImageHeader {
+  let i = 2;
+  while (i < bytes.length) {
+    if (bytes[i] !== 0xff) throw new Error(`the JPEG file is corrupt (no marker at byte ${i})`);
+    while (i < bytes.length && bytes[i] === 0xff) i++; // fill bytes
+    if (i >= bytes.length) break;
+    const marker = bytes[i++];
+    // Markers without a length: TEM, RST0-7, SOI.
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) continue;
+    if (marker === 0xd9 || marker === 0xda) throw new Error('the JPEG file has no frame header before its image data');
+    if (i + 2 > bytes.length) break;
+    const length = (bytes[i] << 8) | bytes[i + 1];
+    if (length < 2) throw new Error('the JPEG file is corrupt (bad segment length)');
+    if (isStartOfFrame(marker)) {
+      if (i + 7 > bytes.length) break;
+      const height = (bytes[i + 3] << 8) | bytes[i + 4];
+      const width = (bytes[i + 5] << 8) | bytes[i + 6];
+      if (height === 0) throw new Error('the JPEG file does not state its height (DNL), which is not supported');
+      return { format: 'jpeg', width, height };
+    }
+    i += length;
+  }
+  throw new Error('the JPEG file is truncated before its frame header');
+}
+
+/** Why an image of this size is refused, or undefined when it is acceptable. */
+export function imageSizeProblem(width: number, height: number): string | undefined {
+  if (width === 0 || height === 0) return `the image is empty (${width}x${height})`;
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
+    return `the image is too large (${width}x${height}; the limit is ${MAX_IMAGE_SIDE} px a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels)`;
+  }
+  return undefined;
+}
+
+/**
+ * Decodes PNG or JPEG bytes into RGBA. `name` (usually the file path) goes into every error
+ * message. Throws ImageError for anything that is not a usable image.
+ */
+export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbaImage> {
+  let header: ImageHeader;
+  try {
+    header = readImageHeader(bytes);
+  } catch (err) {
+    throw new ImageError(`${name}: ${(err as Error).message}`);
+  }
+  const sizeProblem = imageSizeProblem(header.width, header.height);
+  if (sizeProblem) throw new ImageError(`${name}: ${sizeProblem}`);
+  let image: { bitmap: { width: number; height: number; data: Buffer } };
+  try {
+    image = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ImageError(`${name}: the ${header.format === 'png' ? 'PNG' : 'JPEG'} file is corrupt or truncated (decoder: ${reason})`);
+  }
+  const { width, height, data } = image.bitmap;
+  // JPEG EXIF orientation may swap the sides; anything else means the decoder and header disagree.
+  const sidesMatch = (width === header.width && height === header.height) || (width === header.height && height === header.width);
+  if (!sidesMatch || data.length !== width * height * 4) {
+    throw new ImageError(`${name}: the decoded image (${width}x${height}) does not match its header (${header.width}x${header.height})`);
+  }
+  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+/** Reads and decodes an image file; errors name the file as `displayName` (default: its path). */
+export async function loadImage(file: string, displayName: string = file): Promise<RgbaImage> {
+  let bytes: Buffer;
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) throw new ImageError(`${displayName}: not a file`);
+    if (stat.size > MAX_IMAGE_FILE_BYTES) throw new ImageError(`${displayName}: the file is too large (${stat.size} bytes)`);
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    if (err instanceof ImageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ImageError(`${displayName}: the file does not exist`);
+    throw new ImageError(`${displayName}: cannot read the file (${(err as Error).message})`);
+  }
+  return decodeImage(bytes, displayName);
+}
+
+/** True for the file names decodeImage can read. */
+export function isImageFileName(file: string): boolean {
+  return ['.png', '.jpg', '.jpeg'].includes(path.extname(file).toLowerCase());
+}
