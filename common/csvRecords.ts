@@ -1,0 +1,122 @@
+// An RFC 4180 scanner that keeps where every field sits in the text, so a labels file can be
+// rewritten one field at a time and problems can point at the exact characters.
+// Lenient where RFC 4180 is strict (LF, lone CR, quotes inside unquoted fields, a missing final
+// line break): a user's file is read as written, and only what cannot be read is a problem.
+
+export interface CsvField {
+  /** The decoded value: quotes removed, "" turned into ". */
+  value: string;
+  /** Offsets of the field's raw text (quotes included) in the scanned text. */
+  start: number;
+  end: number;
+  quoted: boolean;
+  /** Why the raw text is not valid CSV (unclosed quote, text after the closing quote). */
+  problem?: string;
+}
+
+export interface CsvRecord {
+  start: number;
+  /** Offset just before the line break that ends the record (or the end of the text). */
+  contentEnd: number;
+  /** Offset just after that line break. */
+  end: number;
+  fields: CsvField[];
+}
+
+/** Splits `text` (no BOM) into records; the records cover the text exactly, end to end. */
+export function scanCsv(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    const fields: CsvField[] = [];
+    for (;;) {
+      const field = scanField(text, i);
+      fields.push(field);
+      i = field.end;
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      break;
+    }
+    const contentEnd = i;
+    if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
+    else if (text[i] === '\r' || text[i] === '\n') i += 1;
+    records.push({ start, contentEnd, end: i, fields });
+  }
+  return records;
+}
+
+function scanField(text: string, start: number): CsvField {
+  const n = text.length;
+  if (text[start] !== '"') {
+    let i = start;
+    while (i < n && text[i] !== ',' && text[i] !== '\r' && text[i] !== '\n') i++;
+    return { value: text.slice(start, i), start, end: i, quoted: false };
+  }
+  let value = '';
+  let i = start + 1;
+  for (;;) {
+    const quote = text.indexOf('"', i);
+    if (quote < 0) {
+      // The field runs to the end of the text: that is what the bytes say, and the problem makes
+      // the user look.
+      return { value: value + text.slice(i), start, end: n, quoted: true, problem: 'the quote opened here is never closed' };
+    }
+    value += text.slice(i, quote);
+    if (text[quote + 1] === '"') {
+      value += '"';
+      i = quote + 2;
+      continue;
+    }
+    i = quote + 1;
+    break;
+  }
+  if (i < n && text[i] !== ',' && text[i] !== '\r' && text[i] !== '\n') {
+    const junkStart = i;
+    while (i < n && text[i] !== ',' && text[i] !== '\r' && text[i] !== '\n') i++;
+    return {
+      value: value + text.slice(junkStart, i),
+      start,
+      end: i,
+      quoted: true,
+      problem: 'text after the closing quote; quote the whole value and write a quote inside it as ""',
+    };
+  }
+  return { value, start, end: i, quoted: true };
+}
+
+/** The raw CSV text for `value`, quoted only when it has to be. */
+export function encodeCsvField(value: string): string {
+  return /[",\r\n]/.test(value) || value.startsWith('\uFEFF') ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** Line and character (UTF-16 units, as LSP counts them) of `offset` in `text`; \r\n, \r and \n each end a line. */
+export function positionIn(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, character: offset - lineStart };
+}
+
+/** How many line breaks `text` holds (\r\n counts once). */
+export function countLineBreaks(text: string): number {
+  return positionIn(text, text.length).line;
+}
+
+/** Offset of the first line break in `text` at or after `from`, or text.length. */
+export function lineEnd(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
