@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadGalleryDataset } from './galleryData';
+
+test('gallery dataset joins labels with predictions and flags mismatches against the current label', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gallery-data-'));
+  try {
+    await writeFile(
+      path.join(dir, 'labels.csv'),
+      'file,label,box,digit_boxes\nimg/a.png,12,,\nimg/b.png,0432,,\nimg/c.png,,,\nimg/d.png,7,,\n../outside.png,5,,\n',
+    );
+    await mkdir(path.join(dir, '.digitlens'));
+    await writeFile(
+      path.join(dir, '.digitlens', 'predictions.csv'),
+      'file,label,prediction,confidence\nimg/a.png,12,12,0.9\nimg/b.png,0432,432,0.4\nimg/c.png,,8,0.7\n',
+    );
+    const data = await loadGalleryDataset(path.join(dir, 'labels.csv'), (p) => `uri:${path.relative(dir, p)}`);
+    assert.equal(data.hasPredictions, true);
+    assert.equal(data.title, path.basename(dir));
+    const byFile = new Map(data.crops.map((c) => [c.file, c]));
+    assert.equal(byFile.get('img/a.png')?.imageUri, `uri:${path.join('img', 'a.png')}`);
+    assert.deepEqual(byFile.get('img/a.png')?.prediction, { text: '12', length: 2, confidence: 0.9, matchesLabel: true });
+    assert.equal(byFile.get('img/b.png')?.prediction?.matchesLabel, false);
+    assert.equal(byFile.get('img/c.png')?.prediction?.matchesLabel, true, 'an unlabeled crop is not a mismatch');
+    assert.equal(byFile.get('img/d.png')?.prediction, undefined);
+    const outside = data.crops.find((c) => c.file === '../outside.png');
+    // The labels parser may drop the row as an error, or keep it; either way no URI leaves the folder.
+    assert.equal(outside?.imageUri, undefined);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('gallery dataset without predictions.csv has no predictions and no warnings', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gallery-data-'));
+  try {
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\nx.png,3\n');
+    const data = await loadGalleryDataset(path.join(dir, 'labels.csv'), (p) => p);
+    assert.equal(data.hasPredictions, false);
+    assert.deepEqual(data.warnings, []);
+    assert.equal(data.crops.length, 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

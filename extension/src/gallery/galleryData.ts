@@ -1,0 +1,59 @@
+// Builds what the gallery shows from a labels file and, when present, .digitlens/predictions.csv.
+// No `vscode` import: the panel passes in how a file path becomes a webview URI.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { LabelsDocument } from '../../../common/labels';
+import { resolveDatasetPath } from '../../../common/datasetPath';
+import type { PredictionRow } from '../../../common/predictions';
+import { parsePredictionsCsv, predictedLength, predictionMatchesLabel } from '../../../common/predictionsCsv';
+import type { GalleryCrop, GalleryDataset } from '../../../common/webviewProtocol';
+
+export function predictionsPathFor(labelsPath: string): string {
+  return path.join(path.dirname(labelsPath), '.digitlens', 'predictions.csv');
+}
+
+/** Reads the labels file (required) and predictions (optional) into the gallery's dataset message. */
+export async function loadGalleryDataset(labelsPath: string, toImageUri: (absolutePath: string) => string): Promise<GalleryDataset> {
+  const datasetDir = path.dirname(labelsPath);
+  const labels = LabelsDocument.parse(await fs.readFile(labelsPath, 'utf8'));
+  const warnings: string[] = [];
+  const errors = labels.problems.filter((p) => p.severity === 'error');
+  if (errors.length > 0) {
+    const first = errors[0];
+    warnings.push(
+      `${path.basename(labelsPath)} has ${errors.length} error${errors.length === 1 ? '' : 's'} (first on line ${first.line + 1}: ${first.message}); ` +
+        'rows with errors are not shown. See the Problems panel.',
+    );
+  }
+
+  let predictions: Map<string, PredictionRow> | undefined;
+  const predictionsPath = predictionsPathFor(labelsPath);
+  try {
+    const read = parsePredictionsCsv(await fs.readFile(predictionsPath, 'utf8'));
+    predictions = new Map(read.rows.map((row) => [row.file, row]));
+    if (read.problems.length > 0) warnings.push(`${read.problems.length} unreadable prediction(s): ${read.problems[0]}`);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnings.push(`could not read ${predictionsPath}: ${(err as Error).message}`);
+  }
+
+  const crops = labels.rows.map((row): GalleryCrop => {
+    const crop: GalleryCrop = { file: row.file, line: row.line, label: row.label };
+    try {
+      crop.imageUri = toImageUri(resolveDatasetPath(datasetDir, row.file));
+    } catch (err) {
+      crop.problem = (err as Error).message;
+    }
+    const predicted = predictions?.get(row.file);
+    if (predicted) {
+      crop.prediction = {
+        text: predicted.prediction,
+        length: predictedLength(predicted.prediction),
+        confidence: predicted.confidence,
+        // Compared with the label as it is now: the user may have fixed it since the run.
+        matchesLabel: row.label === '' || predictionMatchesLabel(predicted.prediction, row.label),
+      };
+    }
+    return crop;
+  });
+  return { labelsPath, title: path.basename(datasetDir), crops, hasPredictions: predictions !== undefined, warnings };
+}

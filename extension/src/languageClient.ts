@@ -1,0 +1,20 @@
+// Starts the labels-file language server (dist/languageServer.js) over IPC for `digit-labels`
+// documents: diagnostics for malformed rows, completions and quick fixes come from there.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+export function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
+  const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageServer.js').fsPath;
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'digit-labels' }],
+    // The server checks that image files exist: tell it when files come and go.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,csv}') },
+  };
+  const client = new LanguageClient('digitLensLabels', 'Digit Lens Labels', serverOptions, clientOptions);
+  client.start().catch((err: unknown) => log.error(`language server failed to start: ${err instanceof Error ? err.message : String(err)}`));
+  return client;
+}

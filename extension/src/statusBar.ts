@@ -1,0 +1,43 @@
+// The status bar item that always names the TensorFlow.js backend in use (DESIGN §4), and shows
+// a training run's progress while one is going.
+import * as vscode from 'vscode';
+import type { BackendName } from '../../common/engineProtocol';
+
+export class EngineStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('digitLens.engine', vscode.StatusBarAlignment.Left, 10);
+  private backend: string = 'not started';
+  private threads = 0;
+  private activity: string | undefined;
+
+  constructor() {
+    this.item.name = 'Digit Lens engine';
+    this.item.command = 'digitLens.showLog';
+    this.render();
+    this.item.show();
+  }
+
+  setBackend(backend: BackendName, threads: number): void {
+    this.backend = backend;
+    this.threads = threads;
+    this.render();
+  }
+
+  /** Text such as "training 42%"; undefined when idle. */
+  setActivity(activity: string | undefined): void {
+    this.activity = activity;
+    this.render();
+  }
+
+  private render(): void {
+    const icon = this.activity ? '$(sync~spin)' : '$(circuit-board)';
+    this.item.text = `${icon} Digit Lens: ${this.backend}${this.activity ? ` · ${this.activity}` : ''}`;
+    this.item.tooltip =
+      this.backend === 'not started'
+        ? 'Digit Lens: the engine starts with the first training run (the fastest backend that loads is used). Click for the log.'
+        : `Digit Lens engine on TensorFlow.js backend "${this.backend}"${this.threads > 0 ? `, ${this.threads} thread(s)` : ''}. Click for the log.`;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
