@@ -1,0 +1,100 @@
+// Picks and initialises the TensorFlow.js backend (DESIGN §4): auto = tfjs-node-gpu, tfjs-node,
+// wasm, cpu, the first that loads. An explicit choice that fails is an error that says why.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
+import type { BackendChoice, BackendName } from '../../../common/engineProtocol';
+import { tf, useNativeTf, usingBundledTf } from './tf';
+import { registerWasmKernels } from './wasmKernels';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Threads the backend computes with (wasm: its pthread pool; native: the CPU count it may use). */
+  threads: number;
+}
+
+const order: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+let current: BackendInfo | undefined;
+
+/**
+ * Where the tfjs .wasm binaries are: dist/wasm/ beside the bundle (scripts/build.mjs copies them),
+ * else the package in node_modules (running from source under tsx).
+ */
+export function findWasmDir(): string {
+  const candidates = [
+    path.join(__dirname, 'wasm'),
+    path.join(__dirname, '..', 'wasm'),
+    path.join(__dirname, '..', 'dist', 'wasm'),
+  ];
+  try {
+    candidates.push(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm')));
+  } catch {
+    // not resolvable from here (bundled without node_modules): the dist/ candidates remain
+  }
+  for (const dir of candidates) {
+    if (fs.existsSync(path.join(dir, 'tfjs-backend-wasm-simd.wasm'))) return dir + path.sep;
+  }
+  throw new Error(`tfjs wasm binaries not found (looked in ${candidates.join(', ')})`);
+}
+
+async function tryInit(name: BackendName): Promise<BackendInfo> {
+  switch (name) {
+    case 'tfjs-node-gpu':
+    case 'tfjs-node': {
+      useNativeTf(name === 'tfjs-node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+      const backendName = 'tensorflow'; // both native packages register under this name
+      if (!(await tf.setBackend(backendName))) throw new Error(`${name}: backend '${backendName}' did not initialise`);
+      return { name, threads: (await import('node:os')).cpus().length };
+    }
+    case 'wasm': {
+      if (!usingBundledTf()) throw new Error('wasm: a native backend is already loaded in this process');
+      tfWasm.setWasmPaths(findWasmDir());
+      registerWasmKernels();
+      if (!(await tf.setBackend('wasm'))) throw new Error('wasm: backend did not initialise');
+      return { name, threads: tfWasm.getThreadsCount() };
+    }
+    case 'cpu': {
+      if (!usingBundledTf()) throw new Error('cpu: a native backend is already loaded in this process');
+      if (!(await tf.setBackend('cpu'))) throw new Error('cpu: backend did not initialise');
+      return { name, threads: 1 };
+    }
+  }
+}
+
+function reason(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0];
+}
+
+/** Initialises the backend once per process; a later call with another explicit choice throws. */
+export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+  if (current) {
+    if (choice === 'auto' || choice === current.name) return current;
+    throw new Error(`backend ${current.name} is already in use in this process; cannot switch to ${choice}`);
+  }
+  if (choice !== 'auto') {
+    try {
+      current = await tryInit(choice);
+    } catch (err) {
+      throw new Error(`backend ${choice} is not available: ${reason(err)}`);
+    }
+    return current;
+  }
+  const failures: string[] = [];
+  for (const name of order) {
+    // Once a native package has loaded, the bundled backends are out of reach and vice versa.
+    if ((name === 'wasm' || name === 'cpu') && !usingBundledTf()) continue;
+    try {
+      current = await tryInit(name);
+      return current;
+    } catch (err) {
+      failures.push(`${name}: ${reason(err)}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend loaded (${failures.join('; ')})`);
+}
+
+export function currentBackend(): BackendInfo | undefined {
+  return current;
+}

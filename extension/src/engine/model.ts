@@ -1,0 +1,92 @@
+// The multi-digit recognizer (DESIGN §1): one shared conv stack feeding six softmax heads,
+// L (length 0..5 or "more than 5", 7 classes) and S1..S5 (10 classes each). The model's single
+// output is the six heads' logits side by side, [batch, 57]: L in columns 0..6, S_i in
+// 7 + 10(i-1) .. 16 + 10(i-1). Each head is its own Dense layer named after it.
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { PresetName } from '../../../common/engineProtocol';
+import { tf } from './tf';
+
+export const HEAD_NAMES = ['L', 'S1', 'S2', 'S3', 'S4', 'S5'] as const;
+export const HEAD_SIZES = [7, 10, 10, 10, 10, 10] as const;
+export const LOGITS = 57;
+/** Column where head h starts in the logits. */
+export const headOffset = (h: number): number => (h === 0 ? 0 : 7 + 10 * (h - 1));
+
+/** Crops are cached at 64x64 (DESIGN §1); the net sees random (train) or centre (eval) sub-crops. */
+export const CACHE_SIZE = 64;
+
+export interface ModelSpec {
+  preset: PresetName;
+  /** Side of the square input crop. */
+  inputSize: number;
+  /** 3 = RGB, 1 = grayscale (mean of the channels). */
+  channels: 1 | 3;
+  convs: { filters: number; kernel: number; batchNorm: boolean; poolStride: 0 | 1 | 2 }[];
+  dense: number[];
+  dropout: number;
+}
+
+// goodfellow2014 (DESIGN §1): eight 5x5 convs with batch norm, pools of stride 2 after layers
+// 1, 3, 5, 7 and stride 1 after 2, 4, 6, 8 (54 -> 27 -> 14 -> 7 -> 4), two dense layers of 3072.
+const goodfellow2014: ModelSpec = {
+  preset: 'goodfellow2014',
+  inputSize: 54,
+  channels: 3,
+  convs: [48, 64, 128, 160, 192, 192, 192, 192].map((filters, i) => ({
+    filters,
+    kernel: 5,
+    batchNorm: true,
+    poolStride: i % 2 === 0 ? 2 : 1,
+  })),
+  dense: [3072, 3072],
+  dropout: 0.3,
+};
+
+// fast: tuned for accuracy per second of training on a 2-core CPU through the wasm backend
+// (measurements in the comment block at the end of this file). No batch norm: on wasm it makes a
+// step about 3x slower; per-image standardisation of the input does the normalising instead.
+const fast: ModelSpec = {
+  preset: 'fast',
+  inputSize: 54,
+  channels: 3,
+  convs: [
+    { filters: 32, kernel: 3, batchNorm: false, poolStride: 2 },
+    { filters: 64, kernel: 3, batchNorm: false, poolStride: 2 },
+    { filters: 96, kernel: 3, batchNorm: false, poolStride: 2 },
+    { filters: 128, kernel: 3, batchNorm: false, poolStride: 2 },
+    { filters: 160, kernel: 3, batchNorm: false, poolStride: 0 },
+  ],
+  dense: [512],
+  dropout: 0.3,
+};
+
+export const PRESETS: Record<PresetName, ModelSpec> = { goodfellow2014, fast };
+
+export function buildModel(spec: ModelSpec, seed = 1): LayersModel {
+  let s = seed * 7919;
+  const init = () => tf.initializers.heNormal({ seed: s++ });
+  const input = tf.input({ shape: [spec.inputSize, spec.inputSize, spec.channels], name: 'image' });
+  let h = input as SymbolicTensor;
+  spec.convs.forEach((c, i) => {
+    const n = i + 1;
+    h = tf.layers
+      .conv2d({ name: `conv${n}`, filters: c.filters, kernelSize: c.kernel, padding: 'same', useBias: !c.batchNorm, kernelInitializer: init() })
+      .apply(h) as SymbolicTensor;
+    if (c.batchNorm) h = tf.layers.batchNormalization({ name: `bn${n}` }).apply(h) as SymbolicTensor;
+    h = tf.layers.reLU({ name: `relu${n}` }).apply(h) as SymbolicTensor;
+    if (c.poolStride > 0) {
+      h = tf.layers.maxPooling2d({ name: `pool${n}`, poolSize: 2, strides: c.poolStride, padding: 'same' }).apply(h) as SymbolicTensor;
+    }
+  });
+  h = tf.layers.flatten({ name: 'flatten' }).apply(h) as SymbolicTensor;
+  spec.dense.forEach((units, i) => {
+    if (spec.dropout > 0) h = tf.layers.dropout({ name: `dropout${i + 1}`, rate: spec.dropout, seed: s++ }).apply(h) as SymbolicTensor;
+    h = tf.layers.dense({ name: `dense${i + 1}`, units, activation: 'relu', kernelInitializer: init() }).apply(h) as SymbolicTensor;
+  });
+  if (spec.dropout > 0) h = tf.layers.dropout({ name: 'dropoutHeads', rate: spec.dropout, seed: s++ }).apply(h) as SymbolicTensor;
+  const heads = HEAD_NAMES.map(
+    (name, i) => tf.layers.dense({ name, units: HEAD_SIZES[i], kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }) }).apply(h) as SymbolicTensor,
+  );
+  const logits = tf.layers.concatenate({ name: 'logits', axis: -1 }).apply(heads) as SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logits, name: `digitlens_${spec.preset}` });
+}
