@@ -1,0 +1,64 @@
+// Held-out metrics (DESIGN §1), computed from labels and the model's [batch, 57] logits.
+// - sequence accuracy: the decoded most likely sequence equals the label (no partial credit);
+// - per-digit accuracy: over every true digit position i <= min(n, 5), the S_i head's argmax is
+//   the true digit (labels of length 0 contribute no positions);
+// - length accuracy: the decoded sequence's length class equals min(n, 6);
+// - coverage at 98%: the largest fraction of examples, taken most confident first, whose
+//   sequence accuracy is at least 98%.
+import { decodeSequence, expectedText, type DecodedSequence } from './decode';
+import { parseTargetLabel } from './loss';
+import { LOGITS, headOffset } from './model';
+
+export interface Metrics {
+  count: number;
+  sequenceAccuracy: number;
+  digitAccuracy: number;
+  lengthAccuracy: number;
+  coverageAt98: number;
+}
+
+/** Largest fraction k/N such that the k most confident examples are at least `target` correct. */
+export function coverageAtAccuracy(correct: readonly boolean[], confidence: readonly number[], target = 0.98): number {
+  const n = correct.length;
+  if (n === 0) return 0;
+  const order = [...correct.keys()].sort((a, b) => confidence[b] - confidence[a]);
+  let right = 0;
+  let best = 0;
+  order.forEach((i, k) => {
+    if (correct[i]) right++;
+    if (right / (k + 1) >= target) best = k + 1;
+  });
+  return best / n;
+}
+
+export function computeMetrics(labels: readonly string[], logits: ArrayLike<number>, decoded?: readonly DecodedSequence[]): Metrics {
+  const n = labels.length;
+  if (logits.length !== n * LOGITS) throw new Error(`expected ${n * LOGITS} logits, got ${logits.length}`);
+  const correct: boolean[] = [];
+  const confidence: number[] = [];
+  let lengthRight = 0;
+  let digitRight = 0;
+  let digitTotal = 0;
+  labels.forEach((label, k) => {
+    const d = decoded?.[k] ?? decodeSequence(logits, k * LOGITS);
+    const target = parseTargetLabel(label);
+    correct.push(d.text === expectedText(label));
+    confidence.push(d.confidence);
+    if (d.length === target.lengthClass) lengthRight++;
+    target.digits.forEach((digit, i) => {
+      const o = k * LOGITS + headOffset(i + 1);
+      let best = 0;
+      for (let c = 1; c < 10; c++) if (logits[o + c] > logits[o + best]) best = c;
+      if (best === digit) digitRight++;
+      digitTotal++;
+    });
+  });
+  const right = correct.filter(Boolean).length;
+  return {
+    count: n,
+    sequenceAccuracy: n ? right / n : 0,
+    digitAccuracy: digitTotal ? digitRight / digitTotal : 0,
+    lengthAccuracy: n ? lengthRight / n : 0,
+    coverageAt98: coverageAtAccuracy(correct, confidence),
+  };
+}
