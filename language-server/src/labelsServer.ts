@@ -1,0 +1,102 @@
+// The labels-file language server: every open labels file is parsed on open and on each change,
+// its problems become diagnostics, and the fixes the parser proposes become quick fixes. The same
+// server runs in VS Code (dist/languageServer.js) and for any LSP editor (`digit-lens lsp --stdio`).
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+  type Range,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LabelsDocument, type LabelProblem } from '../../common/labels';
+
+export const LABELS_LANGUAGE_ID = 'digit-labels';
+export const DIAGNOSTIC_SOURCE = 'digit-lens';
+
+/** Documents this server reads: the labels language, or a file named like a labels file. */
+export function isLabelsFile(doc: { uri: string; languageId: string }): boolean {
+  return doc.languageId === LABELS_LANGUAGE_ID || doc.uri.toLowerCase().endsWith('labels.csv');
+}
+
+export function problemRange(p: LabelProblem): Range {
+  return { start: { line: p.line, character: p.startChar }, end: { line: p.line, character: p.endChar } };
+}
+
+export function toDiagnostic(p: LabelProblem): Diagnostic {
+  return {
+    range: problemRange(p),
+    severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    source: DIAGNOSTIC_SOURCE,
+    message: p.message,
+  };
+}
+
+export function startLabelsServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  // The parse of each document's latest version, so code actions see what the diagnostics saw.
+  const parsed = new Map<string, { version: number; labels: LabelsDocument }>();
+
+  function parse(doc: TextDocument): LabelsDocument {
+    const cached = parsed.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached.labels;
+    const labels = LabelsDocument.parse(doc.getText());
+    parsed.set(doc.uri, { version: doc.version, labels });
+    return labels;
+  }
+
+  connection.onInitialize(
+    (): InitializeResult => ({
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'digit-lens-labels' },
+    }),
+  );
+
+  documents.onDidChangeContent(({ document }) => {
+    if (!isLabelsFile(document)) return;
+    const diagnostics = parse(document).problems.map(toDiagnostic);
+    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+  });
+
+  documents.onDidClose(({ document }) => {
+    parsed.delete(document.uri);
+    if (isLabelsFile(document)) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+
+  connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc || !isLabelsFile(doc)) return [];
+    const actions: CodeAction[] = [];
+    for (const p of parse(doc).problems) {
+      if (!p.fixes || !overlaps(problemRange(p), params.range)) continue;
+      const diagnostic = toDiagnostic(p);
+      p.fixes.forEach((fix, k) => {
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: k === 0 && p.fixes?.length === 1,
+          edit: { changes: { [doc.uri]: [{ range: diagnostic.range, newText: fix.newText }] } },
+        });
+      });
+    }
+    return actions;
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** Whether two ranges touch (a cursor at either end of a problem counts). */
+function overlaps(a: Range, b: Range): boolean {
+  const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character < y.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
