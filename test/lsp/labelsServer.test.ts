@@ -1,0 +1,159 @@
+// The labels language server over the real protocol: both built entry points (the VS Code bundle
+// and `digit-lens lsp --stdio`) are spawned and spoken to with vscode-languageserver-protocol.
+// Runs after `npm run build` (scripts/test.mjs builds first).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CodeActionRequest,
+  DiagnosticSeverity,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+  type CodeAction,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+const root = join(import.meta.dirname, '..', '..');
+const TIMEOUT_MS = 15_000;
+
+/** Every publishDiagnostics the server sent, and a way to wait for one that matches. */
+class DiagnosticsLog {
+  readonly received: PublishDiagnosticsParams[] = [];
+  private waiters: (() => void)[] = [];
+
+  add(params: PublishDiagnosticsParams): void {
+    this.received.push(params);
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  async waitFor(what: string, match: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    for (;;) {
+      const found = this.received.find(match);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(this.received)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+async function withServer(args: string[], body: (conn: ProtocolConnection, log: DiagnosticsLog) => Promise<void>): Promise<void> {
+  const script = join(root, args[0]);
+  assert.ok(existsSync(script), `${args[0]} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [script, ...args.slice(1)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const log = new DiagnosticsLog();
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => log.add(p));
+  conn.listen();
+  try {
+    await body(conn, log);
+    await conn.sendRequest(ShutdownRequest.type);
+    await conn.sendNotification(ExitNotification.type);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise<string>((r) => (timer = setTimeout(() => r('still running'), TIMEOUT_MS)))]);
+    clearTimeout(timer);
+    assert.equal(code, 0, `server exit code (stderr: ${stderr})`);
+  } catch (err) {
+    if (err instanceof Error) err.message += `\nserver stderr: ${stderr}`;
+    throw err;
+  } finally {
+    conn.dispose();
+    if (child.exitCode === null) child.kill();
+  }
+}
+
+/** LSP 3.18 lets a message be markup; this server sends plain strings. */
+function messageOf(d: Diagnostic): string {
+  assert.equal(typeof d.message, 'string');
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+const LABELS = 'file,label,box,digit_boxes\na.png,19,,\nb.png, 2 3,,\nc.png,4,1 2 3,\n';
+
+async function exercise(conn: ProtocolConnection, log: DiagnosticsLog): Promise<void> {
+  const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+  assert.ok(init.capabilities.codeActionProvider, 'advertises code actions');
+  assert.ok(init.capabilities.textDocumentSync, 'advertises document sync');
+  await conn.sendNotification(InitializedNotification.type, {});
+
+  // A CSV that is not a labels file gets nothing; one named labels.csv is read whatever its language.
+  const other = 'file:///data/set/other.csv';
+  const uri = 'file:///data/set/labels.csv';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: other, languageId: 'csv', version: 1, text: 'a,b\n1\n' } });
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'csv', version: 1, text: LABELS } });
+
+  const first = await log.waitFor('diagnostics for labels.csv v1', (p) => p.uri === uri && p.version === 1);
+  assert.equal(first.diagnostics.length, 2, JSON.stringify(first.diagnostics));
+  const [label, box] = first.diagnostics;
+  assert.deepEqual(label.range, { start: { line: 2, character: 6 }, end: { line: 2, character: 10 } });
+  assert.equal(label.severity, DiagnosticSeverity.Error);
+  assert.equal(label.source, 'digit-lens');
+  assert.match(messageOf(label), /label " 2 3" is not a number/);
+  assert.deepEqual(box.range, { start: { line: 3, character: 8 }, end: { line: 3, character: 13 } });
+  assert.equal(box.severity, DiagnosticSeverity.Error);
+  assert.match(messageOf(box), /box "1 2 3" is not a box/);
+  assert.ok(!log.received.some((p) => p.uri === other), 'no diagnostics for other.csv');
+
+  // The quick fix for the label replaces exactly its range with the digits.
+  const cursor = { start: { line: 2, character: 8 }, end: { line: 2, character: 8 } };
+  const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: cursor, context: { diagnostics: [label] } })) as CodeAction[];
+  assert.equal(actions.length, 1, JSON.stringify(actions));
+  assert.equal(actions[0].title, 'Change the label to 23');
+  assert.equal(actions[0].kind, 'quickfix');
+  assert.deepEqual(actions[0].edit?.changes?.[uri], [{ range: label.range, newText: '23' }]);
+  const none = await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: box.range, context: { diagnostics: [box] } });
+  assert.deepEqual(none, []);
+
+  // Apply that edit as the editor would (incremental change): only the box error remains.
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: label.range, text: '23' }] });
+  const second = await log.waitFor('diagnostics for labels.csv v2', (p) => p.uri === uri && p.version === 2);
+  assert.deepEqual(second.diagnostics.map((d) => d.range.start.line), [3]);
+
+  // Fix the box too: the diagnostics clear.
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 3 }, contentChanges: [{ range: box.range, text: '1 2 3 4' }] });
+  const third = await log.waitFor('diagnostics for labels.csv v3', (p) => p.uri === uri && p.version === 3);
+  assert.deepEqual(third.diagnostics, []);
+
+  // A document in the digit-labels language, whatever its name, is read too; closing clears it.
+  const untitled = 'untitled:Untitled-1';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: untitled, languageId: 'digit-labels', version: 1, text: 'file,label\n../x.png,1\n' } });
+  const fourth = await log.waitFor('diagnostics for the untitled document', (p) => p.uri === untitled);
+  assert.equal(fourth.diagnostics.length, 1);
+  assert.deepEqual(fourth.diagnostics[0].range, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
+  assert.match(messageOf(fourth.diagnostics[0]), /leaves the dataset folder/);
+  const before = log.received.length;
+  await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: untitled } });
+  const cleared = await log.waitFor('cleared diagnostics after close', (p) => log.received.indexOf(p) >= before && p.uri === untitled);
+  assert.deepEqual(cleared.diagnostics, []);
+}
+
+test('dist/languageServer.js --stdio: diagnostics, quick fix, change, close, shutdown', async () => {
+  await withServer(['dist/languageServer.js', '--stdio'], exercise);
+});
+
+test('digit-lens lsp --stdio: the same server from the CLI', async () => {
+  await withServer(['dist/cli.js', 'lsp', '--stdio'], exercise);
+});
