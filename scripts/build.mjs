@@ -69,5 +69,8 @@ const fonts = [
 mkdirSync(join(dist, 'fonts'), { recursive: true });
 for (const [from, to] of fonts) cpSync(join(root, 'node_modules', from), join(dist, 'fonts', to));
 
+// The gallery webview's stylesheet (loaded by a <link>: the webview CSP allows no inline styles).
+cpSync(join(root, 'webview/gallery.css'), join(dist, 'gallery.css'));
+
 // The webview toolkit is bundled into webview.js; codicons etc. are not needed.
 console.log(`built dist/ (${production ? 'production' : 'development'})`);

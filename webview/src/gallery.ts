@@ -1,1 +1,239 @@
-export {};
+// The gallery webview: every crop of a dataset in a virtualised grid, with the model's prediction
+// (digits, length, confidence) drawn over it and label/prediction disagreements marked.
+// Runs in the browser (bundled to dist/webview.js); talks to the host only through
+// common/webviewProtocol.ts.
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeProgressRing,
+  vsCodeRadio,
+  vsCodeRadioGroup,
+} from '@vscode/webview-ui-toolkit';
+import {
+  isHostToGalleryMessage,
+  type GalleryCrop,
+  type GalleryDataset,
+  type GalleryFilter,
+  type GalleryState,
+  type GalleryToHostMessage,
+} from '../../common/webviewProtocol';
+import { filterCrops, summarize } from './galleryModel';
+
+interface VsCodeApi {
+  postMessage(message: GalleryToHostMessage): void;
+  getState(): unknown;
+  setState(state: GalleryState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+// Not vscode-badge: its template carries a style="" attribute, which the CSP (no 'unsafe-inline')
+// refuses; a styled <span> does the same job.
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeProgressRing(), vsCodeRadio(), vsCodeRadioGroup());
+
+// Every cell has the same size, so the grid is virtualised by arithmetic: only the rows in view
+// (plus a margin) exist in the DOM, whatever the number of crops.
+const CELL_WIDTH = 148;
+const CELL_HEIGHT = 184;
+const OVERSCAN_ROWS = 3;
+
+const vscode = acquireVsCodeApi();
+const saved = vscode.getState() as Partial<GalleryState> | undefined;
+let state: GalleryState = {
+  labelsPath: saved?.labelsPath,
+  filter: saved?.filter === 'mismatches' || saved?.filter === 'unlabeled' ? saved.filter : 'all',
+  scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
+};
+let dataset: GalleryDataset | undefined;
+let visible: GalleryCrop[] = [];
+const rendered = new Map<number, HTMLElement>();
+let frameRequested = false;
+
+const app = document.getElementById('app') ?? document.body;
+app.innerHTML = `
+  <header class="toolbar">
+    <h1 id="title">Digit Lens gallery</h1>
+    <vscode-radio-group id="filter" orientation="horizontal">
+      <label slot="label">Show</label>
+      <vscode-radio value="all">All</vscode-radio>
+      <vscode-radio value="mismatches">Mismatches</vscode-radio>
+      <vscode-radio value="unlabeled">Unlabeled</vscode-radio>
+    </vscode-radio-group>
+    <span id="summary" class="summary"></span>
+    <span id="count" class="count" title="crops shown">0</span>
+    <vscode-button id="refresh" appearance="icon" aria-label="Reload labels and predictions" title="Reload labels and predictions">&#x21bb;</vscode-button>
+  </header>
+  <div id="warnings" class="warnings" hidden></div>
+  <div id="scroller" class="scroller" tabindex="0">
+    <div id="loading" class="loading"><vscode-progress-ring></vscode-progress-ring><span>Reading the dataset…</span></div>
+    <div id="empty" class="empty" hidden></div>
+    <div id="grid" class="grid"></div>
+  </div>`;
+
+const el = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const filterGroup = el<HTMLElement & { value: string }>('filter');
+const scroller = el<HTMLDivElement>('scroller');
+const grid = el<HTMLDivElement>('grid');
+
+filterGroup.setAttribute('value', state.filter);
+filterGroup.addEventListener('change', () => {
+  const value = filterGroup.value;
+  if (value !== 'all' && value !== 'mismatches' && value !== 'unlabeled') return;
+  if (value === state.filter) return;
+  setState({ filter: value, scrollTop: 0 });
+  scroller.scrollTop = 0;
+  applyFilter();
+});
+el('refresh').addEventListener('click', () => vscode.postMessage({ kind: 'refresh' }));
+scroller.addEventListener('scroll', () => scheduleRender(), { passive: true });
+new ResizeObserver(() => scheduleRender()).observe(scroller);
+grid.addEventListener('click', (event) => {
+  const cell = (event.target as HTMLElement).closest<HTMLElement>('.crop');
+  const line = Number(cell?.dataset.line);
+  if (cell && Number.isInteger(line)) vscode.postMessage({ kind: 'revealRow', line });
+});
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = event.data;
+  if (!isHostToGalleryMessage(message)) return;
+  el('loading').hidden = true;
+  if (message.kind === 'error') {
+    showWarnings([message.message]);
+    return;
+  }
+  const first = dataset === undefined;
+  dataset = message.dataset;
+  setState({ labelsPath: dataset.labelsPath });
+  el('title').textContent = dataset.title;
+  showWarnings(dataset.warnings);
+  applyFilter();
+  if (first) scroller.scrollTop = state.scrollTop;
+});
+
+vscode.postMessage({ kind: 'ready' });
+
+function setState(patch: Partial<GalleryState>): void {
+  state = { ...state, ...patch };
+  vscode.setState(state);
+}
+
+function showWarnings(warnings: string[]): void {
+  const box = el('warnings');
+  box.hidden = warnings.length === 0;
+  box.replaceChildren(...warnings.map((w) => Object.assign(document.createElement('div'), { textContent: w })));
+}
+
+function applyFilter(): void {
+  if (!dataset) return;
+  visible = filterCrops(dataset.crops, state.filter);
+  const s = summarize(dataset.crops);
+  el('count').textContent = String(visible.length);
+  el('summary').textContent =
+    `${visible.length} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
+    (dataset.hasPredictions ? '' : ' · no predictions yet (run Digit Lens: Train Model)');
+  const empty = el('empty');
+  empty.hidden = visible.length > 0;
+  empty.textContent = emptyText(state.filter, dataset.hasPredictions);
+  for (const cell of rendered.values()) cell.remove();
+  rendered.clear();
+  render();
+}
+
+function emptyText(filter: GalleryFilter, hasPredictions: boolean): string {
+  if (filter === 'mismatches') return hasPredictions ? 'No mismatches: every labeled crop is read as labeled.' : 'No predictions yet: train a model first.';
+  if (filter === 'unlabeled') return 'Every crop has a label.';
+  return 'The labels file lists no crops.';
+}
+
+function scheduleRender(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    render();
+    setState({ scrollTop: scroller.scrollTop });
+  });
+}
+
+function render(): void {
+  const columns = Math.max(1, Math.floor(scroller.clientWidth / CELL_WIDTH));
+  const rows = Math.ceil(visible.length / columns);
+  grid.style.height = `${rows * CELL_HEIGHT}px`;
+  const firstRow = Math.max(0, Math.floor(scroller.scrollTop / CELL_HEIGHT) - OVERSCAN_ROWS);
+  const lastRow = Math.min(rows - 1, Math.ceil((scroller.scrollTop + scroller.clientHeight) / CELL_HEIGHT) + OVERSCAN_ROWS);
+  const from = firstRow * columns;
+  const to = Math.min(visible.length, (lastRow + 1) * columns);
+  for (const [index, cell] of rendered) {
+    if (index < from || index >= to) {
+      cell.remove();
+      rendered.delete(index);
+    }
+  }
+  const fragment = document.createDocumentFragment();
+  for (let index = from; index < to; index++) {
+    let cell = rendered.get(index);
+    if (!cell) {
+      cell = cropCell(visible[index]);
+      rendered.set(index, cell);
+      fragment.appendChild(cell);
+    }
+    // CSSOM writes, not style attributes in markup: allowed under the strict style-src.
+    cell.style.transform = `translate(${(index % columns) * CELL_WIDTH}px, ${Math.floor(index / columns) * CELL_HEIGHT}px)`;
+  }
+  grid.appendChild(fragment);
+}
+
+function cropCell(crop: GalleryCrop): HTMLElement {
+  const cell = document.createElement('div');
+  cell.className = 'crop';
+  cell.dataset.file = crop.file;
+  cell.dataset.line = String(crop.line);
+  const prediction = crop.prediction;
+  const mismatch = prediction !== undefined && !prediction.matchesLabel;
+  if (mismatch) cell.classList.add('mismatch');
+  if (crop.label === '') cell.classList.add('unlabeled');
+  cell.title = `${crop.file} (line ${crop.line + 1}): click to show the row in the labels file`;
+
+  const frame = document.createElement('div');
+  frame.className = 'frame';
+  if (crop.imageUri) {
+    const img = document.createElement('img');
+    img.loading = 'lazy';
+    img.decoding = 'async';
+    img.alt = crop.file;
+    img.addEventListener('error', () => {
+      frame.classList.add('broken');
+      frame.dataset.problem = 'image missing or unreadable';
+    });
+    img.src = crop.imageUri;
+    frame.appendChild(img);
+  } else {
+    frame.classList.add('broken');
+    frame.dataset.problem = crop.problem ?? 'no image';
+  }
+  if (prediction) {
+    const overlay = document.createElement('div');
+    overlay.className = 'prediction';
+    const digits = span('digits', prediction.text);
+    const length = span('length', `len ${prediction.length}`);
+    const confidence = span('confidence', `${Math.round(prediction.confidence * 100)}%`);
+    overlay.append(digits, length, confidence);
+    frame.appendChild(overlay);
+  }
+  if (mismatch) frame.appendChild(span('badge', '≠', 'prediction differs from the label'));
+  const caption = document.createElement('div');
+  caption.className = 'caption';
+  caption.append(
+    span('label', crop.label === '' ? 'unlabeled' : crop.label === '-' ? '– no number' : crop.label),
+    span('file', crop.file),
+  );
+  cell.append(frame, caption);
+  return cell;
+}
+
+function span(className: string, text: string, title?: string): HTMLSpanElement {
+  const s = document.createElement('span');
+  s.className = className;
+  s.textContent = text;
+  if (title) s.title = title;
+  return s;
+}

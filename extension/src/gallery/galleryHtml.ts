@@ -11,10 +11,11 @@ export interface GalleryHtmlParts {
 /** The page: CSS and the bundled script from dist/, everything else built by the script. */
 export function galleryHtml(parts: GalleryHtmlParts): string {
   const { cspSource, nonce, scriptUri, styleUri } = parts;
-  // style-src also needs the nonce: @vscode/webview-ui-toolkit (FAST) injects its component
-  // styles as <style> elements where constructable stylesheets are unavailable, and its design
-  // tokens write a <style> too; it reads the nonce from the script tag's `nonce` (FAST's
-  // nonce support). No 'unsafe-inline' anywhere.
+  // style-src also allows the nonce, and the nonce is published in <meta property="csp-nonce">:
+  // @vscode/webview-ui-toolkit (FAST) probes for :focus-visible support by inserting a <style>
+  // element carrying that nonce (and falls back to <style> elements for its component styles where
+  // constructable stylesheets are missing). Its components' styles otherwise go through
+  // adoptedStyleSheets, which CSP does not govern. No 'unsafe-inline' anywhere.
   const csp = [
     "default-src 'none'",
     `img-src ${cspSource}`,
@@ -26,6 +27,7 @@ export function galleryHtml(parts: GalleryHtmlParts): string {
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta property="csp-nonce" content="${nonce}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${styleUri}">
 <title>Digit Lens gallery</title>

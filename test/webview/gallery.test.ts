@@ -1,0 +1,231 @@
+// The gallery webview bundle (dist/webview.js) in a real Chromium, under the same page and CSP
+// the extension gives VS Code. VS Code's webview host cannot run outside VS Code, so a stand-in
+// `acquireVsCodeApi` records what the page posts and keeps its state; the host's messages are
+// delivered as window message events, as VS Code does. (test/e2e runs the real thing.)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { Jimp } from 'jimp';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { galleryHtml } from '../../extension/src/gallery/galleryHtml';
+import type { GalleryCrop, GalleryDataset, GalleryToHostMessage, HostToGalleryMessage } from '../../common/webviewProtocol';
+import { chromiumLaunch, chromiumNeed, missingPrerequisite } from '../support/environment';
+
+const root = path.join(import.meta.dirname, '..', '..');
+const dist = path.join(root, 'dist');
+const artifacts = path.join(root, 'test-artifacts', 'webview');
+const skip = missingPrerequisite([chromiumNeed]);
+
+const CROPS = 3000;
+const IMAGE_COLORS = [0xd03030ff, 0x30a030ff, 0x3050d0ff, 0xc0a020ff, 0x808080ff];
+
+/** A dataset like a real one: predictions for all but the last 100 crops, some wrong, some unlabeled. */
+function makeDataset(origin: string): GalleryDataset {
+  const crops: GalleryCrop[] = [];
+  for (let i = 0; i < CROPS; i++) {
+    const label = i % 17 === 5 ? '' : String(100 + i);
+    const crop: GalleryCrop = { file: `img/${i}.png`, line: i + 1, label, imageUri: `${origin}/img/${i % IMAGE_COLORS.length}.png` };
+    if (i < CROPS - 100) {
+      const wrong = i % 7 === 3;
+      const text = wrong ? String(900 + (i % 50)) : String(100 + i);
+      crop.prediction = { text, length: text.length, confidence: ((i * 37) % 100) / 100, matchesLabel: label === '' || !wrong };
+    }
+    crops.push(crop);
+  }
+  crops.push({ file: '../escape.png', line: CROPS + 1, label: '4', problem: '"../escape.png": the path leaves the dataset folder' });
+  return { labelsPath: '/data/set/labels.csv', title: 'set', crops, hasPredictions: true, warnings: ['labels.csv has 1 error (first on line 9)'] };
+}
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+const images = new Map<string, Buffer>();
+
+before(async () => {
+  if (skip) return;
+  assert.ok(existsSync(path.join(dist, 'webview.js')), 'dist/webview.js is missing: run node scripts/build.mjs');
+  for (const [i, color] of IMAGE_COLORS.entries()) {
+    const image = new Jimp({ width: 96, height: 48, color });
+    images.set(`/img/${i}.png`, await image.getBuffer('image/png'));
+  }
+  const nonce = randomBytes(16).toString('base64');
+  server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (url === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(galleryHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/gallery.css` }));
+    } else if (url === '/dist/webview.js' || url === '/dist/gallery.css') {
+      res.writeHead(200, { 'content-type': url.endsWith('.js') ? 'text/javascript' : 'text/css' });
+      res.end(readFileSync(path.join(dist, path.basename(url))));
+    } else if (images.has(url)) {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(images.get(url));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch(chromiumLaunch);
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+interface Recorded {
+  posted: GalleryToHostMessage[];
+  state: unknown;
+  cspViolations: string[];
+}
+
+const standInScript = `
+  window.__recorded = { posted: [], state: undefined, cspViolations: [] };
+  document.addEventListener('securitypolicyviolation', (e) => window.__recorded.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));
+  let acquired = false;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi may only be called once');
+    acquired = true;
+    return {
+      postMessage: (m) => window.__recorded.posted.push(JSON.parse(JSON.stringify(m))),
+      getState: () => window.__recorded.state,
+      setState: (s) => { window.__recorded.state = JSON.parse(JSON.stringify(s)); },
+    };
+  };`;
+
+const pageErrors: string[] = [];
+
+async function openGallery(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  // Stand-in for VS Code's webview API (see the file comment); also records CSP violations.
+  // A string, not a function: tsx's transform would add helpers the page does not have.
+  await page.addInitScript(standInScript);
+  await page.goto(origin);
+  return page;
+}
+
+const recorded = (page: Page): Promise<Recorded> => page.evaluate(() => (window as unknown as { __recorded: Recorded }).__recorded);
+const post = (page: Page, message: HostToGalleryMessage): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
+
+test('gallery renders crops with prediction overlays, marks mismatches, filters, under the strict CSP', { skip }, async () => {
+  const page = await openGallery();
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
+  const dataset = makeDataset(origin);
+  const mismatches = dataset.crops.filter((c) => c.prediction && !c.prediction.matchesLabel);
+  const unlabeled = dataset.crops.filter((c) => c.label === '');
+  assert.ok(mismatches.length > 300 && unlabeled.length > 100);
+
+  const started = Date.now();
+  await post(page, { kind: 'dataset', dataset });
+  await page.locator('.crop').first().waitFor({ timeout: 10_000 });
+  const renderMs = Date.now() - started;
+
+  const cells = await page.locator('.crop').count();
+  assert.ok(cells > 20 && cells < 400, `only the crops in view are in the DOM (got ${cells} of ${dataset.crops.length})`);
+  assert.equal((await page.locator('#summary').textContent())?.startsWith(`${dataset.crops.length} of ${dataset.crops.length} crops · ${mismatches.length} mismatches · ${unlabeled.length} unlabeled`), true);
+  assert.equal(await page.locator('#count').textContent(), String(dataset.crops.length));
+  assert.match((await page.locator('#warnings').textContent()) ?? '', /1 error/);
+
+  // First crop: image loaded from the dataset origin, overlay with digits, length and confidence.
+  const first = page.locator('.crop[data-file="img/0.png"]');
+  await first.locator('img').evaluate((img: HTMLImageElement) => img.decode());
+  assert.equal(await first.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth), 96);
+  assert.equal(await first.locator('.prediction .digits').textContent(), '100');
+  assert.equal(await first.locator('.prediction .length').textContent(), 'len 3');
+  assert.equal(await first.locator('.prediction .confidence').textContent(), '0%');
+  assert.equal(await first.locator('.caption .label').textContent(), '100');
+  assert.equal(await first.evaluate((e) => e.classList.contains('mismatch')), false);
+
+  // Crop 3 is predicted wrong: red border and a badge.
+  const wrong = page.locator('.crop[data-file="img/3.png"]');
+  assert.equal(await wrong.evaluate((e) => e.classList.contains('mismatch')), true);
+  assert.equal(await wrong.locator('.badge').count(), 1);
+  assert.equal(await wrong.locator('.prediction .digits').textContent(), '903');
+  assert.equal(await wrong.locator('.prediction .confidence').textContent(), '11%');
+  const border = await wrong.evaluate((e) => getComputedStyle(e).borderTopColor);
+  const normalBorder = await first.evaluate((e) => getComputedStyle(e).borderTopColor);
+  assert.notEqual(border, normalBorder, 'the mismatch border is visible');
+  // Crop 5 is unlabeled and predicted: not a mismatch, marked unlabeled.
+  const blank = page.locator('.crop[data-file="img/5.png"]');
+  assert.deepEqual(await blank.evaluate((e) => [e.classList.contains('unlabeled'), e.classList.contains('mismatch')]), [true, false]);
+  assert.equal(await blank.locator('.caption .label').textContent(), 'unlabeled');
+
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'gallery-all.png') });
+
+  // Filter: mismatches only, through the toolkit's radio group.
+  await page.locator('vscode-radio[value="mismatches"]').click();
+  await page.waitForFunction((n) => document.getElementById('count')?.textContent === String(n), mismatches.length, { timeout: 5_000 });
+  const shownFiles = await page.locator('.crop').evaluateAll((els) => els.map((e) => [e.getAttribute('data-file'), e.classList.contains('mismatch')]));
+  assert.ok(shownFiles.length > 0 && shownFiles.every(([, m]) => m === true), 'only mismatches are shown');
+  assert.equal(shownFiles[0][0], mismatches[0].file);
+  await page.screenshot({ path: path.join(artifacts, 'gallery-mismatches.png') });
+
+  await page.locator('vscode-radio[value="unlabeled"]').click();
+  await page.waitForFunction((n) => document.getElementById('count')?.textContent === String(n), unlabeled.length, { timeout: 5_000 });
+  const unlabeledShown = await page.locator('.crop').evaluateAll((els) => els.every((e) => e.classList.contains('unlabeled')));
+  assert.equal(unlabeledShown, true);
+
+  // Back to all, scroll to the end: the last crops are rendered (virtualised, not truncated),
+  // including the one whose path was refused, with its reason.
+  await page.locator('vscode-radio[value="all"]').click();
+  await page.waitForFunction((n) => document.getElementById('count')?.textContent === String(n), dataset.crops.length, { timeout: 5_000 });
+  await page.locator('#scroller').evaluate((s) => (s.scrollTop = s.scrollHeight));
+  const escaped = page.locator('.crop[data-file="../escape.png"]');
+  await escaped.waitFor({ timeout: 5_000 });
+  assert.match((await escaped.locator('.frame').getAttribute('data-problem')) ?? '', /leaves the dataset folder/);
+  assert.equal(await page.locator(`.crop[data-file="img/${CROPS - 1}.png"] .prediction`).count(), 0, 'crops without a prediction have no overlay');
+  assert.ok((await page.locator('.crop').count()) < 400);
+
+  // Clicking a crop asks the host to reveal its row; the state survives for the serializer.
+  await page.locator(`.crop[data-file="img/${CROPS - 2}.png"]`).click();
+  const rec = await recorded(page);
+  assert.deepEqual(rec.posted.at(-1), { kind: 'revealRow', line: CROPS - 1 });
+  const state = rec.state as { labelsPath: string; filter: string; scrollTop: number };
+  assert.equal(state.labelsPath, '/data/set/labels.csv');
+  assert.equal(state.filter, 'all');
+  assert.ok(state.scrollTop > 1000);
+
+  // The CSP is in force (a foreign image is refused) and the gallery itself needs no exception.
+  assert.deepEqual(rec.cspViolations, []);
+  await page.evaluate((foreign) => {
+    const img = document.createElement('img');
+    img.src = foreign;
+    document.body.appendChild(img);
+  }, origin.replace('127.0.0.1', 'localhost') + '/img/0.png');
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.cspViolations.length > 0, null, { timeout: 5_000 });
+  assert.match((await recorded(page)).cspViolations[0], /^img-src/);
+
+  assert.deepEqual(pageErrors, []);
+  console.log(`gallery: ${dataset.crops.length} crops, first cells in ${renderMs} ms, ${cells} cells in the DOM`);
+  await page.close();
+});
+
+test('gallery refreshes in place when the host sends new predictions, and shows host errors', { skip }, async () => {
+  const page = await openGallery();
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
+  const crops: GalleryCrop[] = [{ file: 'a.png', line: 1, label: '12', imageUri: `${origin}/img/0.png` }];
+  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: false, warnings: [] } });
+  await page.locator('.crop').first().waitFor({ timeout: 5_000 });
+  assert.match((await page.locator('#summary').textContent()) ?? '', /no predictions yet/);
+  assert.equal(await page.locator('.prediction').count(), 0);
+  assert.equal(await page.locator('#warnings').isHidden(), true);
+
+  const predicted: GalleryCrop[] = [{ ...crops[0], prediction: { text: '17', length: 2, confidence: 0.42, matchesLabel: false } }];
+  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops: predicted, hasPredictions: true, warnings: [] } });
+  await page.locator('.crop.mismatch .prediction .digits').waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('.crop .prediction .digits').textContent(), '17');
+  assert.equal(await page.locator('.crop .prediction .confidence').textContent(), '42%');
+  assert.match((await page.locator('#summary').textContent()) ?? '', /^1 of 1 crops · 1 mismatch · 0 unlabeled$/);
+
+  await post(page, { kind: 'error', message: 'Could not read /x/labels.csv: EACCES' });
+  await page.locator('#warnings', { hasText: 'EACCES' }).waitFor({ timeout: 5_000 });
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
