@@ -6,7 +6,7 @@
 export interface CsvField {
   /** The decoded value: quotes removed, "" turned into ". */
   value: string;
-  /** Offsets of the field's raw text (quotes included) in the scanned text. */
+  /** Offsets of the field's raw text (quotes included), counted from the start of its record. */
   start: number;
   end: number;
   quoted: boolean;
@@ -33,8 +33,10 @@ export function scanCsv(text: string): CsvRecord[] {
     const fields: CsvField[] = [];
     for (;;) {
       const field = scanField(text, i);
-      fields.push(field);
       i = field.end;
+      field.start -= start;
+      field.end -= start;
+      fields.push(field);
       if (text[i] === ',') {
         i++;
         continue;

@@ -49,15 +49,14 @@ export function labelLength(label: string): number {
   return label === '-' ? 0 : label.length;
 }
 
-const NUMBER = /^(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const NUMBER = '((?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?)';
+const BOX = new RegExp(`^\\s*${NUMBER}\\s+${NUMBER}\\s+${NUMBER}\\s+${NUMBER}\\s*$`);
 
 /** Parses `left top width height`; returns the box or why it is not one. */
 export function parseBox(text: string): Box | string {
-  const parts = text.trim().split(/\s+/);
-  if (parts.length !== 4 || !parts.every((p) => NUMBER.test(p))) {
-    return `${show(text)} is not a box: write four non-negative numbers "left top width height"`;
-  }
-  const [left, top, width, height] = parts.map(Number);
+  const match = BOX.exec(text);
+  if (!match) return `${show(text)} is not a box: write four non-negative numbers "left top width height"`;
+  const [left, top, width, height] = [Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4])];
   if (![left, top, width, height].every(Number.isFinite)) return `${show(text)} holds a number too large to use`;
   if (width <= 0 || height <= 0) return `${show(text)}: a box's width and height must be greater than 0`;
   return { left, top, width, height };
@@ -133,7 +132,7 @@ export class LabelsDocument {
     let line = 0;
     for (const r of scanCsv(body)) {
       const raw = body.slice(r.start, r.end);
-      const fields = r.fields.map((f) => ({ ...f, start: f.start - r.start, end: f.end - r.start }));
+      const fields = r.fields;
       const blank = fields.length === 1 && !fields[0].quoted && fields[0].value.trim() === '';
       this.recs.push({ raw, line, fields, blank, problems: [] });
       line += countLineBreaks(raw);

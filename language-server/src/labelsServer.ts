@@ -60,13 +60,28 @@ export function startLabelsServer(connection: Connection): void {
     }),
   );
 
+  // A burst of keystrokes is validated once; a big file (100k rows parse in about half a second)
+  // waits for a pause in typing.
+  const pending = new Map<string, NodeJS.Timeout>();
   documents.onDidChangeContent(({ document }) => {
     if (!isLabelsFile(document)) return;
-    const diagnostics = parse(document).problems.map(toDiagnostic);
-    void connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    clearTimeout(pending.get(document.uri));
+    const delay = document.getText().length > 500_000 ? 400 : 0;
+    pending.set(
+      document.uri,
+      setTimeout(() => {
+        pending.delete(document.uri);
+        const latest = documents.get(document.uri);
+        if (!latest) return;
+        const diagnostics = parse(latest).problems.map(toDiagnostic);
+        void connection.sendDiagnostics({ uri: latest.uri, version: latest.version, diagnostics });
+      }, delay),
+    );
   });
 
   documents.onDidClose(({ document }) => {
+    clearTimeout(pending.get(document.uri));
+    pending.delete(document.uri);
     parsed.delete(document.uri);
     if (isLabelsFile(document)) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
