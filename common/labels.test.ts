@@ -186,6 +186,15 @@ test('bad file path: error on the file field, row left out; backslashes get a fi
   }
 });
 
+test('a file name with white space around it is a warning with a fix; the row is kept', () => {
+  const text = `${HEADER}\n a.png ,1,,\n`;
+  const doc = LabelsDocument.parse(text);
+  const p = only(doc.problems);
+  assert.deepEqual([p.line, p.severity, covered(text, p)], [1, 'warning', ' a.png ']);
+  assert.deepEqual(p.fixes?.map((f) => f.newText), ['a.png']);
+  assert.deepEqual(doc.rows.map((r) => r.file), [' a.png ']);
+});
+
 test('bad box or digit_boxes: error on that field, only the box is dropped', () => {
   const boxes: [string, string][] = [
     ['1 2 3', 'box'],

@@ -273,6 +273,11 @@ export class LabelsDocument {
       usable = false;
       report(fileField, 'error', `file ${show(file)}: ${pathProblem}`, pathFixes(file, singleLine(rec, fileField)));
     }
+    else if (!fileField.problem && file.trim() !== file) {
+      const trimmed = file.trim();
+      const fixes = singleLine(rec, fileField) ? [{ title: `Remove the spaces: ${trimmed}`, newText: encodeCsvField(trimmed) }] : [];
+      report(fileField, 'warning', `file ${show(file)} starts or ends with white space; no such image is likely to exist`, fixes);
+    }
     if (!labelField.problem && !isValidLabel(label)) {
       usable = false;
       report(
