@@ -1,0 +1,62 @@
+// The host's EngineClient against the real engine worker bundle (dist/engineWorker.js, built by
+// `node scripts/build.mjs`, which npm test runs first).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { EngineClient, EngineError } from './engineClient';
+
+const workerPath = path.join(import.meta.dirname, '..', '..', 'dist', 'engineWorker.js');
+
+function client(log: string[] = []): EngineClient {
+  assert.ok(existsSync(workerPath), `${workerPath} is missing: run node scripts/build.mjs`);
+  return new EngineClient(workerPath, (line) => log.push(line));
+}
+
+test('synth through the worker reports progress and writes a labels file', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'engine-client-'));
+  const engine = client();
+  try {
+    const progress: [number, number][] = [];
+    const result = await engine.synth({ dir, count: 6, seed: 1 }, { onSynthProgress: (done, total) => progress.push([done, total]) });
+    assert.equal(result.count, 6);
+    assert.equal(result.labelsPath, path.join(dir, 'labels.csv'));
+    const lines = readFileSync(result.labelsPath, 'utf8').trim().split(/\r?\n/);
+    assert.equal(lines.length, 7, 'a header and six rows');
+    assert.ok(progress.length > 0 && progress.every(([, total]) => total === 6));
+  } finally {
+    await engine.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an engine error rejects only its own request, and the worker serves the next one', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'engine-client-'));
+  const log: string[] = [];
+  const engine = client(log);
+  try {
+    await assert.rejects(
+      engine.predict({ labelsPath: path.join(dir, 'missing', 'labels.csv'), backend: 'cpu' }),
+      (err: unknown) => err instanceof EngineError && err.message.length > 0,
+    );
+    assert.ok(log.some((l) => l.startsWith('engine: error:')));
+    const result = await engine.synth({ dir, count: 2, seed: 2 });
+    assert.equal(result.count, 2);
+  } finally {
+    await engine.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('dispose fails the requests still running', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'engine-client-'));
+  const engine = client();
+  try {
+    const running = engine.synth({ dir, count: 50, seed: 3 });
+    await engine.dispose();
+    await assert.rejects(running, /the engine was stopped/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

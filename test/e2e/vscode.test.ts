@@ -1,0 +1,247 @@
+// The extension end to end in a real VS Code: code-server 4.100.3 (VS Code 1.100) driven by
+// playwright-core and Debian's Chromium. Packages the production build into a .vsix, installs it
+// into a fresh profile, trains on a small synthetic dataset from the command palette, opens the
+// gallery and checks the Problems panel for a malformed labels row. Screenshots go to
+// test-artifacts/e2e/. Needs code-server (bash scripts/install-code-server.sh) and Chromium.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import { chromiumArgs, chromiumNeed, chromiumPath, missingPrerequisite } from '../support/environment';
+
+const root = path.join(import.meta.dirname, '..', '..');
+const codeServer = path.join(root, '.tools', 'code-server', 'node_modules', '.bin', 'code-server');
+const artifacts = path.join(root, 'test-artifacts', 'e2e');
+const skip = missingPrerequisite([
+  chromiumNeed,
+  { what: 'code-server', path: codeServer, install: 'bash scripts/install-code-server.sh' },
+]);
+
+/** Seconds of training the test allows the extension (a setting in the workspace). */
+const TRAIN_BUDGET_SECONDS = 20;
+const BAD_ROW = 'img/bad.png,12a,,';
+
+function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): string {
+  const r = spawnSync(cmd, args, { cwd: options.cwd ?? root, env: options.env ?? process.env, encoding: 'utf8', timeout: options.timeoutMs });
+  if (r.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`.slice(-4000));
+  }
+  return r.stdout;
+}
+
+/**
+ * `npm run package` in a staging folder: the same production build and vsce call, without
+ * replacing the repository's dist/ under the feet of other tests.
+ */
+function packageExtension(work: string): string {
+  const stage = path.join(work, 'stage');
+  mkdirSync(path.join(stage, 'scripts'), { recursive: true });
+  for (const f of ['package.json', 'README.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, f), path.join(stage, f));
+  cpSync(path.join(root, 'scripts', 'build.mjs'), path.join(stage, 'scripts', 'build.mjs'));
+  for (const d of ['node_modules', 'common', 'extension', 'language-server', 'webview']) symlinkSync(path.join(root, d), path.join(stage, d));
+  run(process.execPath, ['scripts/build.mjs', '--production'], { cwd: stage, timeoutMs: 180_000 });
+  const vsix = path.join(work, 'digit-lens.vsix');
+  const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
+  run(vsce, ['package', '--allow-missing-repository', '--no-dependencies', '-o', vsix], { cwd: stage, timeoutMs: 180_000 });
+  return stage;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await input.press('Enter');
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }, 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+test('Digit Lens in code-server: train from the palette, gallery with predictions, labels problems', { skip, timeout: 900_000 }, async (t) => {
+  const work = mkdtempSync(path.join(tmpdir(), 'digit-lens-e2e-'));
+  mkdirSync(artifacts, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TMPDIR: path.join(work, 'tmp'),
+    XDG_CONFIG_HOME: path.join(work, 'xdg-config'),
+    XDG_DATA_HOME: path.join(work, 'xdg-data'),
+  };
+  for (const d of ['tmp', 'xdg-config', 'xdg-data']) mkdirSync(path.join(work, d));
+  let server: ChildProcess | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const shot = async (name: string): Promise<void> => {
+    await page?.screenshot({ path: path.join(artifacts, `${name}.png`) });
+  };
+  try {
+    // 1. The .vsix, as `npm run package` makes it.
+    const stage = packageExtension(work);
+    const vsix = path.join(work, 'digit-lens.vsix');
+    t.diagnostic(`packaged ${vsix}`);
+
+    // 2. A small synthetic dataset with one malformed row, and settings for a short training run.
+    const workspace = path.join(work, 'workspace');
+    run(process.execPath, [path.join(stage, 'dist', 'cli.js'), 'synth', workspace, '--count', '120', '--seed', '3'], { timeoutMs: 180_000 });
+    const labelsPath = path.join(workspace, 'labels.csv');
+    const labelsText = readFileSync(labelsPath, 'utf8');
+    appendFileSync(labelsPath, `${labelsText.endsWith('\n') ? '' : '\n'}${BAD_ROW}\n`);
+    const badLine = readFileSync(labelsPath, 'utf8').split('\n').indexOf(BAD_ROW) + 1;
+    mkdirSync(path.join(workspace, '.vscode'));
+    writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'digitLens.trainEpochs': 2, 'digitLens.timeBudgetSeconds': TRAIN_BUDGET_SECONDS, 'digitLens.seed': 3 }, null, 2),
+    );
+
+    // 3. A fresh code-server profile with the extension installed.
+    const userData = path.join(work, 'user-data');
+    const extensions = path.join(work, 'extensions');
+    mkdirSync(path.join(userData, 'User'), { recursive: true });
+    writeFileSync(
+      path.join(userData, 'User', 'settings.json'),
+      JSON.stringify({
+        'workbench.startupEditor': 'none',
+        'security.workspace.trust.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoUpdate': false,
+        'workbench.tips.enabled': false,
+      }),
+    );
+    const installed = run(codeServer, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { env, timeoutMs: 120_000 });
+    assert.match(installed, /digit-lens.*successfully installed/i);
+
+    // 4. code-server in its own process group, so one signal stops the whole tree.
+    const port = await freePort();
+    const config = path.join(work, 'code-server.yaml');
+    writeFileSync(config, 'auth: none\ncert: false\n');
+    const serverLog = path.join(artifacts, 'code-server.log');
+    writeFileSync(serverLog, '');
+    server = spawn(
+      codeServer,
+      [
+        '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions,
+        '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+        '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', workspace,
+      ],
+      { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server.stdout?.on('data', (d: Buffer) => appendFileSync(serverLog, d));
+    server.stderr?.on('data', (d: Buffer) => appendFileSync(serverLog, d));
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor('code-server /healthz', 60_000, async () => {
+      if (server?.exitCode !== null) throw new Error(`code-server exited (${server?.exitCode}); see ${serverLog}`);
+      return fetch(`${base}/healthz`).then((r) => r.ok || undefined, () => undefined);
+    });
+
+    // 5. The workbench in Chromium.
+    context = await chromium.launchPersistentContext(path.join(work, 'chromium-profile'), {
+      executablePath: chromiumPath,
+      headless: true,
+      args: chromiumArgs,
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    // workspaceContains:**/labels.csv activates the extension: its status bar item appears.
+    const statusItem = page.locator('.statusbar-item', { hasText: 'Digit Lens' });
+    await statusItem.first().waitFor({ timeout: 60_000 });
+
+    // 6. Train from the command palette; wait for the model and predictions on disk and the message.
+    await runCommand(page, 'Digit Lens: Train Model');
+    const toasts = page.locator('.notifications-toasts');
+    await toasts.locator('.notification-list-item', { hasText: 'Digit Lens: training' }).first().waitFor({ timeout: 60_000 });
+    await waitFor('a training progress message', 120_000, async () => ((await toasts.textContent()) ?? '').match(/loss \d/) ?? undefined).catch(() => undefined);
+    await shot('1-training');
+    const predictionsPath = path.join(workspace, '.digitlens', 'predictions.csv');
+    const finished = toasts.locator('.notification-list-item', { hasText: /Training (finished|stopped early)/ });
+    await finished.first().waitFor({ timeout: (TRAIN_BUDGET_SECONDS + 240) * 1000 });
+    const message = (await finished.first().textContent()) ?? '';
+    t.diagnostic(`training message: ${message}`);
+    assert.match(message, /Validation: sequence accuracy \d+(\.\d)?%/);
+    assert.ok(existsSync(predictionsPath), 'training wrote .digitlens/predictions.csv');
+    assert.ok(existsSync(path.join(workspace, '.digitlens', 'model', 'model.json')), 'training wrote .digitlens/model/model.json');
+    const backendText = (await statusItem.first().textContent()) ?? '';
+    assert.match(backendText, /Digit Lens: (tfjs-node-gpu|tfjs-node|wasm|cpu)/, `status bar names the backend: ${backendText}`);
+    await shot('2-trained');
+
+    // 7. The gallery: crops load as images, predictions are drawn over them.
+    await runCommand(page, 'Digit Lens: Open Gallery');
+    const gallery: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await gallery.locator('.crop').first().waitFor({ timeout: 30_000 });
+    await gallery.locator('.crop .prediction .digits').first().waitFor({ timeout: 30_000 });
+    const firstImage = gallery.locator('.crop img').first();
+    await waitFor('the first crop image to load', 20_000, () => firstImage.evaluate((img: HTMLImageElement) => (img.complete && img.naturalWidth > 0) || undefined));
+    const summary = (await gallery.locator('#summary').textContent()) ?? '';
+    t.diagnostic(`gallery: ${summary}`);
+    const rows = readFileSync(predictionsPath, 'utf8').trim().split('\n').length - 1;
+    assert.match(summary, new RegExp(`^${rows} of ${rows} crops · \\d+ mismatch(es)? · \\d+ unlabeled`));
+    const overlays = await gallery.locator('.crop .prediction .digits').allTextContents();
+    assert.ok(overlays.length > 5 && overlays.every((d) => /^(-|\d{1,5}|>5:\d{5})$/.test(d)), `prediction overlays: ${overlays.slice(0, 8).join(' ')}`);
+    await shot('3-gallery');
+
+    // 8. The malformed row's error reaches the Problems panel through the language server.
+    await page.keyboard.press('Control+P');
+    const quickOpen = page.locator('.quick-input-widget input.input');
+    await quickOpen.fill('labels.csv');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'labels.csv' }).first().waitFor({ timeout: 15_000 });
+    await quickOpen.press('Enter');
+    await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+    await runCommand(page, 'View: Focus Problems');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: '12a' });
+    await problem.first().waitFor({ timeout: 30_000 });
+    const problemText = (await problem.first().textContent()) ?? '';
+    t.diagnostic(`problem: ${problemText}`);
+    assert.match(problemText, new RegExp(`\\[Ln ${badLine}, Col \\d+\\]`));
+    await shot('4-problems');
+  } catch (err) {
+    await shot('failure').catch(() => undefined);
+    throw err;
+  } finally {
+    await context?.close().catch(() => undefined);
+    if (server) await stopProcessGroup(server);
+    rmSync(work, { recursive: true, force: true, maxRetries: 3 });
+  }
+});
