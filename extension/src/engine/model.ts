@@ -62,6 +62,8 @@ const fast: ModelSpec = {
 
 export const PRESETS: Record<PresetName, ModelSpec> = { goodfellow2014, fast };
 
+// Dropout layers take no seed on purpose: tfjs draws a seeded dropout mask from the same seed on
+// every call, i.e. the same mask every step.
 export function buildModel(spec: ModelSpec, seed = 1): LayersModel {
   let s = seed * 7919;
   const init = () => tf.initializers.heNormal({ seed: s++ });
@@ -80,10 +82,10 @@ export function buildModel(spec: ModelSpec, seed = 1): LayersModel {
   });
   h = tf.layers.flatten({ name: 'flatten' }).apply(h) as SymbolicTensor;
   spec.dense.forEach((units, i) => {
-    if (spec.dropout > 0) h = tf.layers.dropout({ name: `dropout${i + 1}`, rate: spec.dropout, seed: s++ }).apply(h) as SymbolicTensor;
+    if (spec.dropout > 0) h = tf.layers.dropout({ name: `dropout${i + 1}`, rate: spec.dropout }).apply(h) as SymbolicTensor;
     h = tf.layers.dense({ name: `dense${i + 1}`, units, activation: 'relu', kernelInitializer: init() }).apply(h) as SymbolicTensor;
   });
-  if (spec.dropout > 0) h = tf.layers.dropout({ name: 'dropoutHeads', rate: spec.dropout, seed: s++ }).apply(h) as SymbolicTensor;
+  if (spec.dropout > 0) h = tf.layers.dropout({ name: 'dropoutHeads', rate: spec.dropout }).apply(h) as SymbolicTensor;
   const heads = HEAD_NAMES.map(
     (name, i) => tf.layers.dense({ name, units: HEAD_SIZES[i], kernelInitializer: tf.initializers.glorotUniform({ seed: s++ }) }).apply(h) as SymbolicTensor,
   );

@@ -1,0 +1,113 @@
+// Turns cached 64x64 RGB crops into network input batches (DESIGN §1): random sub-crops of the
+// model's input size for training, the centre crop for evaluation. Each image is standardised
+// (zero mean, unit variance over its 64x64 pixels): a cheap stand-in for batch norm that also
+// removes the brightness and contrast differences between crops.
+import { CACHE_SIZE } from './model';
+
+const PIXELS = CACHE_SIZE * CACHE_SIZE * 3;
+
+/** A small seeded PRNG (mulberry32): training order and crops repeat for a given seed. */
+export function makeRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffled(n: number, rng: () => number): number[] {
+  const a = [...Array(n).keys()];
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/** Per-image mean and 1/std over all 64x64x3 values. */
+export function imageStats(pixels: Uint8Array, count: number): { mean: Float32Array; invStd: Float32Array } {
+  if (pixels.length !== count * PIXELS) throw new Error(`expected ${count * PIXELS} pixel bytes, got ${pixels.length}`);
+  const mean = new Float32Array(count);
+  const invStd = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    let s = 0;
+    let s2 = 0;
+    const o = i * PIXELS;
+    for (let j = 0; j < PIXELS; j++) {
+      const v = pixels[o + j];
+      s += v;
+      s2 += v * v;
+    }
+    const m = s / PIXELS;
+    mean[i] = m;
+    invStd[i] = 1 / Math.sqrt(Math.max(s2 / PIXELS - m * m, 1));
+  }
+  return { mean, invStd };
+}
+
+export interface CropSource {
+  pixels: Uint8Array;
+  mean: Float32Array;
+  invStd: Float32Array;
+}
+
+/**
+ * Writes images `indices` into a [batch, size, size, channels] float array. `offsets` gives each
+ * crop's top-left (y, x) in the 64x64 cache; undefined = the centre crop.
+ */
+export function fillBatch(
+  src: CropSource, indices: readonly number[], size: number, channels: 1 | 3, out: Float32Array, offsets?: readonly [number, number][],
+): void {
+  const centre = Math.floor((CACHE_SIZE - size) / 2);
+  const per = size * size * channels;
+  if (out.length < indices.length * per) throw new Error('batch buffer too small');
+  indices.forEach((img, b) => {
+    const [oy, ox] = offsets?.[b] ?? [centre, centre];
+    const m = src.mean[img];
+    const k = src.invStd[img];
+    const base = img * PIXELS;
+    let o = b * per;
+    for (let y = 0; y < size; y++) {
+      let p = base + ((y + oy) * CACHE_SIZE + ox) * 3;
+      if (channels === 3) {
+        for (let x = 0; x < size * 3; x++) out[o++] = (src.pixels[p++] - m) * k;
+      } else {
+        for (let x = 0; x < size; x++, p += 3) out[o++] = ((src.pixels[p] + src.pixels[p + 1] + src.pixels[p + 2]) / 3 - m) * k;
+      }
+    }
+  });
+}
+
+export function randomOffsets(count: number, size: number, rng: () => number): [number, number][] {
+  const span = CACHE_SIZE - size + 1;
+  return Array.from({ length: count }, () => [Math.floor(rng() * span), Math.floor(rng() * span)] as [number, number]);
+}
+
+/** FNV-1a of a string: a stable hash for the validation split. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * Deterministic held-out split: a file is held out by the hash of its path, so the split does
+ * not depend on row order or seed and a file stays on its side as the dataset grows. About 10%
+ * is held out, at most ~300 files, and nothing when fewer than 20 rows exist.
+ */
+export function splitValidation(files: readonly string[]): { train: number[]; validation: number[] } {
+  const n = files.length;
+  if (n < 20) return { train: [...files.keys()], validation: [] };
+  const fraction = Math.min(0.1, 300 / n);
+  const cut = Math.floor(fraction * 2 ** 32);
+  const train: number[] = [];
+  const validation: number[] = [];
+  files.forEach((f, i) => ((fnv1a(f) >>> 0) < cut ? validation : train).push(i));
+  return { train, validation };
+}
