@@ -333,6 +333,18 @@ test('setLabel keeps problems in step: moved ranges, new and cleared digit-count
   assert.equal(doc.problems.length, 2);
 });
 
+test('fieldRange points at a row\'s fields, before and after an edit', () => {
+  const text = `label,file,box\n\n"19",x/a.png,1 2 3 4\n`;
+  const doc = LabelsDocument.parse(text);
+  assert.equal(covered(text, { ...doc.fieldRange(0, 'file')!, severity: 'error', message: '' }), 'x/a.png');
+  assert.deepEqual(doc.fieldRange(0, 'label'), { line: 2, startChar: 0, endChar: 4 });
+  assert.equal(doc.fieldRange(0, 'digit_boxes'), undefined);
+  assert.equal(doc.fieldRange(1, 'file'), undefined);
+  doc.setLabel(0, '123456');
+  assert.deepEqual(doc.fieldRange(0, 'file'), { line: 2, startChar: 7, endChar: 14 });
+  assert.deepEqual(doc.fieldRange(0, 'box'), { line: 2, startChar: 15, endChar: 22 });
+});
+
 test('formatLabelsCsv writes a file that parses back to the same rows', () => {
   const rows = [
     { file: 'train/1.png', label: '19', box: { left: 246, top: 77, width: 173, height: 223 }, digitBoxes: [{ left: 246, top: 77, width: 81.5, height: 219 }, { left: 323, top: 81, width: 96, height: 1e-7 }] },

@@ -189,6 +189,15 @@ export class LabelsDocument {
     return this.rowList.findIndex((r) => normalizePath(r.file) === key);
   }
 
+  /** Where a field of row `rowIndex` sits (its first line), e.g. to point at it; undefined if the file has no such column. */
+  fieldRange(rowIndex: number, column: (typeof LABEL_COLUMNS)[number]): { line: number; startChar: number; endChar: number } | undefined {
+    const recIndex = this.rowRecs[rowIndex];
+    const cols = this.columns;
+    if (recIndex === undefined || !cols) return undefined;
+    const k = column === 'file' ? cols.file : column === 'label' ? cols.label : column === 'box' ? cols.box : cols.digitBoxes;
+    return k === undefined ? undefined : fieldRange(this.recs[recIndex], this.recs[recIndex].fields[k]);
+  }
+
   /** Sets row `rowIndex`'s label, rewriting only that field's characters. Throws on an invalid label. */
   setLabel(rowIndex: number, label: string): void {
     if (!isValidLabel(label)) throw new RangeError(`${JSON.stringify(label)} is not a label: use digits, '-' (no number) or '' (not labeled)`);
