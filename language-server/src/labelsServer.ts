@@ -14,7 +14,9 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
 import { LabelsDocument, type LabelProblem } from '../../common/labels';
+import { FolderListings, missingImageProblems } from './missingImages';
 
 export const LABELS_LANGUAGE_ID = 'digit-labels';
 export const DIAGNOSTIC_SOURCE = 'digit-lens';
@@ -60,23 +62,43 @@ export function startLabelsServer(connection: Connection): void {
     }),
   );
 
-  // A burst of keystrokes is validated once; a big file (100k rows parse in about half a second)
-  // waits for a pause in typing.
+  const listings = new FolderListings();
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const labels = parse(doc);
+    const labelsPath = filePath(uri);
+    const missing = labelsPath ? await missingImageProblems(labelsPath, labels, listings) : [];
+    const latest = documents.get(uri);
+    // A newer version has its own validation coming; a closed document keeps no diagnostics.
+    if (!latest || latest.version !== version) return;
+    const problems = [...labels.problems, ...missing].sort((a, b) => a.line - b.line || a.startChar - b.startChar);
+    await connection.sendDiagnostics({ uri, version, diagnostics: problems.map(toDiagnostic) });
+  }
+
+  // A burst of keystrokes (or of file events while images are written) is validated once; a big
+  // file (100k rows parse in about half a second) waits for a pause in typing.
   const pending = new Map<string, NodeJS.Timeout>();
-  documents.onDidChangeContent(({ document }) => {
-    if (!isLabelsFile(document)) return;
-    clearTimeout(pending.get(document.uri));
-    const delay = document.getText().length > 500_000 ? 400 : 0;
+  function schedule(uri: string, delay: number): void {
+    clearTimeout(pending.get(uri));
     pending.set(
-      document.uri,
+      uri,
       setTimeout(() => {
-        pending.delete(document.uri);
-        const latest = documents.get(document.uri);
-        if (!latest) return;
-        const diagnostics = parse(latest).problems.map(toDiagnostic);
-        void connection.sendDiagnostics({ uri: latest.uri, version: latest.version, diagnostics });
+        pending.delete(uri);
+        validate(uri).catch((err: unknown) => connection.console.error(`validating ${uri}: ${err instanceof Error ? err.stack : String(err)}`));
       }, delay),
     );
+  }
+
+  documents.onDidChangeContent(({ document }) => {
+    if (isLabelsFile(document)) schedule(document.uri, document.getText().length > 500_000 ? 400 : 0);
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    listings.clear();
+    for (const doc of documents.all()) if (isLabelsFile(doc)) schedule(doc.uri, 200);
   });
 
   documents.onDidClose(({ document }) => {
@@ -108,6 +130,16 @@ export function startLabelsServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** The local path of a file: URI, or undefined for any other scheme. */
+function filePath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether two ranges touch (a cursor at either end of a problem counts). */

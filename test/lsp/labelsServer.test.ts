@@ -4,15 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
   DiagnosticSeverity,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  FileChangeType,
   InitializeRequest,
   InitializedNotification,
   PublishDiagnosticsNotification,
@@ -57,9 +61,12 @@ class DiagnosticsLog {
   }
 }
 
+// DIGIT_LENS_DIST points at another build (e.g. a private one while dist/ is being rebuilt).
+const dist = process.env.DIGIT_LENS_DIST ?? join(root, 'dist');
+
 async function withServer(args: string[], body: (conn: ProtocolConnection, log: DiagnosticsLog) => Promise<void>): Promise<void> {
-  const script = join(root, args[0]);
-  assert.ok(existsSync(script), `${args[0]} is missing: run npm run build first`);
+  const script = join(dist, args[0]);
+  assert.ok(existsSync(script), `${script} is missing: run npm run build first`);
   const child = spawn(process.execPath, [script, ...args.slice(1)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -148,12 +155,38 @@ async function exercise(conn: ProtocolConnection, log: DiagnosticsLog): Promise<
   await conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: untitled } });
   const cleared = await log.waitFor('cleared diagnostics after close', (p) => log.received.indexOf(p) >= before && p.uri === untitled);
   assert.deepEqual(cleared.diagnostics, []);
+
+  // On disk: a row whose image is missing gets a warning, until the image appears.
+  const dataset = mkdtempSync(join(tmpdir(), 'digit-lens-lsp-'));
+  try {
+    writeFileSync(join(dataset, 'a.png'), 'not really a png: only existence is checked');
+    const labelsPath = join(dataset, 'labels.csv');
+    const text = 'file,label\na.png,1\nsub/b.png,2\n';
+    writeFileSync(labelsPath, text);
+    const diskUri = pathToFileURL(labelsPath).href;
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: diskUri, languageId: 'digit-labels', version: 1, text } });
+    const missing = await log.waitFor('missing-image warning', (p) => p.uri === diskUri);
+    assert.equal(missing.diagnostics.length, 1, JSON.stringify(missing.diagnostics));
+    assert.deepEqual(missing.diagnostics[0].range, { start: { line: 2, character: 0 }, end: { line: 2, character: 9 } });
+    assert.equal(missing.diagnostics[0].severity, DiagnosticSeverity.Warning);
+    assert.match(messageOf(missing.diagnostics[0]), /image not found: sub\/b\.png/);
+
+    mkdirSync(join(dataset, 'sub'));
+    writeFileSync(join(dataset, 'sub', 'b.png'), 'here now');
+    const since = log.received.length;
+    const created = pathToFileURL(join(dataset, 'sub', 'b.png')).href;
+    await conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: created, type: FileChangeType.Created }] });
+    const found = await log.waitFor('warning cleared after the image appeared', (p) => log.received.indexOf(p) >= since && p.uri === diskUri);
+    assert.deepEqual(found.diagnostics, []);
+  } finally {
+    rmSync(dataset, { recursive: true, force: true });
+  }
 }
 
 test('dist/languageServer.js --stdio: diagnostics, quick fix, change, close, shutdown', async () => {
-  await withServer(['dist/languageServer.js', '--stdio'], exercise);
+  await withServer(['languageServer.js', '--stdio'], exercise);
 });
 
 test('digit-lens lsp --stdio: the same server from the CLI', async () => {
-  await withServer(['dist/cli.js', 'lsp', '--stdio'], exercise);
+  await withServer(['cli.js', 'lsp', '--stdio'], exercise);
 });
