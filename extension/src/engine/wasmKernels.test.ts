@@ -133,3 +133,33 @@ test('wasm maxPool gradient and leading-axes sum match the cpu backend', async (
     assert.ok(maxRelError(results[1], results[0]) < 1e-5, `sum differs for ${JSON.stringify(shape)} over ${String(axis)}`);
   }
 });
+
+test('wasm tile and leading-axes mean match the cpu backend; batch norm gradients too', async () => {
+  await initBackend('wasm');
+  const r = rng(17);
+  for (const [shape, reps] of [[[1, 1, 1, 5], [3, 4, 2, 1]], [[2, 3], [2, 3]], [[4], [3]], [[2, 1, 3], [1, 4, 2]]] as const) {
+    const data = randomArray(shape.reduce((a: number, b: number) => a * b, 1), r);
+    const results: Float32Array[] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      results.push((await tf.tile(tf.tensor(data, [...shape]), [...reps]).data()) as Float32Array);
+    }
+    assert.deepEqual(results[1], results[0], `tile ${JSON.stringify(shape)} x ${JSON.stringify(reps)}`);
+  }
+  const xData = randomArray(3 * 6 * 5 * 4, r);
+  const dyData = randomArray(3 * 6 * 5 * 4, r);
+  const results: Float32Array[][] = [];
+  for (const backend of ['cpu', 'wasm']) {
+    await tf.setBackend(backend);
+    const x = tf.tensor4d(xData, [3, 6, 5, 4]);
+    const mean = (await tf.mean(x, [0, 1, 2], true).data()) as Float32Array;
+    const gamma = tf.tensor1d([1, 2, 0.5, -1]);
+    const f = (a: Tensor, g: Tensor): Tensor => {
+      const m = tf.moments(a, [0, 1, 2]);
+      return tf.batchNorm(a as Tensor4D, m.mean, m.variance, tf.zeros([4]), g as Tensor, 1e-3);
+    };
+    const [dx, dg] = tf.grads(f)([x, gamma], tf.tensor4d(dyData, [3, 6, 5, 4]));
+    results.push([mean, (await dx.data()) as Float32Array, (await dg.data()) as Float32Array]);
+  }
+  results[0].forEach((ref, i) => assert.ok(maxRelError(results[1][i], ref) < 1e-4, `batch norm part ${i}`));
+});

@@ -13,6 +13,9 @@
 //   backend does), in JS over the wasm heap.
 // - Sum over leading axes (every conv layer's bias gradient reduces [B,H,W,C] to [C]): the stock
 //   kernel transposes the whole tensor first; one streaming pass in JS is about 8x faster.
+// - Tile and Mean over leading axes: batch norm's gradient tiles per-channel vectors to the
+//   activation's shape and its statistics reduce over [B,H,W]; the stock kernels made a batch
+//   norm step ~3x slower. Tile here is block copies; Mean reuses the Sum path.
 // - BatchMatMul with transposeA/transposeB: 0.4 / 2 GFLOP/s against ~25 without; the dense layers'
 //   gradients use them. Transposing explicitly first is far cheaper.
 import {
@@ -238,6 +241,56 @@ function makeSum(stock: KernelFunc): KernelFunc {
   };
 }
 
+function makeTile(stock: KernelFunc): KernelFunc {
+  return (args) => (((args.inputs as { x: TensorInfo }).x.dtype === 'float32') ? tile(args) : stock(args));
+}
+
+function tile(args: Parameters<KernelFunc>[0]): TensorInfo {
+  const { x } = args.inputs as { x: TensorInfo };
+  const { reps } = args.attrs as unknown as { reps: number[] };
+  const backend = args.backend as unknown as WasmLikeBackend;
+  const outShape = x.shape.map((d, i) => d * reps[i]);
+  const out = backend.makeOutput(outShape, 'float32');
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  // Work in `dst`: place the source, then, from the last axis to the first, repeat each
+  // already-tiled block reps[d] times. `shape` is the current (partly tiled) extent.
+  const shape = [...x.shape];
+  const size = (from: number): number => shape.slice(from).reduce((p, q) => p * q, 1);
+  dst.set(src, 0);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (reps[d] === 1) continue;
+    const outer = shape.slice(0, d).reduce((p, q) => p * q, 1);
+    const block = size(d); // elements of one outer slice before repeating
+    // Move outer slices to their final stride (from the end, so nothing is overwritten early).
+    for (let o = outer - 1; o >= 0; o--) {
+      const from = o * block;
+      const to = o * block * reps[d];
+      if (from !== to) dst.copyWithin(to, from, from + block);
+      for (let r = 1; r < reps[d]; r++) dst.copyWithin(to + r * block, to, to + block);
+    }
+    shape[d] *= reps[d];
+  }
+  return out;
+}
+
+function makeMean(stock: KernelFunc, sum: KernelFunc): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const attrs = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = (Array.isArray(attrs.axis) ? attrs.axis : [attrs.axis]).map((a) => (a < 0 ? a + rank : a));
+    const leading = [...axes].sort((p, q) => p - q).every((a, i) => a === i) && axes.length < rank;
+    if (!leading || x.dtype !== 'float32') return stock(args);
+    const n = axes.reduce((p, a) => p * x.shape[a], 1);
+    const backend = args.backend as unknown as WasmLikeBackend;
+    const out = sum(args) as TensorInfo;
+    const v = backend.typedArrayFromHeap(out);
+    for (let i = 0; i < v.length; i++) v[i] /= n;
+    return out;
+  };
+}
+
 let registered = false;
 
 /** Installs the kernels above on the wasm backend; call before tf.setBackend('wasm'). Idempotent. */
@@ -256,6 +309,12 @@ export function registerWasmKernels(): void {
   const stockSum = getKernel('Sum', 'wasm');
   if (!stockSum) throw new Error('wasm kernel Sum is not registered');
   replace({ ...stockSum, kernelFunc: makeSum(stockSum.kernelFunc) });
+  const stockTile = getKernel('Tile', 'wasm');
+  if (!stockTile) throw new Error('wasm kernel Tile is not registered');
+  replace({ ...stockTile, kernelFunc: makeTile(stockTile.kernelFunc) });
+  const stockMean = getKernel('Mean', 'wasm');
+  if (!stockMean) throw new Error('wasm kernel Mean is not registered');
+  replace({ ...stockMean, kernelFunc: makeMean(stockMean.kernelFunc, makeSum(stockSum.kernelFunc)) });
   const stockMatMul = getKernel('BatchMatMul', 'wasm');
   if (!stockMatMul) throw new Error('wasm kernel BatchMatMul is not registered');
   // The stock kernel's setupFunc (which binds the wasm function) must still run.
