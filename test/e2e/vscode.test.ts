@@ -222,7 +222,14 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.ok(overlays.length > 5 && overlays.every((d) => /^(-|\d{1,5}|>5:\d{5})$/.test(d)), `prediction overlays: ${overlays.slice(0, 8).join(' ')}`);
     await shot('3-gallery');
 
-    // 8. The malformed row's error reaches the Problems panel through the language server.
+    // 8. A window reload brings the gallery back (WebviewPanelSerializer + the webview's state).
+    // (Through the command, not page.reload(): the workbench saves its editors on its own shutdown.)
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForEvent('load', { timeout: 60_000 });
+    await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
+    await page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('.crop .prediction .digits').first().waitFor({ timeout: 60_000 });
+
+    // 9. The malformed row's error reaches the Problems panel through the language server.
     await page.keyboard.press('Control+P');
     const quickOpen = page.locator('.quick-input-widget input.input');
     await quickOpen.fill('labels.csv');
