@@ -345,6 +345,22 @@ test('fieldRange points at a row\'s fields, before and after an edit', () => {
   assert.deepEqual(doc.fieldRange(0, 'box'), { line: 2, startChar: 15, endChar: 22 });
 });
 
+test('fieldAt names the column under a position, across quoted line breaks and past the end', () => {
+  const doc = LabelsDocument.parse('file,label,box\na.png,1,\n\n"x\ny.png",2,1 2 3 4\n');
+  const at = (line: number, character: number) => doc.fieldAt(line, character);
+  assert.equal(at(0, 1), undefined, 'the header is no field to fill');
+  assert.deepEqual(at(1, 0), { column: 'file', line: 1, startChar: 0 });
+  assert.deepEqual(at(1, 5), { column: 'file', line: 1, startChar: 0 });
+  assert.deepEqual(at(1, 6), { column: 'label', line: 1, startChar: 6 });
+  assert.deepEqual(at(1, 8), { column: 'box', line: 1, startChar: 8 });
+  assert.deepEqual(at(2, 0), { column: 'file', line: 2, startChar: 0 });
+  assert.deepEqual(at(4, 2), { column: 'file', line: 3, startChar: 0 });
+  assert.deepEqual(at(4, 7), { column: 'label', line: 4, startChar: 7 });
+  assert.deepEqual(at(5, 0), { column: 'file', line: 5, startChar: 0 });
+  assert.equal(LabelsDocument.parse('').fieldAt(0, 0), undefined);
+  assert.deepEqual(LabelsDocument.parse('label,file\n1,').fieldAt(1, 2), { column: 'file', line: 1, startChar: 2 });
+});
+
 test('formatLabelsCsv writes a file that parses back to the same rows', () => {
   const rows = [
     { file: 'train/1.png', label: '19', box: { left: 246, top: 77, width: 173, height: 223 }, digitBoxes: [{ left: 246, top: 77, width: 81.5, height: 219 }, { left: 323, top: 81, width: 96, height: 1e-7 }] },

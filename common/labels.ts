@@ -120,6 +120,9 @@ export class LabelsDocument {
   private readonly recs: Rec[];
   private readonly headerProblems: LabelProblem[] = [];
   private readonly columns?: Columns;
+  /** Header names as written (trimmed, lower case), and the header's record. */
+  private headerNames: string[] = [];
+  private headerRec = -1;
   private readonly rowList: LabelRow[] = [];
   private readonly rowRecs: number[] = [];
   private text?: string;
@@ -143,6 +146,8 @@ export class LabelsDocument {
       this.headerProblems.push(problem(0, 0, 0, 'error', `the labels file is empty: its first line names the columns, ${LABEL_COLUMNS.join(',')}`));
       return;
     }
+    this.headerRec = headerIndex;
+    this.headerNames = this.recs[headerIndex].fields.map((f) => f.value.trim().toLowerCase());
     this.columns = this.readHeader(this.recs[headerIndex]);
     if (!this.columns) return;
     const firstLine = new Map<string, number>();
@@ -196,6 +201,33 @@ export class LabelsDocument {
     if (recIndex === undefined || !cols) return undefined;
     const k = column === 'file' ? cols.file : column === 'label' ? cols.label : column === 'box' ? cols.box : cols.digitBoxes;
     return k === undefined ? undefined : fieldRange(this.recs[recIndex], this.recs[recIndex].fields[k]);
+  }
+
+  /**
+   * The field at a position (as an editor counts lines): its column's header name and where the
+   * field starts. A line past the end, or a blank line, is a row still to be written.
+   */
+  fieldAt(line: number, character: number): { column: string; line: number; startChar: number } | undefined {
+    if (this.headerRec < 0) return undefined;
+    let lo = 0;
+    let hi = this.recs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.recs[mid].line <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    const rec = this.recs[lo];
+    if (lo <= this.headerRec || rec.line > line) return undefined;
+    const lastLine = rec.line + countLineBreaks(rec.raw) - (/[\r\n]$/.test(rec.raw) ? 1 : 0);
+    if (line > lastLine) return { column: this.headerNames[0], line, startChar: 0 };
+    for (let k = 0; k < rec.fields.length; k++) {
+      const start = positionIn(rec.raw, rec.fields[k].start);
+      const end = positionIn(rec.raw, rec.fields[k].end);
+      const afterStart = start.line + rec.line < line || (start.line + rec.line === line && start.character <= character);
+      const beforeEnd = end.line + rec.line > line || (end.line + rec.line === line && end.character >= character);
+      if (afterStart && beforeEnd) return { column: this.headerNames[k] ?? '', line: rec.line + start.line, startChar: start.character };
+    }
+    return undefined;
   }
 
   /** Sets row `rowIndex`'s label, rewriting only that field's characters. Throws on an invalid label. */
