@@ -1,21 +1,27 @@
 // The labels-file language server: every open labels file is parsed on open and on each change,
-// its problems become diagnostics, and the fixes the parser proposes become quick fixes. The same
-// server runs in VS Code (dist/languageServer.js) and for any LSP editor (`digit-lens lsp --stdio`).
+// its problems (and rows whose image is missing) become diagnostics, the fixes the parser proposes
+// become quick fixes, and the file column completes with images no row names yet. The same server
+// runs in VS Code (dist/languageServer.js) and for any LSP editor (`digit-lens lsp --stdio`).
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  CompletionItemKind,
   DiagnosticSeverity,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
   type CodeActionParams,
+  type CompletionItem,
   type Connection,
   type Diagnostic,
   type InitializeResult,
   type Range,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath } from 'node:url';
+import { encodeCsvField } from '../../common/csvRecords';
 import { LabelsDocument, type LabelProblem } from '../../common/labels';
+import { ImageLists, unlabeledImages } from './imageCompletions';
 import { FolderListings, missingImageProblems } from './missingImages';
 
 export const LABELS_LANGUAGE_ID = 'digit-labels';
@@ -57,6 +63,7 @@ export function startLabelsServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        completionProvider: {},
       },
       serverInfo: { name: 'digit-lens-labels' },
     }),
@@ -98,6 +105,7 @@ export function startLabelsServer(connection: Connection): void {
 
   connection.onDidChangeWatchedFiles(() => {
     listings.clear();
+    imageLists.clear();
     for (const doc of documents.all()) if (isLabelsFile(doc)) schedule(doc.uri, 200);
   });
 
@@ -106,6 +114,20 @@ export function startLabelsServer(connection: Connection): void {
     pending.delete(document.uri);
     parsed.delete(document.uri);
     if (isLabelsFile(document)) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+  });
+
+  const imageLists = new ImageLists();
+  // In the file column: the dataset's images that no row names yet.
+  connection.onCompletion(async ({ textDocument, position }): Promise<CompletionItem[]> => {
+    const doc = documents.get(textDocument.uri);
+    const labelsPath = filePath(textDocument.uri);
+    if (!doc || !labelsPath || !isLabelsFile(doc)) return [];
+    const labels = parse(doc);
+    const field = labels.fieldAt(position.line, position.character);
+    if (field?.column !== 'file' || field.line !== position.line) return [];
+    const images = await unlabeledImages(path.dirname(labelsPath), labels, imageLists);
+    const range = { start: { line: field.line, character: field.startChar }, end: position };
+    return images.map((image) => ({ label: image, kind: CompletionItemKind.File, textEdit: { range, newText: encodeCsvField(image) } }));
   });
 
   connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
