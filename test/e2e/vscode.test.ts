@@ -189,12 +189,23 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const statusItem = page.locator('.statusbar-item', { hasText: 'Digit Lens' });
     await statusItem.first().waitFor({ timeout: 60_000 });
 
-    // 6. Train from the command palette; wait for the model and predictions on disk and the message.
+    // 6. The gallery before any training: crops load as images, no predictions yet.
+    await runCommand(page, 'Digit Lens: Open Gallery');
+    const gallery: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await gallery.locator('.crop').first().waitFor({ timeout: 30_000 });
+    const firstImage = gallery.locator('.crop img').first();
+    await waitFor('the first crop image to load', 20_000, () => firstImage.evaluate((img: HTMLImageElement) => (img.complete && img.naturalWidth > 0) || undefined));
+    assert.match((await gallery.locator('#summary').textContent()) ?? '', /no predictions yet/);
+    assert.equal(await gallery.locator('.crop .prediction').count(), 0);
+    await shot('1-gallery-before-training');
+
+    // 7. Train from the command palette; wait for the message, the model and the predictions.
     await runCommand(page, 'Digit Lens: Train Model');
     const toasts = page.locator('.notifications-toasts');
     await toasts.locator('.notification-list-item', { hasText: 'Digit Lens: training' }).first().waitFor({ timeout: 60_000 });
+    // A progress line with the loss, if training lasts long enough to show one.
     await waitFor('a training progress message', 120_000, async () => ((await toasts.textContent()) ?? '').match(/loss \d/) ?? undefined).catch(() => undefined);
-    await shot('1-training');
+    await shot('2-training');
     const predictionsPath = path.join(workspace, '.digitlens', 'predictions.csv');
     const finished = toasts.locator('.notification-list-item', { hasText: /Training (finished|stopped early)/ });
     await finished.first().waitFor({ timeout: (TRAIN_BUDGET_SECONDS + 240) * 1000 });
@@ -205,31 +216,25 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.ok(existsSync(path.join(workspace, '.digitlens', 'model', 'model.json')), 'training wrote .digitlens/model/model.json');
     const backendText = (await statusItem.first().textContent()) ?? '';
     assert.match(backendText, /Digit Lens: (tfjs-node-gpu|tfjs-node|wasm|cpu)/, `status bar names the backend: ${backendText}`);
-    await shot('2-trained');
 
-    // 7. The gallery: crops load as images, predictions are drawn over them.
-    await runCommand(page, 'Digit Lens: Open Gallery');
-    const gallery: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await gallery.locator('.crop').first().waitFor({ timeout: 30_000 });
+    // 8. The open gallery picks up predictions.csv by itself (file watcher) and draws them.
     await gallery.locator('.crop .prediction .digits').first().waitFor({ timeout: 30_000 });
-    const firstImage = gallery.locator('.crop img').first();
-    await waitFor('the first crop image to load', 20_000, () => firstImage.evaluate((img: HTMLImageElement) => (img.complete && img.naturalWidth > 0) || undefined));
     const summary = (await gallery.locator('#summary').textContent()) ?? '';
     t.diagnostic(`gallery: ${summary}`);
     const rows = readFileSync(predictionsPath, 'utf8').trim().split('\n').length - 1;
-    assert.match(summary, new RegExp(`^${rows} of ${rows} crops · \\d+ mismatch(es)? · \\d+ unlabeled`));
+    assert.match(summary, new RegExp(`^${rows} of ${rows} crops · \\d+ mismatch(es)? · \\d+ unlabeled$`));
     const overlays = await gallery.locator('.crop .prediction .digits').allTextContents();
     assert.ok(overlays.length > 5 && overlays.every((d) => /^(-|\d{1,5}|>5:\d{5})$/.test(d)), `prediction overlays: ${overlays.slice(0, 8).join(' ')}`);
-    await shot('3-gallery');
+    await shot('3-gallery-with-predictions');
 
-    // 8. A window reload brings the gallery back (WebviewPanelSerializer + the webview's state).
+    // 9. A window reload brings the gallery back (WebviewPanelSerializer + the webview's state).
     // (Through the command, not page.reload(): the workbench saves its editors on its own shutdown.)
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForEvent('load', { timeout: 60_000 });
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
     await page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('.crop .prediction .digits').first().waitFor({ timeout: 60_000 });
 
-    // 9. The malformed row's error reaches the Problems panel through the language server.
+    // 10. The malformed row's error reaches the Problems panel through the language server.
     await page.keyboard.press('Control+P');
     const quickOpen = page.locator('.quick-input-widget input.input');
     await quickOpen.fill('labels.csv');
