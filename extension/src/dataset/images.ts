@@ -27,7 +27,15 @@ export interface ImageHeader {
 }
 
 /** A file that cannot be used as an image; the message names the file and says why. */
-export class ImageError extends Error {}
+export class ImageError extends Error {
+  constructor(
+    readonly file: string,
+    /** Why, without the file name. */
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -95,22 +103,22 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<Rgba
   try {
     header = readImageHeader(bytes);
   } catch (err) {
-    throw new ImageError(`${name}: ${(err as Error).message}`);
+    throw new ImageError(name, (err as Error).message);
   }
   const sizeProblem = imageSizeProblem(header.width, header.height);
-  if (sizeProblem) throw new ImageError(`${name}: ${sizeProblem}`);
+  if (sizeProblem) throw new ImageError(name, sizeProblem);
   let image: { bitmap: { width: number; height: number; data: Buffer } };
   try {
     image = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new ImageError(`${name}: the ${header.format === 'png' ? 'PNG' : 'JPEG'} file is corrupt or truncated (decoder: ${reason})`);
+    throw new ImageError(name, `the ${header.format === 'png' ? 'PNG' : 'JPEG'} file is corrupt or truncated (decoder: ${reason})`);
   }
   const { width, height, data } = image.bitmap;
   // JPEG EXIF orientation may swap the sides; anything else means the decoder and header disagree.
   const sidesMatch = (width === header.width && height === header.height) || (width === header.height && height === header.width);
   if (!sidesMatch || data.length !== width * height * 4) {
-    throw new ImageError(`${name}: the decoded image (${width}x${height}) does not match its header (${header.width}x${header.height})`);
+    throw new ImageError(name, `the decoded image (${width}x${height}) does not match its header (${header.width}x${header.height})`);
   }
   return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
@@ -120,14 +128,14 @@ export async function loadImage(file: string, displayName: string = file): Promi
   let bytes: Buffer;
   try {
     const stat = await fs.stat(file);
-    if (!stat.isFile()) throw new ImageError(`${displayName}: not a file`);
-    if (stat.size > MAX_IMAGE_FILE_BYTES) throw new ImageError(`${displayName}: the file is too large (${stat.size} bytes)`);
+    if (!stat.isFile()) throw new ImageError(displayName, 'not a file');
+    if (stat.size > MAX_IMAGE_FILE_BYTES) throw new ImageError(displayName, `the file is too large (${stat.size} bytes)`);
     bytes = await fs.readFile(file);
   } catch (err) {
     if (err instanceof ImageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ImageError(`${displayName}: the file does not exist`);
-    throw new ImageError(`${displayName}: cannot read the file (${(err as Error).message})`);
+    if (code === 'ENOENT') throw new ImageError(displayName, 'the file does not exist');
+    throw new ImageError(displayName, `cannot read the file (${(err as Error).message})`);
   }
   return decodeImage(bytes, displayName);
 }

@@ -1,0 +1,109 @@
+// The preprocessing cache: 64x64x3 crops in <dataset>/.digitlens/cache/, keyed per crop by the
+// image path, size, modification time and box, so a changed image or box is preprocessed again
+// and everything else loads in one read. Crops are spread over a few shard files by image path,
+// so a new image rewrites one shard, not the whole cache. A shard that fails any check (size,
+// index, checksum) is treated as empty and rebuilt: the cache can cost time, never data.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '../util/atomicWrite';
+import { CROP_BYTES } from './preprocess';
+
+export const SHARD_COUNT = 16;
+const MAGIC = 'DLCROPS1';
+/** Changes whenever preprocessing changes, so old crops are never reused. */
+const PREPROCESS_VERSION = 'p1';
+
+export function cacheDir(datasetDir: string): string {
+  return path.join(datasetDir, '.digitlens', 'cache');
+}
+
+export function shardOf(file: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % SHARD_COUNT;
+}
+
+export function shardPath(datasetDir: string, shard: number): string {
+  return path.join(cacheDir(datasetDir), `crops-${String(shard).padStart(2, '0')}.bin`);
+}
+
+/** The cache key of one crop: any change to the image file or the box gives another key. */
+export function cropKey(file: string, size: number, mtimeMs: number, box: string): string {
+  return JSON.stringify([PREPROCESS_VERSION, file, size, mtimeMs, box]);
+}
+
+/** The image path a key was made for. */
+export function fileOfKey(key: string): string {
+  return (JSON.parse(key) as [string, string])[1];
+}
+
+export interface Shard {
+  keys: string[];
+  /** keys.length * CROP_BYTES; crop k at k * CROP_BYTES. */
+  pixels: Uint8Array;
+}
+
+/** A cheap 32-bit checksum over the pixel bytes (FNV-1a on words): catches a torn or altered file. */
+function checksum(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  const words = bytes.length >>> 2;
+  if ((bytes.byteOffset & 3) === 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset, words);
+    for (let i = 0; i < words; i++) h = Math.imul(h ^ view[i], 0x01000193);
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < words; i++) h = Math.imul(h ^ view.getUint32(4 * i, true), 0x01000193);
+  }
+  for (let i = words * 4; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+/** Layout: MAGIC, u32 count, u32 index bytes, index (JSON array of keys, space-padded to 4), u32 checksum, pixels. */
+export function encodeShard(shard: Shard): Uint8Array {
+  let index = Buffer.from(JSON.stringify(shard.keys), 'utf8');
+  const pad = (4 - (index.length % 4)) % 4;
+  if (pad) index = Buffer.concat([index, Buffer.alloc(pad, 0x20)]);
+  const head = Buffer.alloc(16);
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(shard.keys.length, 8);
+  head.writeUInt32LE(index.length, 12);
+  const sum = Buffer.alloc(4);
+  sum.writeUInt32LE(checksum(shard.pixels), 0);
+  return Buffer.concat([head, index, sum, shard.pixels]);
+}
+
+/** The shard in `bytes`, or undefined when they are not a whole, intact shard. */
+export function decodeShard(bytes: Uint8Array): Shard | undefined {
+  if (bytes.length < 20) return undefined;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.toString('latin1', 0, 8) !== MAGIC) return undefined;
+  const count = buf.readUInt32LE(8);
+  const indexBytes = buf.readUInt32LE(12);
+  const pixelsAt = 16 + indexBytes + 4;
+  if (pixelsAt > buf.length || buf.length - pixelsAt !== count * CROP_BYTES) return undefined;
+  let keys: unknown;
+  try {
+    keys = JSON.parse(buf.toString('utf8', 16, 16 + indexBytes));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(keys) || keys.length !== count || !keys.every((k) => typeof k === 'string')) return undefined;
+  const pixels = bytes.subarray(pixelsAt);
+  if (checksum(pixels) !== buf.readUInt32LE(16 + indexBytes)) return undefined;
+  return { keys: keys as string[], pixels };
+}
+
+/** Reads a shard; a missing, unreadable or corrupt file reads as an empty shard. */
+export async function readShard(file: string): Promise<Shard> {
+  try {
+    const shard = decodeShard(await fs.readFile(file));
+    if (shard) return shard;
+  } catch {
+    // Missing or unreadable: same as empty.
+  }
+  return { keys: [], pixels: new Uint8Array(0) };
+}
+
+export async function writeShard(file: string, shard: Shard): Promise<void> {
+  await writeFileAtomic(file, encodeShard(shard));
+}

@@ -1,0 +1,169 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LabelsDocument } from '../../../common/labels';
+import { decodeShard, SHARD_COUNT, shardPath } from './cropCache';
+import { loadCrops } from './crops';
+import { loadImage } from './images';
+import { encodeRgbPng } from './pngEncode';
+import { CROP_BYTES, preprocess } from './preprocess';
+import { synthesize } from './synth';
+
+const SVHN_DIGITS = path.resolve(__dirname, '../../../../shared/data/svhn-digits');
+
+/** A dataset of 10 synthetic crops (with boxes) plus rows that must be skipped. */
+async function dataset(): Promise<{ dir: string; labelsPath: string; good: string[] }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-'));
+  const { labelsPath } = await synthesize({ dir, count: 10, seed: 21 });
+  const doc = LabelsDocument.parse(await fs.readFile(labelsPath, 'utf8'));
+  const good = doc.rows.map((r) => r.file);
+  const png = await fs.readFile(path.join(dir, good[0]));
+  await fs.writeFile(path.join(dir, 'img', 'truncated.png'), png.subarray(0, png.length >> 1));
+  await fs.writeFile(path.join(dir, 'img', 'notes.png'), 'not an image');
+  // A valid PNG header that claims 100000 x 100000 pixels.
+  const huge = Buffer.from(encodeRgbPng(1, 1, new Uint8Array(3)));
+  huge.writeUInt32BE(100000, 16);
+  huge.writeUInt32BE(100000, 20);
+  await fs.writeFile(path.join(dir, 'img', 'huge.png'), huge);
+  await fs.writeFile(path.join(path.dirname(dir), `outside-${path.basename(dir)}.png`), png);
+  await fs.writeFile(path.join(dir, 'img', 'blank.png'), encodeRgbPng(40, 20, new Uint8Array(40 * 20 * 3).fill(200)));
+  const extra = [
+    'img/missing.png,12,,',
+    'img/truncated.png,3,,',
+    'img/notes.png,4,,',
+    'img/huge.png,5,,',
+    `../outside-${path.basename(dir)}.png,6,,`,
+    'img/blank.png,,,',
+    'img/blank.png,-,500 10 20 20,',
+    `${good[1]},7,not a box,`,
+  ];
+  await fs.appendFile(labelsPath, extra.join('\n') + '\n');
+  return { dir, labelsPath, good };
+}
+
+async function expectedCrop(dir: string, file: string, labelsPath: string): Promise<Uint8Array> {
+  const row = LabelsDocument.parse(await fs.readFile(labelsPath, 'utf8')).rows.find((r) => r.file === file)!;
+  return preprocess(await loadImage(path.join(dir, file)), row.box);
+}
+
+const cropOf = (pixels: Uint8Array, i: number) => pixels.subarray(i * CROP_BYTES, (i + 1) * CROP_BYTES);
+
+test('loads good crops in order and reports missing, corrupt, huge, unsafe and boxless-outside rows', async () => {
+  const { dir, labelsPath, good } = await dataset();
+  const progress: [number, number][] = [];
+  const set = await loadCrops(labelsPath, { onlyLabeled: true, onProgress: (d, t) => progress.push([d, t]) });
+  assert.deepEqual(
+    set.rows.map((r) => r.file),
+    good,
+  );
+  assert.equal(set.pixels.length, good.length * CROP_BYTES);
+  for (let i = 0; i < good.length; i++) assert.deepEqual(cropOf(set.pixels, i), await expectedCrop(dir, good[i], labelsPath), good[i]);
+  const reasons = new Map(set.skipped.map((s) => [s.file, s.reason]));
+  assert.match(reasons.get('img/missing.png') ?? '', /does not exist/);
+  assert.match(reasons.get('img/truncated.png') ?? '', /corrupt or truncated/);
+  assert.match(reasons.get('img/notes.png') ?? '', /not a PNG or JPEG/);
+  assert.match(reasons.get('img/huge.png') ?? '', /too large \(100000x100000/);
+  assert.match(reasons.get('img/blank.png') ?? '', /leaves less than a pixel inside the 40x20 image/);
+  assert.match([...reasons].find(([f]) => f.startsWith('labels.csv line'))?.[1] ?? '', /leaves the dataset folder/);
+  // The row with a malformed box is skipped, not cropped from the whole image.
+  const badBox = set.skipped.filter((s) => s.file === good[1]);
+  assert.equal(badBox.length, 1);
+  assert.match(badBox[0].reason, /not a box/);
+  assert.equal(set.skipped.length, 7);
+  assert.deepEqual(progress.at(-1), [good.length + 5, good.length + 5]);
+
+  const all = await loadCrops(labelsPath, { onlyLabeled: false });
+  assert.deepEqual(
+    all.rows.map((r) => [r.file, r.label]),
+    [...good.map((f, i) => [f, set.rows[i].label]), ['img/blank.png', '']],
+  );
+  assert.deepEqual(cropOf(all.pixels, good.length), preprocess(await loadImage(path.join(dir, 'img/blank.png')), undefined));
+});
+
+test('the cache serves unchanged images and is invalidated by a new file or box', async () => {
+  const { dir, labelsPath, good } = await dataset();
+  const target = path.join(dir, good[2]);
+  const when = 1_700_000_000; // whole seconds, so the file system keeps the time exactly
+  await fs.utimes(target, when, when);
+  const first = await loadCrops(labelsPath, { onlyLabeled: true });
+  // Prove the second load reads the cache: garble an image but keep its size and times.
+  const original = await fs.readFile(target);
+  await fs.writeFile(target, Buffer.alloc(original.length, 0x42));
+  await fs.utimes(target, when, when);
+  const second = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.equal(second.skipped.length, first.skipped.length);
+  assert.deepEqual(second.pixels, first.pixels);
+
+  // A real change (new mtime) is seen: now the garbled file is reported.
+  await fs.utimes(target, when, when + 5);
+  const third = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.match(third.skipped.find((s) => s.file === good[2])?.reason ?? '', /not a PNG or JPEG/);
+  assert.equal(third.rows.length, good.length - 1);
+
+  // Another image under the same name, and a moved box, give new crops.
+  await fs.writeFile(target, encodeRgbPng(50, 30, new Uint8Array(50 * 30 * 3).fill(90)));
+  const text = await fs.readFile(labelsPath, 'utf8');
+  const doc = LabelsDocument.parse(text);
+  const row3 = doc.rows.find((r) => r.file === good[3])!;
+  const oldBox = `${row3.box!.left} ${row3.box!.top} ${row3.box!.width} ${row3.box!.height}`;
+  const newBox = `${row3.box!.left + 1} ${row3.box!.top} ${row3.box!.width} ${row3.box!.height}`;
+  await fs.writeFile(labelsPath, text.replace(`${good[3]},${row3.label},${oldBox},`, `${good[3]},${row3.label},${newBox},`));
+  const fourth = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.equal(fourth.rows.length, good.length);
+  assert.deepEqual(cropOf(fourth.pixels, 2), new Uint8Array(CROP_BYTES).fill(90));
+  assert.deepEqual(cropOf(fourth.pixels, 3), await expectedCrop(dir, good[3], labelsPath));
+  assert.notDeepEqual(cropOf(fourth.pixels, 3), cropOf(first.pixels, 3));
+  for (const i of [0, 1, 4]) assert.deepEqual(cropOf(fourth.pixels, i), cropOf(first.pixels, i));
+});
+
+test('a corrupt cache is ignored and rebuilt', async () => {
+  const { dir, labelsPath } = await dataset();
+  const first = await loadCrops(labelsPath, { onlyLabeled: true });
+  const shards = Array.from({ length: SHARD_COUNT }, (_, s) => shardPath(dir, s)).filter((f) => existsSync(f));
+  assert.ok(shards.length > 0, 'the first load wrote a cache');
+  // One shard truncated, one with flipped pixel bytes, the rest garbage.
+  for (const [k, file] of shards.entries()) {
+    const bytes = await fs.readFile(file);
+    if (k === 0) await fs.writeFile(file, bytes.subarray(0, bytes.length - 100));
+    else if (k === 1) {
+      for (let i = bytes.length - 50; i < bytes.length; i++) bytes[i] ^= 0xff;
+      await fs.writeFile(file, bytes);
+    } else await fs.writeFile(file, 'garbage');
+  }
+  const second = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(second.rows, first.rows);
+  assert.deepEqual(second.pixels, first.pixels);
+  for (const file of shards) assert.ok(decodeShard(await fs.readFile(file)), `${path.basename(file)} was rebuilt`);
+});
+
+test('a missing or headerless labels file is a clear error', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-'));
+  await assert.rejects(loadCrops(path.join(dir, 'labels.csv'), { onlyLabeled: true }), /cannot read the labels file .*labels\.csv/);
+  await fs.writeFile(path.join(dir, 'labels.csv'), 'name,digits\na.png,1\n');
+  await assert.rejects(loadCrops(path.join(dir, 'labels.csv'), { onlyLabeled: true }), /labels\.csv:1: the header names no file or label column/);
+});
+
+test('real SVHN digit crops load (a few hundred)', async (t) => {
+  if (!existsSync(path.join(SVHN_DIGITS, 'labels.csv'))) {
+    if (process.env.CI === 'true') assert.fail(`${SVHN_DIGITS} is missing`);
+    t.skip(`${SVHN_DIGITS} is missing`);
+    return;
+  }
+  // The shared data is read-only: link its images into a temporary dataset so the cache goes there.
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-svhn-'));
+  await fs.symlink(path.join(SVHN_DIGITS, 'img'), path.join(dir, 'img'));
+  const lines = (await fs.readFile(path.join(SVHN_DIGITS, 'labels.csv'), 'utf8')).split('\n');
+  await fs.writeFile(path.join(dir, 'labels.csv'), lines.slice(0, 301).join('\n') + '\n');
+  const set = await loadCrops(path.join(dir, 'labels.csv'), { onlyLabeled: true });
+  assert.deepEqual(set.skipped, []);
+  assert.equal(set.rows.length, 300);
+  assert.ok(set.rows.every((r) => /^[0-9]$/.test(r.label)));
+  // 32x32 photos scaled to 64x64: neither flat nor empty.
+  const first = cropOf(set.pixels, 0);
+  assert.ok(Math.max(...first) - Math.min(...first) > 40);
+  assert.deepEqual(first, preprocess(await loadImage(path.join(SVHN_DIGITS, set.rows[0].file)), undefined));
+  const again = await loadCrops(path.join(dir, 'labels.csv'), { onlyLabeled: true });
+  assert.deepEqual(again.pixels, set.pixels);
+});

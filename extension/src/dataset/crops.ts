@@ -1,0 +1,212 @@
+// Loads the crops a labels file names as one block of 64x64x3 pixels for the engine: rows read
+// with LabelsDocument, paths resolved inside the dataset folder, images decoded and preprocessed
+// (or taken from the cache). A crop that cannot be used is reported in `skipped`, never fatal.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { resolveDatasetPath } from '../../../common/datasetPath';
+import type { SkippedCrop } from '../../../common/engineProtocol';
+import { isValidLabel, LabelsDocument, type LabelRow } from '../../../common/labels';
+import { cropKey, fileOfKey, readShard, shardOf, shardPath, writeShard, type Shard } from './cropCache';
+import { ImageError, loadImage } from './images';
+import { CROP_BYTES, cropRegion, PreprocessError, resizeRegionInto } from './preprocess';
+
+export interface CropRow {
+  file: string;
+  label: string;
+}
+
+export interface CropSet {
+  /** The crops that loaded, in labels-file order. */
+  rows: CropRow[];
+  /** rows.length * 64 * 64 * 3 bytes, RGB, crop i at i * 12288 (HWC). */
+  pixels: Uint8Array;
+  /** Rows that could not be used, and why. */
+  skipped: SkippedCrop[];
+}
+
+export interface LoadCropsOptions {
+  /** Only rows with a label (digits or '-'); otherwise unlabeled rows too. */
+  onlyLabeled: boolean;
+  onProgress?(done: number, total: number): void;
+}
+
+/** At most this many images are read at once. */
+const PARALLEL_READS = 8;
+
+interface Pending {
+  row: LabelRow;
+  /** Slot in the output before skipped rows are removed. */
+  slot: number;
+  key?: string;
+}
+
+export async function loadCrops(labelsPath: string, options: LoadCropsOptions): Promise<CropSet> {
+  let text: string;
+  try {
+    text = await fs.readFile(labelsPath, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the labels file ${labelsPath}: ${(err as Error).message}`);
+  }
+  const datasetDir = path.dirname(labelsPath);
+  const labelsName = path.basename(labelsPath);
+  const doc = LabelsDocument.parse(text);
+  const skipped: SkippedCrop[] = [];
+  const wanted = rowsToLoad(doc, text, labelsName, options.onlyLabeled, skipped);
+
+  const pixels = new Uint8Array(wanted.length * CROP_BYTES);
+  const ok = new Uint8Array(wanted.length);
+  const reasons = new Map<number, string>();
+  const pending: Pending[] = wanted.map((row, slot) => ({ row, slot }));
+  const total = pending.length;
+  let done = 0;
+  const progressEvery = Math.max(1, Math.floor(total / 200));
+  const progress = () => {
+    done++;
+    if (done === total || done % progressEvery === 0) options.onProgress?.(done, total);
+  };
+
+  // 1. Stat every image: its key, or why it cannot be used.
+  await forEachLimited(pending, 32, async (p) => {
+    try {
+      const stat = await fs.stat(resolveDatasetPath(datasetDir, p.row.file));
+      if (!stat.isFile()) reasons.set(p.slot, 'not a file');
+      else p.key = cropKey(p.row.file, stat.size, stat.mtimeMs, boxText(p.row));
+    } catch (err) {
+      reasons.set(p.slot, readProblem(err));
+    }
+  });
+
+  // 2. Hits from the cache.
+  const shardIds = [...new Set(pending.filter((p) => p.key).map((p) => shardOf(p.row.file)))];
+  const shards = new Map<number, Shard>();
+  await Promise.all(shardIds.map(async (s) => shards.set(s, await readShard(shardPath(datasetDir, s)))));
+  const cached = new Map<string, { shard: Shard; index: number }>();
+  for (const shard of shards.values()) shard.keys.forEach((key, index) => cached.set(key, { shard, index }));
+  const misses: Pending[] = [];
+  for (const p of pending) {
+    if (!p.key) {
+      progress();
+      continue;
+    }
+    const hit = cached.get(p.key);
+    if (hit) {
+      pixels.set(hit.shard.pixels.subarray(hit.index * CROP_BYTES, (hit.index + 1) * CROP_BYTES), p.slot * CROP_BYTES);
+      ok[p.slot] = 1;
+      progress();
+    } else misses.push(p);
+  }
+
+  // 3. Decode and preprocess the rest.
+  await forEachLimited(misses, PARALLEL_READS, async (p) => {
+    try {
+      const image = await loadImage(resolveDatasetPath(datasetDir, p.row.file), p.row.file);
+      resizeRegionInto(image, cropRegion(p.row.box, image.width, image.height), pixels, p.slot * CROP_BYTES);
+      ok[p.slot] = 1;
+    } catch (err) {
+      reasons.set(p.slot, err instanceof ImageError ? err.reason : err instanceof PreprocessError ? err.message : String(err));
+    }
+    progress();
+  });
+
+  if (misses.some((p) => ok[p.slot])) await updateCache(datasetDir, pending, ok, pixels, shards);
+
+  // 4. Keep the rows that loaded, in order.
+  const rows: CropRow[] = [];
+  for (const p of pending) {
+    const reason = reasons.get(p.slot);
+    if (!ok[p.slot]) {
+      skipped.push({ file: p.row.file, reason: reason ?? 'not loaded' });
+      continue;
+    }
+    if (rows.length !== p.slot) pixels.copyWithin(rows.length * CROP_BYTES, p.slot * CROP_BYTES, (p.slot + 1) * CROP_BYTES);
+    rows.push({ file: p.row.file, label: p.row.label });
+  }
+  return { rows, pixels: rows.length === wanted.length ? pixels : pixels.subarray(0, rows.length * CROP_BYTES), skipped };
+}
+
+/**
+ * The rows to load. Records the labels file could not read (unsafe path, bad label) and rows
+ * whose box or digit boxes are malformed are reported as skipped, so nobody trains on a crop
+ * taken from the wrong place.
+ */
+function rowsToLoad(doc: LabelsDocument, text: string, labelsName: string, onlyLabeled: boolean, skipped: SkippedCrop[]): LabelRow[] {
+  const headerLine = Math.max(0, text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).findIndex((l) => l.trim() !== ''));
+  const errors = new Map<number, string>();
+  for (const p of doc.problems) if (p.severity === 'error' && !errors.has(p.line)) errors.set(p.line, p.message);
+  const headerError = errors.get(headerLine);
+  if (doc.rows.length === 0 && headerError !== undefined) throw new Error(`${labelsName}:${headerLine + 1}: ${headerError}`);
+  const rowLines = new Set(doc.rows.map((r) => r.line));
+  for (const [line, message] of errors) {
+    if (line !== headerLine && !rowLines.has(line)) skipped.push({ file: `${labelsName} line ${line + 1}`, reason: message });
+  }
+  const out: LabelRow[] = [];
+  for (const row of doc.rows) {
+    if (onlyLabeled && row.label === '') continue;
+    const problem = errors.get(row.line) ?? (isValidLabel(row.label) ? undefined : `label ${JSON.stringify(row.label)} is not a number`);
+    if (problem) skipped.push({ file: row.file, reason: problem });
+    else out.push(row);
+  }
+  return out;
+}
+
+function boxText(row: LabelRow): string {
+  return row.box ? `${row.box.left} ${row.box.top} ${row.box.width} ${row.box.height}` : '';
+}
+
+function readProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'the file does not exist';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Rewrites the shards that gained crops: each keeps its entries for images this load did not
+ * ask about (another labels file may use them) and takes this load's crop for every image it did.
+ * A cache that cannot be written (read-only folder, full disk) only costs time next load.
+ */
+async function updateCache(datasetDir: string, pending: Pending[], ok: Uint8Array, pixels: Uint8Array, shards: Map<number, Shard>): Promise<void> {
+  const bySlot = new Map<number, Pending[]>();
+  for (const p of pending) {
+    if (!p.key || !ok[p.slot]) continue;
+    const s = shardOf(p.row.file);
+    bySlot.set(s, [...(bySlot.get(s) ?? []), p]);
+  }
+  await Promise.all(
+    [...bySlot].map(async ([s, current]) => {
+      const old = shards.get(s) ?? { keys: [], pixels: new Uint8Array(0) };
+      const oldKeys = new Set(old.keys);
+      if (current.every((p) => oldKeys.has(p.key!))) return;
+      const asked = new Set(current.map((p) => p.row.file));
+      const keys: string[] = [];
+      const parts: Uint8Array[] = [];
+      old.keys.forEach((key, index) => {
+        if (asked.has(fileOfKey(key))) return;
+        keys.push(key);
+        parts.push(old.pixels.subarray(index * CROP_BYTES, (index + 1) * CROP_BYTES));
+      });
+      const seen = new Set<string>();
+      for (const p of current) {
+        if (seen.has(p.key!)) continue;
+        seen.add(p.key!);
+        keys.push(p.key!);
+        parts.push(pixels.subarray(p.slot * CROP_BYTES, (p.slot + 1) * CROP_BYTES));
+      }
+      const merged = new Uint8Array(keys.length * CROP_BYTES);
+      parts.forEach((part, k) => merged.set(part, k * CROP_BYTES));
+      try {
+        await writeShard(shardPath(datasetDir, s), { keys, pixels: merged });
+      } catch {
+        // Only a speed-up is lost.
+      }
+    }),
+  );
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
