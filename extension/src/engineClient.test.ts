@@ -53,9 +53,9 @@ test('dispose fails the requests still running', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'engine-client-'));
   const engine = client();
   try {
-    const running = engine.synth({ dir, count: 50, seed: 3 });
+    const outcome = assert.rejects(engine.synth({ dir, count: 50, seed: 3 }), /the engine was stopped/);
     await engine.dispose();
-    await assert.rejects(running, /the engine was stopped/);
+    await outcome;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
