@@ -361,6 +361,17 @@ test('fieldAt names the column under a position, across quoted line breaks and p
   assert.deepEqual(LabelsDocument.parse('label,file\n1,').fieldAt(1, 2), { column: 'file', line: 1, startChar: 2 });
 });
 
+test('problemsOfRow gives a kept row its own problems, also below its first line', () => {
+  const doc = LabelsDocument.parse(`${HEADER}\n"multi\nline.png",1,"1 2\n3",\nok.png,2,,\nok.png,3,,1 1 1 1;2 2 2 2\n`);
+  assert.deepEqual(doc.rows.map((r) => r.line), [1, 4, 5]);
+  const first = doc.problemsOfRow(0);
+  assert.equal(first.length, 1);
+  assert.equal(first[0].line, 2, 'the box error sits on the line where the box starts');
+  assert.deepEqual(doc.problemsOfRow(1), []);
+  assert.deepEqual(doc.problemsOfRow(2).map((p) => p.severity), ['warning', 'warning']);
+  assert.deepEqual(doc.problemsOfRow(3), []);
+});
+
 test('formatLabelsCsv writes a file that parses back to the same rows', () => {
   const rows = [
     { file: 'train/1.png', label: '19', box: { left: 246, top: 77, width: 173, height: 223 }, digitBoxes: [{ left: 246, top: 77, width: 81.5, height: 219 }, { left: 323, top: 81, width: 96, height: 1e-7 }] },

@@ -188,6 +188,13 @@ export class LabelsDocument {
     return this.problemList;
   }
 
+  /** The problems of row `rowIndex` (a bad box, a digit-count or duplicate warning), whichever line they sit on. */
+  problemsOfRow(rowIndex: number): LabelProblem[] {
+    const rec = this.recs[this.rowRecs[rowIndex] ?? -1];
+    if (!rec) return [];
+    return rec.duplicate ? [...rec.problems, rec.duplicate] : [...rec.problems];
+  }
+
   /** Index in `rows` of the first row naming `file`, or -1. */
   indexOfFile(file: string): number {
     const key = normalizePath(file);
