@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+
+/** Runs the CLI from source (under tsx) or from the bundle, as a user would. */
+function cli(args: string[], bundled = false): { status: number | null; stdout: string; stderr: string } {
+  const entry = bundled ? [path.join(root, 'dist', 'cli.js')] : ['--import', 'tsx', path.join(root, 'extension', 'src', 'cli.ts')];
+  const r = spawnSync(process.execPath, [...entry, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('synth writes crops and labels, reports progress on stderr and nothing on stdout', async () => {
+  const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'cli-synth-')), 'set');
+  const r = cli(['synth', dir, '--count', '12', '--seed', '9']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /12\/12 crops/);
+  const labels = await fs.readFile(path.join(dir, 'labels.csv'), 'utf8');
+  assert.equal(labels.trim().split('\n').length, 13);
+  assert.equal((await fs.readdir(path.join(dir, 'img'))).length, 12);
+  // A second run into the same folder refuses and keeps the labels.
+  const again = cli(['synth', dir, '--count', '3']);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /already exists/);
+  assert.equal(await fs.readFile(path.join(dir, 'labels.csv'), 'utf8'), labels);
+});
+
+test('bad arguments give a one-line error and exit code 2', () => {
+  for (const [args, message] of [
+    [['synth', '/tmp/x'], /needs --count/],
+    [['synth', '/tmp/x', '--count', 'ten'], /--count must be a whole number/],
+    [['synth', '/tmp/x', '--count', '5', '--sed', '1'], /unknown option --sed/],
+    [['synth', '--count', '5'], /exactly one folder/],
+    [['synth', '/tmp/x', '--count', '5', '--seed', '-1'], /--seed must be/],
+  ] as const) {
+    const r = cli([...args]);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  }
+});
+
+test('the bundle (fonts from dist/fonts) writes the same bytes as the source (fonts from node_modules)', async (t) => {
+  if (!existsSync(path.join(root, 'dist', 'cli.js'))) {
+    if (process.env.CI === 'true') assert.fail('dist/cli.js is missing: run the build first');
+    t.skip('dist/cli.js is missing: run `node scripts/build.mjs` first');
+    return;
+  }
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-synth-'));
+  assert.equal(cli(['synth', path.join(base, 'a'), '--count', '20', '--seed', '5']).status, 0);
+  const bundled = cli(['synth', path.join(base, 'b'), '--count', '20', '--seed', '5'], true);
+  assert.equal(bundled.status, 0, bundled.stderr);
+  for (const file of ['labels.csv', ...(await fs.readdir(path.join(base, 'a', 'img'))).map((f) => `img/${f}`)]) {
+    assert.ok((await fs.readFile(path.join(base, 'a', file))).equals(await fs.readFile(path.join(base, 'b', file))), file);
+  }
+});
