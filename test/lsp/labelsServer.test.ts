@@ -18,6 +18,8 @@ import {
   DidOpenTextDocumentNotification,
   ExitNotification,
   FileChangeType,
+  IPCMessageReader,
+  IPCMessageWriter,
   InitializeRequest,
   InitializedNotification,
   PublishDiagnosticsNotification,
@@ -68,11 +70,17 @@ const dist = process.env.DIGIT_LENS_DIST ?? join(root, 'dist');
 async function withServer(args: string[], body: (conn: ProtocolConnection, log: DiagnosticsLog) => Promise<void>): Promise<void> {
   const script = join(dist, args[0]);
   assert.ok(existsSync(script), `${script} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [script, ...args.slice(1)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  // --node-ipc is how the VS Code client starts the bundle; --stdio is for every other editor.
+  const ipc = args.includes('--node-ipc');
+  const child = spawn(process.execPath, [script, ...args.slice(1)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
+  const { stdin, stdout } = child;
+  assert.ok(stdin && stdout && child.stderr, 'piped stdio');
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const conn = ipc
+    ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+    : createProtocolConnection(new StreamMessageReader(stdout), new StreamMessageWriter(stdin));
   const log = new DiagnosticsLog();
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => log.add(p));
   conn.listen();
@@ -204,4 +212,8 @@ test('dist/languageServer.js --stdio: diagnostics, quick fix, missing images, co
 
 test('digit-lens lsp --stdio: the same server from the CLI', async () => {
   await withServer(['cli.js', 'lsp', '--stdio'], exercise);
+});
+
+test('dist/languageServer.js --node-ipc: the transport the VS Code client uses', async () => {
+  await withServer(['languageServer.js', '--node-ipc'], exercise);
 });
