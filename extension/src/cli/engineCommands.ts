@@ -1,9 +1,166 @@
+// train / eval / predict (DESIGN §5). The engine runs in this process (no worker: a terminal has
+// no UI thread to keep free). Progress goes to stderr: one redrawn line on a TTY, plain lines
+// otherwise; with --json, stdout holds only JSON.
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { BackendChoice, EvalMetrics, PresetName, SkippedCrop, TrainProgress } from '../../../common/engineProtocol';
+import { checkKnownFlags, numberFlag, oneOf, parseArgs, stringFlag, UsageError } from './args';
 import type { CliCommand } from './command';
 
-// Placeholder until the engine lands.
-function todo(name: string): CliCommand {
-  return { name, usage: name, run: () => Promise.reject(new Error(`${name} is not implemented yet`)) };
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+const PRESETS: readonly PresetName[] = ['fast', 'goodfellow2014'];
+
+/** <dir> holds labels.csv; a path to a .csv labels file is accepted too. */
+export function labelsPathOf(arg: string | undefined, command: string): string {
+  if (arg === undefined) throw new UsageError(`${command} needs a dataset folder`);
+  const abs = path.resolve(arg);
+  const labels = existsSync(abs) && statSync(abs).isFile() ? abs : path.join(abs, 'labels.csv');
+  if (!existsSync(labels)) throw new Error(`${labels} does not exist`);
+  return labels;
 }
-export const trainCommand = todo('train');
-export const evalCommand = todo('eval');
-export const predictCommand = todo('predict');
+
+function percent(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+export function metricsTable(title: string, m: EvalMetrics): string {
+  return [
+    `${title} (${m.count} crops, backend ${m.backend}):`,
+    `  sequence accuracy   ${percent(m.sequenceAccuracy)}`,
+    `  per-digit accuracy  ${percent(m.digitAccuracy)}`,
+    `  length accuracy     ${percent(m.lengthAccuracy)}`,
+    `  coverage at 98%     ${percent(m.coverageAt98)}`,
+  ].join('\n');
+}
+
+export function progressLine(p: TrainProgress, backend: string): string {
+  const width = 20;
+  const filled = Math.round(p.fraction * width);
+  const bar = '#'.repeat(filled) + '.'.repeat(width - filled);
+  const steps = p.totalSteps ? `${p.step}/${p.totalSteps}` : `${p.step}`;
+  return (
+    `[${bar}] ${String(Math.floor(p.fraction * 100)).padStart(3)}% step ${steps} epoch ${p.epoch + 1}` +
+    ` loss ${p.loss.toFixed(3)} acc ${percent(p.sequenceAccuracy)} ${p.imagesPerSecond.toFixed(0)} img/s` +
+    ` ${Math.round(p.elapsedSeconds)}s ${backend}`
+  );
+}
+
+function progressWriter(): { line: (text: string) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let lastPlain = 0;
+  let drawn = false;
+  return {
+    line: (text) => {
+      if (tty) {
+        process.stderr.write(`\r${text}\x1b[K`);
+        drawn = true;
+      } else if (Date.now() - lastPlain >= 5000) {
+        // A log file gets a line every few seconds, not one per step.
+        lastPlain = Date.now();
+        process.stderr.write(text + '\n');
+      }
+    },
+    done: () => {
+      if (drawn) process.stderr.write('\n');
+      drawn = false;
+    },
+  };
+}
+
+function reportSkipped(skipped: SkippedCrop[]): void {
+  const shown = skipped.slice(0, 5).map((s) => `  ${s.file}: ${s.reason}`);
+  process.stderr.write(`skipped ${skipped.length} crop(s):\n${shown.join('\n')}${skipped.length > 5 ? `\n  ... and ${skipped.length - 5} more` : ''}\n`);
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  usage: 'train <dir> [--preset fast|goodfellow2014] [--epochs E] [--time-budget SECONDS] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--seed S]',
+  async run(argv) {
+    const args = parseArgs(argv);
+    checkKnownFlags(args, ['preset', 'epochs', 'time-budget', 'backend', 'seed']);
+    const labelsPath = labelsPathOf(args.positionals[0], 'train');
+    const preset = oneOf(args, 'preset', PRESETS, 'fast');
+    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
+    const timeBudgetSeconds = numberFlag(args, 'time-budget', { min: 1 });
+    const seed = numberFlag(args, 'seed', { integer: true }) ?? 1;
+    const { runTraining } = await import('../engine/train');
+    const progress = progressWriter();
+    let backendName = backend as string;
+    const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+    let interrupts = 0;
+    const onSigint = (): void => {
+      interrupts++;
+      if (interrupts > 1) process.exit(130);
+      Atomics.store(cancelFlag, 0, 1);
+      progress.done();
+      process.stderr.write('stopping after this step and saving the model (Ctrl-C again to quit without saving)\n');
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const result = await runTraining(
+        { labelsPath, preset, backend, epochs, timeBudgetSeconds, seed },
+        {
+          cancel: cancelFlag,
+          onBackend: (name, threads) => {
+            backendName = name;
+            process.stderr.write(`backend: ${name} (${threads} thread${threads === 1 ? '' : 's'}), preset ${preset}\n`);
+          },
+          onSkipped: reportSkipped,
+          onProgress: (p) => progress.line(progressLine(p, backendName)),
+        },
+      );
+      progress.done();
+      process.stdout.write(
+        `${metricsTable('validation', result.validation)}\n` +
+          `model: ${result.modelDir} (${result.steps} steps, ${result.examples} training crops, ${Math.round(result.seconds)} s${result.cancelled ? ', stopped early' : ''})\n` +
+          `predictions: ${result.predictionsPath}\n`,
+      );
+      return 0;
+    } finally {
+      progress.done();
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
+
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  usage: 'eval <dir> [--model PATH] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--json]',
+  async run(argv) {
+    const args = parseArgs(argv, ['json']);
+    checkKnownFlags(args, ['model', 'backend', 'json']);
+    const labelsPath = labelsPathOf(args.positionals[0], 'eval');
+    const model = stringFlag(args, 'model');
+    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const { runEval } = await import('../engine/evaluate');
+    const m = await runEval({ labelsPath, modelDir: model && path.resolve(model), backend }, { onSkipped: reportSkipped });
+    if (args.flags.get('json') === true) {
+      const { count, sequenceAccuracy, digitAccuracy, lengthAccuracy, coverageAt98 } = m;
+      process.stdout.write(JSON.stringify({ count, sequenceAccuracy, digitAccuracy, lengthAccuracy, coverageAt98, backend: m.backend }) + '\n');
+    } else {
+      process.stdout.write(metricsTable('evaluation', m) + '\n');
+    }
+    return 0;
+  },
+};
+
+export const predictCommand: CliCommand = {
+  name: 'predict',
+  usage: 'predict <dir> [--model PATH] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu]',
+  async run(argv) {
+    const args = parseArgs(argv);
+    checkKnownFlags(args, ['model', 'backend']);
+    const labelsPath = labelsPathOf(args.positionals[0], 'predict');
+    const model = stringFlag(args, 'model');
+    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const { runPredict } = await import('../engine/predict');
+    const result = await runPredict(
+      { labelsPath, modelDir: model && path.resolve(model), backend },
+      { onSkipped: reportSkipped },
+    );
+    process.stdout.write(`${result.predictionsPath} (${result.count} crops, backend ${result.backend})\n`);
+    if (result.metrics) process.stdout.write(metricsTable('labeled rows', result.metrics) + '\n');
+    return 0;
+  },
+};

@@ -2,7 +2,7 @@
 // wasm, cpu, the first that loads. An explicit choice that fails is an error that says why.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import '@tensorflow/tfjs-backend-cpu';
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../../../common/engineProtocol';
 import { tf, useNativeTf, usingBundledTf } from './tf';
@@ -55,6 +55,8 @@ async function tryInit(name: BackendName): Promise<BackendInfo> {
       return { name, threads: tfWasm.getThreadsCount() };
     }
     case 'cpu': {
+      // Naming an export keeps the bundler from dropping the package, whose import registers 'cpu'.
+      if (!version_cpu) throw new Error('cpu: @tensorflow/tfjs-backend-cpu is not bundled');
       if (!usingBundledTf()) throw new Error('cpu: a native backend is already loaded in this process');
       if (!(await tf.setBackend('cpu'))) throw new Error('cpu: backend did not initialise');
       return { name, threads: 1 };

@@ -32,9 +32,9 @@ export function usingBundledTf(): boolean {
 export function useNativeTf(pkg: NativePackage): void {
   if (nativeLoaded === pkg) return;
   if (nativeLoaded !== undefined) throw new Error(`${nativeLoaded} is already loaded; cannot switch to ${pkg} in the same process`);
-  // A computed require keeps esbuild from trying to resolve the (optional, external) package.
-  const req: NodeJS.Require = typeof require === 'function' ? require : (eval('require') as NodeJS.Require);
-  const ns = req(pkg) as Tf;
+  // Through a variable: the bundler leaves the (optional, external) package to run time.
+  const load: (id: string) => unknown = require;
+  const ns = load(pkg) as Tf;
   if (typeof ns.tensor !== 'function' || typeof ns.sequential !== 'function') {
     throw new Error(`${pkg} loaded but does not export the tfjs core and layers API`);
   }
