@@ -88,7 +88,7 @@ export function decodeShard(bytes: Uint8Array): Shard | undefined {
     return undefined;
   }
   if (!Array.isArray(keys) || keys.length !== count || !keys.every((k) => typeof k === 'string')) return undefined;
-  const pixels = bytes.subarray(pixelsAt);
+  const pixels = new Uint8Array(bytes.buffer, bytes.byteOffset + pixelsAt, count * CROP_BYTES);
   if (checksum(pixels) !== buf.readUInt32LE(16 + indexBytes)) return undefined;
   return { keys: keys as string[], pixels };
 }

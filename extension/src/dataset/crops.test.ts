@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Jimp } from 'jimp';
 import { LabelsDocument } from '../../../common/labels';
 import { decodeShard, SHARD_COUNT, shardPath } from './cropCache';
 import { loadCrops } from './crops';
@@ -39,7 +40,13 @@ async function dataset(): Promise<{ dir: string; labelsPath: string; good: strin
     'img/blank.png,-,500 10 20 20,',
     `${good[1]},7,not a box,`,
   ];
+  // A JPEG among the PNGs.
+  const photo = Buffer.alloc(60 * 30 * 4);
+  for (let i = 0; i < photo.length; i++) photo[i] = i % 4 === 3 ? 255 : (i * 7) % 256;
+  await fs.writeFile(path.join(dir, 'img', 'photo.jpg'), await Jimp.fromBitmap({ width: 60, height: 30, data: photo }).getBuffer('image/jpeg'));
+  extra.push('img/photo.jpg,8,10 5 30 20,');
   await fs.appendFile(labelsPath, extra.join('\n') + '\n');
+  good.push('img/photo.jpg');
   return { dir, labelsPath, good };
 }
 
@@ -72,14 +79,14 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
   assert.equal(badBox.length, 1);
   assert.match(badBox[0].reason, /not a box/);
   assert.equal(set.skipped.length, 7);
-  assert.deepEqual(progress.at(-1), [good.length + 5, good.length + 5]);
+  assert.deepEqual(progress.at(-1), [good.length + 5, good.length + 5]); // unsafe and bad-box rows never get to loading
 
   const all = await loadCrops(labelsPath, { onlyLabeled: false });
   assert.deepEqual(
     all.rows.map((r) => [r.file, r.label]),
-    [...good.map((f, i) => [f, set.rows[i].label]), ['img/blank.png', '']],
+    [...good.slice(0, -1).map((f, i) => [f, set.rows[i].label]), ['img/blank.png', ''], ['img/photo.jpg', '8']],
   );
-  assert.deepEqual(cropOf(all.pixels, good.length), preprocess(await loadImage(path.join(dir, 'img/blank.png')), undefined));
+  assert.deepEqual(cropOf(all.pixels, good.length - 1), preprocess(await loadImage(path.join(dir, 'img/blank.png')), undefined));
 });
 
 test('the cache serves unchanged images and is invalidated by a new file or box', async () => {
