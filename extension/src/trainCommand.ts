@@ -69,7 +69,8 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
       },
     );
     statusBar.setBackend(result.backend, 0);
-    await reportResult(deps, labelsUri, result);
+    // Not awaited: the run is over even while the message waits for the user.
+    void reportResult(deps, labelsUri, result);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`train: ${message}`);

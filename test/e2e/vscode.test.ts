@@ -216,6 +216,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.ok(existsSync(path.join(workspace, '.digitlens', 'model', 'model.json')), 'training wrote .digitlens/model/model.json');
     const backendText = (await statusItem.first().textContent()) ?? '';
     assert.match(backendText, /Digit Lens: (tfjs-node-gpu|tfjs-node|wasm|cpu)/, `status bar names the backend: ${backendText}`);
+    assert.doesNotMatch(backendText, /training/, 'the status bar no longer shows a run once it is over');
 
     // 8. The open gallery picks up predictions.csv by itself (file watcher) and draws them.
     await gallery.locator('.crop .prediction .digits').first().waitFor({ timeout: 30_000 });

@@ -58,9 +58,9 @@ app.innerHTML = `
       <vscode-radio value="mismatches">Mismatches</vscode-radio>
       <vscode-radio value="unlabeled">Unlabeled</vscode-radio>
     </vscode-radio-group>
-    <span id="summary" class="summary"></span>
     <span id="count" class="count" title="crops shown">0</span>
     <vscode-button id="refresh" appearance="icon" aria-label="Reload labels and predictions" title="Reload labels and predictions">&#x21bb;</vscode-button>
+    <span id="summary" class="summary"></span>
   </header>
   <div id="warnings" class="warnings" hidden></div>
   <div id="scroller" class="scroller" tabindex="0">
