@@ -60,3 +60,45 @@ test('dispose fails the requests still running', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('cancelling a training run sets the shared flag: the worker stops between steps and still saves', { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'engine-client-'));
+  const engine = client();
+  try {
+    const { labelsPath } = await engine.synth({ dir, count: 40, seed: 4 });
+    // A stand-in for vscode.CancellationToken that fires at the first progress report.
+    const listeners: (() => void)[] = [];
+    const token = {
+      isCancellationRequested: false,
+      onCancellationRequested(listener: () => void) {
+        listeners.push(listener);
+        return { dispose: () => listeners.splice(listeners.indexOf(listener), 1) };
+      },
+    };
+    let backend: string | undefined;
+    let progressEvents = 0;
+    const result = await engine.train(
+      { labelsPath, preset: 'fast', backend: 'auto', epochs: 50, seed: 1 },
+      {
+        onBackend: (name) => (backend = name),
+        onProgress: () => {
+          progressEvents++;
+          if (!token.isCancellationRequested) {
+            token.isCancellationRequested = true;
+            for (const l of [...listeners]) l();
+          }
+        },
+      },
+      token,
+    );
+    assert.equal(result.cancelled, true);
+    assert.equal(result.backend, backend);
+    assert.ok(result.steps < 50, `stopped early (${result.steps} steps)`);
+    assert.ok(progressEvents >= 1);
+    assert.ok(existsSync(path.join(result.modelDir, 'model.json')), 'the model is saved even when cancelled');
+    assert.equal(listeners.length, 0, 'the client lets go of the token when the run ends');
+  } finally {
+    await engine.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
