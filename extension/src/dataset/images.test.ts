@@ -39,6 +39,21 @@ function chunk(type: string, body: Uint8Array): Buffer {
   return out;
 }
 
+/** A PNG with the given colour type and bit depth; `rows` are the unfiltered scanlines. */
+function pngOf(width: number, height: number, colorType: number, bitDepth: number, rows: number[][]): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([bitDepth, colorType, 0, 0, 0], 8);
+  const raw = Buffer.from(rows.flatMap((r) => [0, ...r]));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 /** A well-formed PNG (valid CRCs) whose IHDR claims width x height, with a tiny IDAT. */
 function pngClaiming(width: number, height: number): Buffer {
   const ihdr = Buffer.alloc(13);
@@ -67,6 +82,16 @@ test('decodes PNG and JPEG into RGBA with the right pixels', async () => {
   let maxError = 0;
   for (let i = 0; i < jpeg.data.length; i++) maxError = Math.max(maxError, Math.abs(jpeg.data[i] - expected.data[i]));
   assert.ok(maxError < 60, `JPEG error ${maxError}`);
+});
+
+test('grayscale and 16-bit PNGs decode to 8-bit RGBA', async () => {
+  const gray = await decodeImage(pngOf(2, 1, 0, 8, [[10, 250]]), 'gray.png');
+  assert.deepEqual([...gray.data], [10, 10, 10, 255, 250, 250, 250, 255]);
+  // 16-bit RGB: the high byte is what 8 bits keep.
+  const deep = await decodeImage(pngOf(1, 1, 2, 16, [[0x12, 0x34, 0x80, 0x00, 0xff, 0xff]]), 'deep.png');
+  assert.equal(deep.width, 1);
+  [0x12, 0x80, 0xff].forEach((expected, c) => assert.ok(Math.abs(deep.data[c] - expected) <= 1, `channel ${c}: ${deep.data[c]}`));
+  assert.equal(deep.data[3], 255);
 });
 
 test('reads sizes from PNG IHDR and JPEG SOF headers', async () => {
