@@ -249,6 +249,28 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     t.diagnostic(`problem: ${problemText}`);
     assert.match(problemText, new RegExp(`\\[Ln ${badLine}, Col \\d+\\]`));
     await shot('4-problems');
+
+    // 11. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
+    //     a pick between the two datasets.
+    await runCommand(page, 'Digit Lens: Generate Demo Dataset');
+    const input = page.locator('.quick-input-widget input.input');
+    await page.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (1/2)' }).waitFor({ timeout: 15_000 });
+    await input.fill(path.join(workspace, 'demo'));
+    await input.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (2/2)' }).waitFor({ timeout: 15_000 });
+    await input.fill('12');
+    await input.press('Enter');
+    await toasts.locator('.notification-list-item', { hasText: 'generated 12 crops' }).first().waitFor({ timeout: 120_000 });
+    assert.equal(readFileSync(path.join(workspace, 'demo', 'labels.csv'), 'utf8').trim().split('\n').length, 13);
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Digit Lens: Open Gallery');
+    const demoChoice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'demo/labels.csv' });
+    await demoChoice.first().waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('.quick-input-list .monaco-list-row').count(), 2);
+    await demoChoice.first().click();
+    const demoGallery = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await demoGallery.locator('#summary', { hasText: '12 of 12 crops' }).waitFor({ timeout: 30_000 });
+    await shot('5-demo-gallery');
   } catch (err) {
     await shot('failure').catch(() => undefined);
     throw err;
