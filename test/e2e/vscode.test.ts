@@ -34,7 +34,7 @@ function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.
 }
 
 /**
- * `npm run package` in a staging folder: the same production build and vsce call, without
+ * `npm run package` in a staging folder: the same production build and vsce flags, without
  * replacing the repository's dist/ under the feet of other tests.
  */
 function packageExtension(work: string): string {
@@ -46,8 +46,17 @@ function packageExtension(work: string): string {
   run(process.execPath, ['scripts/build.mjs', '--production'], { cwd: stage, timeoutMs: 180_000 });
   const vsix = path.join(work, 'digit-lens.vsix');
   const vsce = path.join(root, 'node_modules', '.bin', 'vsce');
-  run(vsce, ['package', '--allow-missing-repository', '--no-dependencies', '-o', vsix], { cwd: stage, timeoutMs: 180_000 });
+  run(vsce, ['package', ...packageScriptVsceFlags(), '-o', vsix], { cwd: stage, timeoutMs: 180_000 });
   return stage;
+}
+
+/** The flags `npm run package` passes to `vsce package`, so the test packages exactly as it does. */
+function packageScriptVsceFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const script = manifest.scripts?.package ?? '';
+  const match = /vsce package([^&|;]*)/.exec(script);
+  assert.ok(match, `package.json scripts.package runs no "vsce package": ${JSON.stringify(script)}`);
+  return match[1].split(/\s+/).filter((flag) => flag !== '' && flag !== '-o' && !flag.endsWith('.vsix'));
 }
 
 function freePort(): Promise<number> {
