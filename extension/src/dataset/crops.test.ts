@@ -39,6 +39,7 @@ async function dataset(): Promise<{ dir: string; labelsPath: string; good: strin
     'img/blank.png,,,',
     'img/blank.png,-,500 10 20 20,',
     `${good[1]},7,not a box,`,
+    'img/blank.png,1,,,one field too many',
   ];
   // A JPEG among the PNGs.
   const photo = Buffer.alloc(60 * 30 * 4);
@@ -73,12 +74,15 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
   assert.match(reasons.get('img/notes.png') ?? '', /not a PNG or JPEG/);
   assert.match(reasons.get('img/huge.png') ?? '', /too large \(100000x100000/);
   assert.match(reasons.get('img/blank.png') ?? '', /leaves less than a pixel inside the 40x20 image/);
-  assert.match([...reasons].find(([f]) => f.startsWith('labels.csv line'))?.[1] ?? '', /leaves the dataset folder/);
+  const lineReasons = set.skipped.filter((s) => s.file.startsWith('labels.csv line ')).map((s) => s.reason);
+  assert.equal(lineReasons.length, 2);
+  assert.match(lineReasons[0], /leaves the dataset folder/);
+  assert.match(lineReasons[1], /expected 4 fields/);
   // The row with a malformed box is skipped, not cropped from the whole image.
   const badBox = set.skipped.filter((s) => s.file === good[1]);
   assert.equal(badBox.length, 1);
   assert.match(badBox[0].reason, /not a box/);
-  assert.equal(set.skipped.length, 7);
+  assert.equal(set.skipped.length, 8);
   assert.deepEqual(progress.at(-1), [good.length + 5, good.length + 5]); // unsafe and bad-box rows never get to loading
 
   const all = await loadCrops(labelsPath, { onlyLabeled: false });

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { resolveDatasetPath } from '../../../common/datasetPath';
 import type { SkippedCrop } from '../../../common/engineProtocol';
-import { isValidLabel, LabelsDocument, type LabelRow } from '../../../common/labels';
+import { isValidLabel, LabelsDocument, type LabelProblem, type LabelRow } from '../../../common/labels';
 import { cropKey, fileOfKey, readShard, shardOf, shardPath, writeShard, type Shard } from './cropCache';
 import { ImageError, loadImage } from './images';
 import { CROP_BYTES, cropRegion, PreprocessError, resizeRegionInto } from './preprocess';
@@ -131,21 +131,26 @@ export async function loadCrops(labelsPath: string, options: LoadCropsOptions): 
  */
 function rowsToLoad(doc: LabelsDocument, text: string, labelsName: string, onlyLabeled: boolean, skipped: SkippedCrop[]): LabelRow[] {
   const headerLine = Math.max(0, text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).findIndex((l) => l.trim() !== ''));
-  const errors = new Map<number, string>();
-  for (const p of doc.problems) if (p.severity === 'error' && !errors.has(p.line)) errors.set(p.line, p.message);
-  const headerError = errors.get(headerLine);
-  if (doc.rows.length === 0 && headerError !== undefined) throw new Error(`${labelsName}:${headerLine + 1}: ${headerError}`);
-  const rowLines = new Set(doc.rows.map((r) => r.line));
-  for (const [line, message] of errors) {
-    if (line !== headerLine && !rowLines.has(line)) skipped.push({ file: `${labelsName} line ${line + 1}`, reason: message });
+  const errors = doc.problems.filter((p) => p.severity === 'error');
+  const headerError = errors.find((p) => p.line === headerLine);
+  if (doc.rows.length === 0 && headerError) throw new Error(`${labelsName}:${headerLine + 1}: ${headerError.message}`);
+  const id = (p: LabelProblem) => `${p.line}:${p.startChar}:${p.message}`;
+  const rowErrors = doc.rows.map((_, i) => doc.problemsOfRow(i).filter((p) => p.severity === 'error'));
+  const ofRows = new Set(rowErrors.flat().map(id));
+  // Records the document left out (unsafe path, bad label, wrong field count): one entry per line.
+  const reported = new Set<number>();
+  for (const p of errors) {
+    if (p.line === headerLine || ofRows.has(id(p)) || reported.has(p.line)) continue;
+    reported.add(p.line);
+    skipped.push({ file: `${labelsName} line ${p.line + 1}`, reason: p.message });
   }
   const out: LabelRow[] = [];
-  for (const row of doc.rows) {
-    if (onlyLabeled && row.label === '') continue;
-    const problem = errors.get(row.line) ?? (isValidLabel(row.label) ? undefined : `label ${JSON.stringify(row.label)} is not a number`);
+  doc.rows.forEach((row, i) => {
+    if (onlyLabeled && row.label === '') return;
+    const problem = rowErrors[i][0]?.message ?? (isValidLabel(row.label) ? undefined : `label ${JSON.stringify(row.label)} is not a number`);
     if (problem) skipped.push({ file: row.file, reason: problem });
     else out.push(row);
-  }
+  });
   return out;
 }
 
