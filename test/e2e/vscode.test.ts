@@ -176,6 +176,15 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
       ],
       { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    // Should the test be cut short (its timeout, Ctrl+C), code-server must not outlive it.
+    const serverPid = server.pid;
+    process.once('exit', () => {
+      try {
+        if (serverPid !== undefined) process.kill(-serverPid, 'SIGKILL');
+      } catch {
+        /* already stopped */
+      }
+    });
     server.stdout?.on('data', (d: Buffer) => appendFileSync(serverLog, d));
     server.stderr?.on('data', (d: Buffer) => appendFileSync(serverLog, d));
     const base = `http://127.0.0.1:${port}`;
