@@ -127,6 +127,15 @@ export class Canvas {
     }
   }
 
+  /** Saturation (0 = grey, 1 = unchanged) and per-channel gains (white balance). */
+  colourBalance(saturation: number, gains: Rgb): void {
+    const d = this.data;
+    for (let i = 0; i < d.length; i += 3) {
+      const y = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+      for (let c = 0; c < 3; c++) d[i + c] = (y + (d[i + c] - y) * saturation) * gains[c];
+    }
+  }
+
   /** Contrast, brightness and gamma as a camera's tone curve would change them. */
   tone(contrast: number, brightness: number, gamma: number): void {
     // Through a table: the curve is smooth and 4096 steps are finer than the 8-bit output.

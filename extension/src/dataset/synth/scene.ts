@@ -78,17 +78,26 @@ function unionBounds(list: readonly Bounds[]): Bounds {
   };
 }
 
-/** A wall or plate colour, and a text colour that reads on it (rarely only faintly). */
+/** A wall or plate colour, and a text colour whose luminance differs from it by a chosen gap. */
 function colours(random: Random): { ground: Rgb; ink: Rgb } {
   const ground = hsv(random.next(), random.chance(0.7) ? random.uniform(0, 0.2) : random.uniform(0.25, 0.8), random.uniform(0.08, 0.97));
-  const darkInk = luminance(ground) > 0.55 || (luminance(ground) > 0.4 && random.chance(0.5));
-  const lowContrast = random.chance(0.1);
-  const gap = lowContrast ? random.uniform(0.12, 0.3) : random.uniform(0.4, 0.9);
-  const value = darkInk ? Math.max(0, luminance(ground) - gap) : Math.min(1, luminance(ground) + gap);
-  const ink = random.chance(0.7)
-    ? hsv(0, 0, value)
-    : hsv(random.pick([0.0, 0.08, 0.12, 0.33, 0.6, random.next()]), random.uniform(0.3, 0.9), Math.max(0.05, value));
-  return { ground, ink };
+  const groundLum = luminance(ground);
+  const darkInk = groundLum > 0.55 || (groundLum > 0.4 && random.chance(0.5));
+  const gap = random.chance(0.2) ? random.uniform(0.15, 0.3) : random.uniform(0.35, 0.9);
+  const target = darkInk ? Math.max(0, groundLum - gap) : Math.min(1, groundLum + gap);
+  const hue = random.chance(0.7) ? hsv(0, 0, 0.5) : hsv(random.pick([0.0, 0.08, 0.12, 0.33, 0.6, random.next()]), random.uniform(0.3, 0.9), 1);
+  return { ground, ink: withLuminance(hue, target) };
+}
+
+/** The colour mixed with black or white until its luminance is `target` (luminance is linear in the mix). */
+function withLuminance(colour: Rgb, target: number): Rgb {
+  const lum = luminance(colour);
+  if (target <= lum) {
+    const k = lum > 0 ? target / lum : 0;
+    return [colour[0] * k, colour[1] * k, colour[2] * k];
+  }
+  const t = (target - lum) / (1 - lum);
+  return [colour[0] + (255 - colour[0]) * t, colour[1] + (255 - colour[1]) * t, colour[2] + (255 - colour[2]) * t];
 }
 
 function paintWall(random: Random, canvas: Canvas, colour: Rgb, digitHeight: number): void {
@@ -144,7 +153,22 @@ function plateShapes(random: Random, text: Bounds): { plate: Contour[]; border?:
   return { plate, border, screws };
 }
 
+/**
+ * Renders scenes from `random` until one keeps its digits visible after the camera effects
+ * (a luminance difference of at least MIN_CONTRAST between the digits' cores and the ground
+ * around them). The stream continues across attempts, so the result is still seed-determined.
+ */
 export function renderScene(random: Random, fonts: readonly DigitFont[]): Scene {
+  for (let attempt = 1; ; attempt++) {
+    const { scene, contrast } = renderAttempt(random, fonts);
+    if (contrast >= MIN_CONTRAST || attempt === 8) return scene;
+  }
+}
+
+/** Luminance difference (0..1) below which a crop counts as unreadable and is drawn again. */
+const MIN_CONTRAST = 0.1;
+
+function renderAttempt(random: Random, fonts: readonly DigitFont[]): { scene: Scene; contrast: number } {
   const length = random.weighted(LENGTH_WEIGHTS);
   const digits = Array.from({ length }, (_, i) => (i === 0 && !random.chance(0.04) ? random.int(1, 9) : random.int(0, 9)));
   const font = random.pick(fonts);
@@ -215,7 +239,32 @@ export function renderScene(random: Random, fonts: readonly DigitFont[]): Scene 
   applyCamera(random, canvas, digitPx);
 
   const digitBoxes = digitBounds.map((b) => pixelBox(b, width, height));
-  return { width, height, rgb: canvas.toRgbBytes(), label: digits.join(''), digitBoxes, box: pixelBox(union, width, height) };
+  const box = pixelBox(union, width, height);
+  const rgb = canvas.toRgbBytes();
+  return { scene: { width, height, rgb, label: digits.join(''), digitBoxes, box }, contrast: textContrast(rgb, width, textMask, box) };
+}
+
+/** Mean luminance of the digits' cores against the rest of their box, 0..1. */
+function textContrast(rgb: Uint8Array, width: number, textMask: Float32Array, box: PixelBox): number {
+  let ink = 0;
+  let inkCount = 0;
+  let ground = 0;
+  let groundCount = 0;
+  for (let y = box.top; y < box.top + box.height; y++) {
+    for (let x = box.left; x < box.left + box.width; x++) {
+      const p = y * width + x;
+      const lum = 0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2];
+      if (textMask[p] > 0.9) {
+        ink += lum;
+        inkCount++;
+      } else if (textMask[p] < 0.05) {
+        ground += lum;
+        groundCount++;
+      }
+    }
+  }
+  if (inkCount === 0 || groundCount === 0) return 0;
+  return Math.abs(ink / inkCount - ground / groundCount) / 255;
 }
 
 /** Integer box around fractional bounds, kept inside the image. */
@@ -312,11 +361,16 @@ function applyCamera(random: Random, canvas: Canvas, digitPx: number): void {
     for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) field[y * width + x] = (x - width / 2) * dx + (y - height / 2) * dy;
     canvas.modulate(field, random.uniform(0.3, 0.9));
   }
-  // Low resolution and blur, but digits stay readable: at least about 12 pixels tall in effect.
-  const lowRes = digitPx >= 18 && random.chance(0.3);
-  if (lowRes) canvas.lowResolution(random.uniform(1.3, Math.min(3, digitPx / 12)));
-  if (random.chance(lowRes ? 0.3 : 0.65)) canvas.blur(random.uniform(0.3, lowRes ? 0.6 : 1.0) * Math.max(1, digitPx / 35));
+  // Street View crops are mostly soft: low resolution and blur, yet digits stay readable (about
+  // 8 pixels tall in effect at worst, like the smallest SVHN digits).
+  const lowRes = digitPx >= 14 && random.chance(0.45);
+  if (lowRes) canvas.lowResolution(random.uniform(1.3, Math.min(3.5, digitPx / 8)));
+  if (random.chance(lowRes ? 0.4 : 0.75)) canvas.blur(random.uniform(0.3, lowRes ? 0.8 : 1.5) * Math.max(1, digitPx / 30));
   if (random.chance(0.4)) canvas.chromaBlur(random.uniform(1, 2.5));
-  canvas.tone(random.uniform(0.7, 1.15), random.uniform(-20, 20), random.logUniform(0.8, 1.25));
+  if (random.chance(0.5)) {
+    const cast = () => random.uniform(0.9, 1.1);
+    canvas.colourBalance(random.uniform(0.2, 0.9), [cast(), cast(), cast()]);
+  }
+  canvas.tone(random.uniform(0.5, 1.1), random.uniform(-30, 15), random.logUniform(0.8, 1.3));
   if (random.chance(0.75)) canvas.addNoise(random, random.uniform(1, 9));
 }
