@@ -71,6 +71,19 @@ test('labels.csv parses; boxes lie inside the image and match the digits', async
   }
 });
 
+/** Standard deviation of luminance (0..255) inside `box`. */
+function luminanceSpread(scene: { width: number; rgb: Uint8Array }, box: Box): number {
+  const values: number[] = [];
+  for (let y = box.top; y < box.top + box.height; y++) {
+    for (let x = box.left; x < box.left + box.width; x++) {
+      const p = (y * scene.width + x) * 3;
+      values.push(0.299 * scene.rgb[p] + 0.587 * scene.rgb[p + 1] + 0.114 * scene.rgb[p + 2]);
+    }
+  }
+  const mean = values.reduce((a, v) => a + v, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
+}
+
 test('lengths follow house numbers: mostly 2-3 digits, six rarely, every length 1-6 occurs', async () => {
   const fonts = await Promise.all((await findFontFiles()).map(loadDigitFont));
   assert.equal(fonts.length, 9);
@@ -81,6 +94,8 @@ test('lengths follow house numbers: mostly 2-3 digits, six rarely, every length 
     const scene = renderScene(new Random(11, i), fonts);
     counts[scene.label.length]++;
     if (scene.box.width < 0.77 * scene.width || scene.box.height < 0.77 * scene.height) marginsMatter++;
+    // The digits stay visible: brightness varies inside their box.
+    assert.ok(luminanceSpread(scene, scene.box) > 10, `scene ${i} has no visible digits`);
   }
   const share = counts.map((c) => c / n);
   assert.ok(share[1] > 0.09 && share[1] < 0.21, `length 1: ${share[1]}`);
