@@ -49,25 +49,30 @@ export interface GalleryState {
 /** Host -> webview. */
 export type HostToGalleryMessage =
   | { kind: 'dataset'; dataset: GalleryDataset }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  /** The answer to a setLabel: written (the dataset follows), or why not. */
+  | { kind: 'labelResult'; file: string; ok: boolean; message?: string };
 
 /** Webview -> host. */
 export type GalleryToHostMessage =
   | { kind: 'ready' }
   | { kind: 'revealRow'; line: number }
-  | { kind: 'refresh' };
+  | { kind: 'refresh' }
+  /** The user typed a new label for the row of `file` (digits, '-' or ''). */
+  | { kind: 'setLabel'; file: string; label: string };
 
 /** Webview-side guard: messages arrive as `unknown` from window message events. */
 export function isHostToGalleryMessage(value: unknown): value is HostToGalleryMessage {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'dataset' || kind === 'error';
+  return kind === 'dataset' || kind === 'error' || kind === 'labelResult';
 }
 
 /** Host-side guard for messages posted by the webview. */
 export function isGalleryToHostMessage(value: unknown): value is GalleryToHostMessage {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as { kind?: unknown; line?: unknown };
+  const v = value as { kind?: unknown; line?: unknown; file?: unknown; label?: unknown };
   if (v.kind === 'ready' || v.kind === 'refresh') return true;
+  if (v.kind === 'setLabel') return typeof v.file === 'string' && typeof v.label === 'string';
   return v.kind === 'revealRow' && typeof v.line === 'number' && Number.isInteger(v.line) && v.line >= 0;
 }

@@ -246,14 +246,33 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.ok(overlays.length > 5 && overlays.every((d) => /^(-|\d{1,5}|>5:\d{5})$/.test(d)), `prediction overlays: ${overlays.slice(0, 8).join(' ')}`);
     await shot('3-gallery-with-predictions');
 
-    // 9. A window reload brings the gallery back (WebviewPanelSerializer + the webview's state).
+    // 9. A label typed in the gallery lands in labels.csv, changing that field's bytes only.
+    const before = readFileSync(labelsPath, 'utf8');
+    const editedCell = gallery.locator('.crop').nth(1);
+    const editedFile = (await editedCell.getAttribute('data-file')) ?? '';
+    const editedLine = Number(await editedCell.getAttribute('data-line'));
+    await editedCell.locator('.caption .label').click();
+    const labelInput = editedCell.locator('input.label-input');
+    await labelInput.fill('90210');
+    await labelInput.press('Enter');
+    const lines = before.split('\n');
+    const fields = lines[editedLine].split(',');
+    assert.equal(fields[0], editedFile);
+    fields[1] = '90210';
+    lines[editedLine] = fields.join(',');
+    const expected = lines.join('\n');
+    await waitFor('the edited label in labels.csv', 20_000, () => readFileSync(labelsPath, 'utf8') === expected || undefined);
+    await gallery.locator(`.crop[data-file="${editedFile}"] .caption .label`, { hasText: '90210' }).waitFor({ timeout: 20_000 });
+    await shot('4-label-edited');
+
+    // 10. A window reload brings the gallery back (WebviewPanelSerializer + the webview's state).
     // (Through the command, not page.reload(): the workbench saves its editors on its own shutdown.)
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForEvent('load', { timeout: 60_000 });
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
     await page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('.crop .prediction .digits').first().waitFor({ timeout: 60_000 });
 
-    // 10. The malformed row's error reaches the Problems panel through the language server.
+    // 11. The malformed row's error reaches the Problems panel through the language server.
     await page.keyboard.press('Control+P');
     const quickOpen = page.locator('.quick-input-widget input.input');
     await quickOpen.fill('labels.csv');
@@ -266,9 +285,9 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const problemText = (await problem.first().textContent()) ?? '';
     t.diagnostic(`problem: ${problemText}`);
     assert.match(problemText, new RegExp(`\\[Ln ${badLine}, Col \\d+\\]`));
-    await shot('4-problems');
+    await shot('5-problems');
 
-    // 11. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
+    // 12. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
     //     a pick between the two datasets.
     await runCommand(page, 'Digit Lens: Generate Demo Dataset');
     const input = page.locator('.quick-input-widget input.input');
@@ -288,7 +307,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await demoChoice.first().click();
     const demoGallery = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await demoGallery.locator('#summary', { hasText: '12 of 12 crops' }).waitFor({ timeout: 30_000 });
-    await shot('5-demo-gallery');
+    await shot('6-demo-gallery');
   } catch (err) {
     await shot('failure').catch(() => undefined);
     throw err;

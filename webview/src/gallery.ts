@@ -17,7 +17,7 @@ import {
   type GalleryState,
   type GalleryToHostMessage,
 } from '../../common/webviewProtocol';
-import { filterCrops, summarize } from './galleryModel';
+import { filterCrops, isValidLabel, summarize } from './galleryModel';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -87,26 +87,40 @@ el('refresh').addEventListener('click', () => vscode.postMessage({ kind: 'refres
 scroller.addEventListener('scroll', () => scheduleRender(), { passive: true });
 new ResizeObserver(() => scheduleRender()).observe(scroller);
 grid.addEventListener('click', (event) => {
-  const cell = (event.target as HTMLElement).closest<HTMLElement>('.crop');
-  const line = Number(cell?.dataset.line);
-  if (cell && Number.isInteger(line)) vscode.postMessage({ kind: 'revealRow', line });
+  const target = event.target as HTMLElement;
+  const cell = target.closest<HTMLElement>('.crop');
+  if (!cell || target.closest('.label-input')) return;
+  if (target.closest('.label')) {
+    startLabelEdit(cell);
+    return;
+  }
+  const line = Number(cell.dataset.line);
+  if (Number.isInteger(line)) vscode.postMessage({ kind: 'revealRow', line });
 });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isHostToGalleryMessage(message)) return;
-  el('loading').hidden = true;
-  if (message.kind === 'error') {
-    showWarnings([message.message]);
-    return;
+  switch (message.kind) {
+    case 'error':
+      el('loading').hidden = true;
+      showWarnings([message.message]);
+      return;
+    case 'labelResult':
+      onLabelResult(message.file, message.ok, message.message);
+      return;
+    case 'dataset': {
+      el('loading').hidden = true;
+      const first = dataset === undefined;
+      dataset = message.dataset;
+      setState({ labelsPath: dataset.labelsPath });
+      el('title').textContent = dataset.title;
+      showWarnings(dataset.warnings);
+      applyFilter();
+      if (first) scroller.scrollTop = state.scrollTop;
+      return;
+    }
   }
-  const first = dataset === undefined;
-  dataset = message.dataset;
-  setState({ labelsPath: dataset.labelsPath });
-  el('title').textContent = dataset.title;
-  showWarnings(dataset.warnings);
-  applyFilter();
-  if (first) scroller.scrollTop = state.scrollTop;
 });
 
 vscode.postMessage({ kind: 'ready' });
@@ -191,7 +205,7 @@ function cropCell(crop: GalleryCrop): HTMLElement {
   const mismatch = prediction !== undefined && !prediction.matchesLabel;
   if (mismatch) cell.classList.add('mismatch');
   if (crop.label === '') cell.classList.add('unlabeled');
-  cell.title = `${crop.file} (line ${crop.line + 1}): click to show the row in the labels file`;
+  cell.title = `${crop.file} (line ${crop.line + 1}): click the image to show the row in the labels file, the label to edit it`;
 
   const frame = document.createElement('div');
   frame.className = 'frame';
@@ -223,7 +237,7 @@ function cropCell(crop: GalleryCrop): HTMLElement {
   const caption = document.createElement('div');
   caption.className = 'caption';
   caption.append(
-    span('label', crop.label === '' ? 'unlabeled' : crop.label === '-' ? '– no number' : crop.label),
+    labelSpan(crop.label),
     span('file', crop.file),
   );
   cell.append(frame, caption);
@@ -236,4 +250,62 @@ function span(className: string, text: string, title?: string): HTMLSpanElement 
   s.textContent = text;
   if (title) s.title = title;
   return s;
+}
+
+/** Replaces the cell's label with an input; Enter sends it to the host, Escape or leaving cancels. */
+function startLabelEdit(cell: HTMLElement): void {
+  const file = cell.dataset.file;
+  const crop = dataset?.crops.find((c) => c.file === file);
+  const label = cell.querySelector<HTMLElement>('.caption .label');
+  if (!crop || !label || cell.querySelector('.label-input')) return;
+  const input = document.createElement('input');
+  input.className = 'label-input';
+  input.value = crop.label;
+  input.placeholder = 'digits, - or empty';
+  input.setAttribute('aria-label', `label of ${crop.file}`);
+  input.spellcheck = false;
+  label.replaceWith(input);
+  input.focus();
+  input.select();
+  let closed = false;
+  const cancel = (): void => {
+    // Once only: replacing the focused input fires its blur, which calls this again.
+    if (closed || input.disabled) return;
+    closed = true;
+    input.replaceWith(label);
+  };
+  input.addEventListener('blur', cancel);
+  input.addEventListener('input', () => input.classList.toggle('invalid', !isValidLabel(input.value.trim())));
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') cancel();
+    if (event.key !== 'Enter') return;
+    const value = input.value.trim();
+    if (!isValidLabel(value)) {
+      input.classList.add('invalid');
+      input.title = "A label is digits only, '-' for a crop with no number, or empty for not labeled yet";
+      return;
+    }
+    if (value === crop.label) {
+      cancel();
+      return;
+    }
+    input.disabled = true;
+    cell.classList.add('saving');
+    vscode.postMessage({ kind: 'setLabel', file: crop.file, label: value });
+  });
+}
+
+/** A rejected label puts the old one back and says why; an accepted one arrives with the next dataset. */
+function onLabelResult(file: string, ok: boolean, message: string | undefined): void {
+  const cell = [...rendered.values()].find((c) => c.dataset.file === file);
+  if (message) showWarnings([message]);
+  if (ok || !cell) return;
+  cell.classList.remove('saving');
+  const input = cell.querySelector<HTMLInputElement>('.label-input');
+  const crop = dataset?.crops.find((c) => c.file === file);
+  if (input && crop) input.replaceWith(labelSpan(crop.label));
+}
+
+function labelSpan(label: string): HTMLSpanElement {
+  return span('label', label === '' ? 'unlabeled' : label === '-' ? '– no number' : label, 'Click to edit the label');
 }

@@ -25,3 +25,11 @@ export function summarize(crops: readonly GalleryCrop[]): { total: number; misma
   }
   return { total: crops.length, mismatches, unlabeled };
 }
+
+/**
+ * common/labels.ts's isValidLabel, restated: that module pulls in node:path, which a browser
+ * bundle cannot resolve. galleryModel.test.ts checks the two agree.
+ */
+export function isValidLabel(label: string): boolean {
+  return /^(?:[0-9]+|-)?$/.test(label);
+}

@@ -12,10 +12,17 @@ export function predictionsPathFor(labelsPath: string): string {
   return path.join(path.dirname(labelsPath), '.digitlens', 'predictions.csv');
 }
 
-/** Reads the labels file (required) and predictions (optional) into the gallery's dataset message. */
-export async function loadGalleryDataset(labelsPath: string, toImageUri: (absolutePath: string) => string): Promise<GalleryDataset> {
+/**
+ * Reads the labels file (required) and predictions (optional) into the gallery's dataset message.
+ * `labelsText`, when given, is the labels file as an open editor holds it (unsaved edits included).
+ */
+export async function loadGalleryDataset(
+  labelsPath: string,
+  toImageUri: (absolutePath: string) => string,
+  labelsText?: string,
+): Promise<GalleryDataset> {
   const datasetDir = path.dirname(labelsPath);
-  const labels = LabelsDocument.parse(await fs.readFile(labelsPath, 'utf8'));
+  const labels = LabelsDocument.parse(labelsText ?? (await fs.readFile(labelsPath, 'utf8')));
   const warnings: string[] = [];
   const errors = labels.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {

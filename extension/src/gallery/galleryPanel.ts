@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { isGalleryToHostMessage, type GalleryState, type HostToGalleryMessage } from '../../../common/webviewProtocol';
 import { loadGalleryDataset } from './galleryData';
 import { galleryHtml } from './galleryHtml';
+import { setLabelInLabelsFile } from './labelEdit';
 
 export const galleryViewType = 'digitLens.gallery';
 
@@ -68,6 +69,13 @@ export class GalleryPanel {
     watcher.onDidCreate(onChange, null, this.disposables);
     watcher.onDidDelete(onChange, null, this.disposables);
     this.disposables.push(watcher);
+    vscode.workspace.onDidChangeTextDocument(
+      (e) => {
+        if (e.document.uri.fsPath === labelsUri.fsPath && e.contentChanges.length > 0) this.scheduleRefresh();
+      },
+      null,
+      this.disposables,
+    );
   }
 
   private onMessage(message: unknown): void {
@@ -86,7 +94,28 @@ export class GalleryPanel {
       case 'revealRow':
         void this.revealRow(message.line);
         return;
+      case 'setLabel':
+        void this.setLabel(message.file, message.label);
+        return;
     }
+  }
+
+  private async setLabel(file: string, label: string): Promise<void> {
+    let result: HostToGalleryMessage;
+    try {
+      const outcome = await setLabelInLabelsFile(this.labelsUri, file, label);
+      this.log.info(`gallery: label of ${file} set to ${JSON.stringify(label)} (${outcome})`);
+      result = {
+        kind: 'labelResult',
+        file,
+        ok: true,
+        message: outcome === 'unsaved' ? 'Changed in the open editor, which has unsaved edits: save it to keep the label.' : undefined,
+      };
+    } catch (err) {
+      result = { kind: 'labelResult', file, ok: false, message: (err as Error).message };
+      this.log.warn(`gallery: label of ${file} not set: ${result.message}`);
+    }
+    await this.panel.webview.postMessage(result);
   }
 
   private scheduleRefresh(): void {
@@ -101,7 +130,13 @@ export class GalleryPanel {
     let message: HostToGalleryMessage;
     try {
       const webview = this.panel.webview;
-      const dataset = await loadGalleryDataset(this.labelsUri.fsPath, (p) => webview.asWebviewUri(vscode.Uri.file(p)).toString());
+      // An open editor's text wins over the disk: the gallery shows what the user sees there.
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === this.labelsUri.fsPath);
+      const dataset = await loadGalleryDataset(
+        this.labelsUri.fsPath,
+        (p) => webview.asWebviewUri(vscode.Uri.file(p)).toString(),
+        open?.getText(),
+      );
       message = { kind: 'dataset', dataset };
       this.log.info(`gallery: ${dataset.crops.length} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''}`);
     } catch (err) {

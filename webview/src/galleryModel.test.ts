@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isValidLabel as labelsRule } from '../../common/labels';
+import type { GalleryCrop } from '../../common/webviewProtocol';
+import { filterCrops, isValidLabel, summarize } from './galleryModel';
+
+test("the gallery's label check agrees with the labels format", () => {
+  const samples = ['', '-', '0', '0432', '123456789', '12a', ' 12', '12 ', '--', '-1', '1-', '١٢', '1.5', '+1', 'abc', '\n', '0\n'];
+  for (const s of samples) assert.equal(isValidLabel(s), labelsRule(s), JSON.stringify(s));
+});
+
+test('filters and counts follow the prediction/label comparison', () => {
+  const crops: GalleryCrop[] = [
+    { file: 'a', line: 1, label: '1', prediction: { text: '1', length: 1, confidence: 1, matchesLabel: true } },
+    { file: 'b', line: 2, label: '2', prediction: { text: '7', length: 1, confidence: 1, matchesLabel: false } },
+    { file: 'c', line: 3, label: '' },
+    { file: 'd', line: 4, label: '4' },
+  ];
+  assert.deepEqual(filterCrops(crops, 'mismatches').map((c) => c.file), ['b']);
+  assert.deepEqual(filterCrops(crops, 'unlabeled').map((c) => c.file), ['c']);
+  assert.equal(filterCrops(crops, 'all').length, 4);
+  assert.deepEqual(summarize(crops), { total: 4, mismatches: 1, unlabeled: 1 });
+});
