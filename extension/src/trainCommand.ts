@@ -23,6 +23,17 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
   }
   const labelsUri = await pickLabelsFile(arg, 'train on');
   if (!labelsUri) return;
+  // The engine reads the file from disk: labels typed but not saved would silently not count.
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === labelsUri.fsPath);
+  if (open?.isDirty) {
+    const save = 'Save and Train';
+    const choice = await vscode.window.showWarningMessage(
+      `${vscode.workspace.asRelativePath(labelsUri)} has unsaved changes. Training reads the file on disk.`,
+      { modal: true },
+      save,
+    );
+    if (choice !== save || !(await open.save())) return;
+  }
   const options = trainOptions(labelsUri);
   const { engine, statusBar, log } = deps;
   log.info(`train: ${JSON.stringify(options)}`);
