@@ -59,7 +59,9 @@ export type GalleryToHostMessage =
   | { kind: 'revealRow'; line: number }
   | { kind: 'refresh' }
   /** The user typed a new label for the row of `file` (digits, '-' or ''). */
-  | { kind: 'setLabel'; file: string; label: string };
+  | { kind: 'setLabel'; file: string; label: string }
+  /** The page's CSP refused something: a bug to log, never expected in normal use. */
+  | { kind: 'cspViolation'; directive: string; blocked: string };
 
 /** Webview-side guard: messages arrive as `unknown` from window message events. */
 export function isHostToGalleryMessage(value: unknown): value is HostToGalleryMessage {
@@ -71,8 +73,9 @@ export function isHostToGalleryMessage(value: unknown): value is HostToGalleryMe
 /** Host-side guard for messages posted by the webview. */
 export function isGalleryToHostMessage(value: unknown): value is GalleryToHostMessage {
   if (typeof value !== 'object' || value === null) return false;
-  const v = value as { kind?: unknown; line?: unknown; file?: unknown; label?: unknown };
+  const v = value as { kind?: unknown; line?: unknown; file?: unknown; label?: unknown; directive?: unknown; blocked?: unknown };
   if (v.kind === 'ready' || v.kind === 'refresh') return true;
   if (v.kind === 'setLabel') return typeof v.file === 'string' && typeof v.label === 'string';
+  if (v.kind === 'cspViolation') return typeof v.directive === 'string' && typeof v.blocked === 'string';
   return v.kind === 'revealRow' && typeof v.line === 'number' && Number.isInteger(v.line) && v.line >= 0;
 }

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -57,6 +57,16 @@ function packageScriptVsceFlags(): string[] {
   const match = /vsce package([^&|;]*)/.exec(script);
   assert.ok(match, `package.json scripts.package runs no "vsce package": ${JSON.stringify(script)}`);
   return match[1].split(/\s+/).filter((flag) => flag !== '' && flag !== '-o' && !flag.endsWith('.vsix'));
+}
+
+function findFiles(dir: string, name: string, found: string[] = []): string[] {
+  if (!existsSync(dir)) return found;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isFile() && entry.name === name) found.push(p);
+    else if (entry.isDirectory()) findFiles(p, name, found);
+  }
+  return found;
 }
 
 function freePort(): Promise<number> {
@@ -308,6 +318,15 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const demoGallery = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await demoGallery.locator('#summary', { hasText: '12 of 12 crops' }).waitFor({ timeout: 30_000 });
     await shot('6-demo-gallery');
+
+    // 13. The extension's log: the run and the gallery are there, and no CSP refusal.
+    // One log per extension host: the window reload started a second one.
+    const logFiles = findFiles(path.join(userData, 'logs'), 'Digit Lens.log');
+    assert.ok(logFiles.length >= 2, `the Digit Lens output channel logs (${logFiles.length})`);
+    const log = logFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
+    assert.match(log, /train: Training finished/);
+    assert.match(log, /gallery: \d+ crops from /);
+    assert.doesNotMatch(log, /Content Security Policy/);
   } catch (err) {
     await shot('failure').catch(() => undefined);
     throw err;

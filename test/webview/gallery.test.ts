@@ -201,6 +201,10 @@ test('gallery renders crops with prediction overlays, marks mismatches, filters,
   }, origin.replace('127.0.0.1', 'localhost') + '/img/0.png');
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.cspViolations.length > 0, null, { timeout: 5_000 });
   assert.match((await recorded(page)).cspViolations[0], /^img-src/);
+  // ...and the gallery tells the host, which logs it.
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'cspViolation'), null, { timeout: 5_000 });
+  const reported = (await recorded(page)).posted.filter((m) => m.kind === 'cspViolation');
+  assert.deepEqual(reported, [{ kind: 'cspViolation', directive: 'img-src', blocked: origin.replace('127.0.0.1', 'localhost') + '/img/0.png' }]);
 
   assert.deepEqual(pageErrors, []);
   console.log(`gallery: ${dataset.crops.length} crops, first cells in ${renderMs} ms, ${cells} cells in the DOM`);

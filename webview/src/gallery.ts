@@ -123,6 +123,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
+// Nothing the gallery does should be refused by its CSP; if something is, the host logs it.
+document.addEventListener('securitypolicyviolation', (e) =>
+  vscode.postMessage({ kind: 'cspViolation', directive: e.violatedDirective, blocked: e.blockedURI }),
+);
+
 vscode.postMessage({ kind: 'ready' });
 
 function setState(patch: Partial<GalleryState>): void {

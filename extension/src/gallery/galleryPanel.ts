@@ -97,6 +97,9 @@ export class GalleryPanel {
       case 'setLabel':
         void this.setLabel(message.file, message.label);
         return;
+      case 'cspViolation':
+        this.log.warn(`gallery: the Content Security Policy blocked ${message.blocked} (${message.directive})`);
+        return;
     }
   }
 
