@@ -127,6 +127,42 @@ export class Canvas {
     }
   }
 
+  /**
+   * JPEG's loss on brightness: each 8x8 block's DCT coefficients are quantised with the
+   * standard luminance table at `quality` (1..100), giving blocking and ringing around edges.
+   */
+  jpegArtifacts(quality: number): void {
+    const scale = quality < 50 ? 5000 / quality : 200 - 2 * quality;
+    const q = LUMA_QUANT.map((v) => Math.max(1, Math.floor((v * scale + 50) / 100)));
+    const { width, height } = this;
+    const d = this.data;
+    const block = new Float64Array(64);
+    const tmp = new Float64Array(64);
+    for (let by = 0; by < height; by += 8) {
+      for (let bx = 0; bx < width; bx += 8) {
+        // Luma of the block (edge pixels repeated, as encoders pad).
+        for (let v = 0; v < 8; v++) {
+          for (let u = 0; u < 8; u++) {
+            const p = (Math.min(height - 1, by + v) * width + Math.min(width - 1, bx + u)) * 3;
+            block[v * 8 + u] = 0.299 * d[p] + 0.587 * d[p + 1] + 0.114 * d[p + 2] - 128;
+          }
+        }
+        dct8x8(block, tmp, false);
+        for (let k = 0; k < 64; k++) block[k] = Math.round(block[k] / q[k]) * q[k];
+        dct8x8(block, tmp, true);
+        for (let v = 0; v < 8 && by + v < height; v++) {
+          for (let u = 0; u < 8 && bx + u < width; u++) {
+            const p = ((by + v) * width + bx + u) * 3;
+            const delta = block[v * 8 + u] + 128 - (0.299 * d[p] + 0.587 * d[p + 1] + 0.114 * d[p + 2]);
+            d[p] += delta;
+            d[p + 1] += delta;
+            d[p + 2] += delta;
+          }
+        }
+      }
+    }
+  }
+
   /** Saturation (0 = grey, 1 = unchanged) and per-channel gains (white balance). */
   colourBalance(saturation: number, gains: Rgb): void {
     const d = this.data;
@@ -153,6 +189,34 @@ export class Canvas {
     const out = new Uint8Array(this.data.length);
     for (let i = 0; i < this.data.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(this.data[i])));
     return out;
+  }
+}
+
+/** The JPEG standard's luminance quantisation table (quality 50), in row-major order. */
+const LUMA_QUANT = [
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22,
+  37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
+
+/** Orthonormal DCT-II basis: COS[k * 8 + n] = c(k) cos((2n + 1) k pi / 16). */
+const COS = (() => {
+  const m = new Float64Array(64);
+  for (let k = 0; k < 8; k++) for (let n = 0; n < 8; n++) m[k * 8 + n] = (k === 0 ? Math.SQRT1_2 : 1) * 0.5 * Math.cos(((2 * n + 1) * k * Math.PI) / 16);
+  return m;
+})();
+
+/** 2-D 8x8 DCT (or its inverse) in place, as two passes of the 1-D transform. */
+function dct8x8(block: Float64Array, tmp: Float64Array, inverse: boolean): void {
+  for (let pass = 0; pass < 2; pass++) {
+    const src = pass === 0 ? block : tmp;
+    const dst = pass === 0 ? tmp : block;
+    for (let r = 0; r < 8; r++) {
+      for (let k = 0; k < 8; k++) {
+        let acc = 0;
+        for (let n = 0; n < 8; n++) acc += src[r * 8 + n] * (inverse ? COS[n * 8 + k] : COS[k * 8 + n]);
+        dst[k * 8 + r] = acc; // transposed, so the second pass works on columns
+      }
+    }
   }
 }
 

@@ -373,4 +373,5 @@ function applyCamera(random: Random, canvas: Canvas, digitPx: number): void {
   }
   canvas.tone(random.uniform(0.5, 1.1), random.uniform(-30, 15), random.logUniform(0.8, 1.3));
   if (random.chance(0.75)) canvas.addNoise(random, random.uniform(1, 9));
+  if (random.chance(0.3)) canvas.jpegArtifacts(random.uniform(25, 75));
 }
