@@ -32,9 +32,14 @@ export function cropKey(file: string, size: number, mtimeMs: number, box: string
   return JSON.stringify([PREPROCESS_VERSION, file, size, mtimeMs, box]);
 }
 
-/** The image path a key was made for. */
+/** The image path a key was made for ('' for a key this version did not write). */
 export function fileOfKey(key: string): string {
-  return (JSON.parse(key) as [string, string])[1];
+  try {
+    const parts: unknown = JSON.parse(key);
+    return Array.isArray(parts) && parts[0] === PREPROCESS_VERSION && typeof parts[1] === 'string' ? parts[1] : '';
+  } catch {
+    return '';
+  }
 }
 
 export interface Shard {

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Jimp } from 'jimp';
 import { LabelsDocument } from '../../../common/labels';
-import { decodeShard, SHARD_COUNT, shardPath } from './cropCache';
+import { decodeShard, fileOfKey, SHARD_COUNT, shardOf, shardPath } from './cropCache';
 import { loadCrops } from './crops';
 import { loadImage } from './images';
 import { encodeRgbPng } from './pngEncode';
@@ -147,6 +147,23 @@ test('a corrupt cache is ignored and rebuilt', async () => {
   assert.deepEqual(second.rows, first.rows);
   assert.deepEqual(second.pixels, first.pixels);
   for (const file of shards) assert.ok(decodeShard(await fs.readFile(file)), `${path.basename(file)} was rebuilt`);
+});
+
+test('a shard keeps crops of another labels file while their images exist', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-'));
+  // Three image names that share one shard.
+  const names: string[] = [];
+  for (let i = 0; names.length < 3; i++) if (shardOf(`img/${i}.png`) === shardOf('img/0.png')) names.push(`img/${i}.png`);
+  await fs.mkdir(path.join(dir, 'img'));
+  for (const [k, name] of names.entries()) await fs.writeFile(path.join(dir, name), encodeRgbPng(8, 8, new Uint8Array(192).fill(k * 50)));
+  const [kept, gone, added] = names;
+  await fs.writeFile(path.join(dir, 'a.csv'), `file,label\n${kept},1\n${gone},2\n`);
+  await fs.writeFile(path.join(dir, 'b.csv'), `file,label\n${added},3\n`);
+  await loadCrops(path.join(dir, 'a.csv'), { onlyLabeled: true });
+  await fs.rm(path.join(dir, gone));
+  await loadCrops(path.join(dir, 'b.csv'), { onlyLabeled: true });
+  const shard = decodeShard(await fs.readFile(shardPath(dir, shardOf(kept))));
+  assert.deepEqual(shard?.keys.map(fileOfKey).sort(), [kept, added].sort());
 });
 
 test('a missing or headerless labels file is a clear error', async () => {

@@ -165,8 +165,8 @@ function readProblem(err: unknown): string {
 }
 
 /**
- * Rewrites the shards that gained crops: each keeps its entries for images this load did not
- * ask about (another labels file may use them) and takes this load's crop for every image it did.
+ * Rewrites the shards that gained crops: each keeps its entries for existing images this load did
+ * not ask about (another labels file may use them) and takes this load's crop for every image it did.
  * A cache that cannot be written (read-only folder, full disk) only costs time next load.
  */
 async function updateCache(datasetDir: string, pending: Pending[], ok: Uint8Array, pixels: Uint8Array, shards: Map<number, Shard>): Promise<void> {
@@ -184,11 +184,13 @@ async function updateCache(datasetDir: string, pending: Pending[], ok: Uint8Arra
       const asked = new Set(current.map((p) => p.row.file));
       const keys: string[] = [];
       const parts: Uint8Array[] = [];
-      old.keys.forEach((key, index) => {
-        if (asked.has(fileOfKey(key))) return;
+      // Entries of images this load did not ask about stay while their image exists.
+      for (const [index, key] of old.keys.entries()) {
+        const file = fileOfKey(key);
+        if (asked.has(file) || !(await imageExists(datasetDir, file))) continue;
         keys.push(key);
         parts.push(old.pixels.subarray(index * CROP_BYTES, (index + 1) * CROP_BYTES));
-      });
+      }
       const seen = new Set<string>();
       for (const p of current) {
         if (seen.has(p.key!)) continue;
@@ -205,6 +207,14 @@ async function updateCache(datasetDir: string, pending: Pending[], ok: Uint8Arra
       }
     }),
   );
+}
+
+async function imageExists(datasetDir: string, file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(resolveDatasetPath(datasetDir, file))).isFile();
+  } catch {
+    return false;
+  }
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
