@@ -4,6 +4,9 @@
 /** Which crops the gallery shows. */
 export type GalleryFilter = 'all' | 'mismatches' | 'unlabeled';
 
+/** Crop order: as in the labels file, or by the model's confidence (crops without one last). */
+export type GallerySort = 'file' | 'confidenceDescending' | 'confidenceAscending';
+
 export interface GalleryPrediction {
   /** As in predictions.csv: digits, '-' for no number, '>5:' + first five digits for "more than 5". */
   text: string;
@@ -43,6 +46,8 @@ export interface GalleryDataset {
 export interface GalleryState {
   labelsPath?: string;
   filter: GalleryFilter;
+  /** Absent in states saved before sorting existed. */
+  sort?: GallerySort;
   scrollTop: number;
 }
 

@@ -167,6 +167,18 @@ test('gallery renders crops with prediction overlays, marks mismatches, filters,
   assert.equal(shownFiles[0][0], mismatches[0].file);
   await page.screenshot({ path: path.join(artifacts, 'gallery-mismatches.png') });
 
+  // Most confident mistakes first: the likeliest label errors lead the list.
+  await page.locator('vscode-dropdown#sort').click();
+  await page.locator('vscode-option[value="confidenceDescending"]').click();
+  const byConfidence = [...mismatches].sort((a, b) => (b.prediction?.confidence ?? 0) - (a.prediction?.confidence ?? 0));
+  await page.locator('.crop').first().and(page.locator(`[data-file="${byConfidence[0].file}"]`)).waitFor({ timeout: 5_000 });
+  const shownConfidences = await page.locator('.crop .prediction .confidence').evaluateAll((els) => els.map((e) => parseInt(e.textContent ?? '', 10)));
+  assert.deepEqual(shownConfidences, [...shownConfidences].sort((a, b) => b - a));
+  assert.equal(shownConfidences[0], Math.round((byConfidence[0].prediction?.confidence ?? 0) * 100));
+  await page.screenshot({ path: path.join(artifacts, 'gallery-mismatches-by-confidence.png') });
+  await page.locator('vscode-dropdown#sort').click();
+  await page.locator('vscode-option[value="file"]').click();
+
   await page.locator('vscode-radio[value="unlabeled"]').click();
   await page.waitForFunction((n) => document.getElementById('count')?.textContent === String(n), unlabeled.length, { timeout: 5_000 });
   const unlabeledShown = await page.locator('.crop').evaluateAll((els) => els.every((e) => e.classList.contains('unlabeled')));
@@ -190,6 +202,7 @@ test('gallery renders crops with prediction overlays, marks mismatches, filters,
   const state = rec.state as { labelsPath: string; filter: string; scrollTop: number };
   assert.equal(state.labelsPath, '/data/set/labels.csv');
   assert.equal(state.filter, 'all');
+  assert.equal((state as { sort?: string }).sort, 'file');
   assert.ok(state.scrollTop > 1000);
 
   // The CSP is in force (a foreign image is refused) and the gallery itself needs no exception.

@@ -5,6 +5,8 @@
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
+  vsCodeDropdown,
+  vsCodeOption,
   vsCodeProgressRing,
   vsCodeRadio,
   vsCodeRadioGroup,
@@ -14,10 +16,11 @@ import {
   type GalleryCrop,
   type GalleryDataset,
   type GalleryFilter,
+  type GallerySort,
   type GalleryState,
   type GalleryToHostMessage,
 } from '../../common/webviewProtocol';
-import { filterCrops, isValidLabel, summarize } from './galleryModel';
+import { filterCrops, isValidLabel, sortCrops, summarize } from './galleryModel';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -28,7 +31,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 // Not vscode-badge: its template carries a style="" attribute, which the CSP (no 'unsafe-inline')
 // refuses; a styled <span> does the same job.
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeProgressRing(), vsCodeRadio(), vsCodeRadioGroup());
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeRadio(), vsCodeRadioGroup());
 
 // Every cell has the same size, so the grid is virtualised by arithmetic: only the rows in view
 // (plus a margin) exist in the DOM, whatever the number of crops.
@@ -41,6 +44,7 @@ const saved = vscode.getState() as Partial<GalleryState> | undefined;
 let state: GalleryState = {
   labelsPath: saved?.labelsPath,
   filter: saved?.filter === 'mismatches' || saved?.filter === 'unlabeled' ? saved.filter : 'all',
+  sort: saved?.sort === 'confidenceDescending' || saved?.sort === 'confidenceAscending' ? saved.sort : 'file',
   scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
 };
 let dataset: GalleryDataset | undefined;
@@ -58,6 +62,11 @@ app.innerHTML = `
       <vscode-radio value="mismatches">Mismatches</vscode-radio>
       <vscode-radio value="unlabeled">Unlabeled</vscode-radio>
     </vscode-radio-group>
+    <vscode-dropdown id="sort" title="Order of the crops">
+      <vscode-option value="file">File order</vscode-option>
+      <vscode-option value="confidenceDescending">Most confident first</vscode-option>
+      <vscode-option value="confidenceAscending">Least confident first</vscode-option>
+    </vscode-dropdown>
     <span id="count" class="count" title="crops shown">0</span>
     <vscode-button id="refresh" appearance="icon" aria-label="Reload labels and predictions" title="Reload labels and predictions">&#x21bb;</vscode-button>
     <span id="summary" class="summary"></span>
@@ -80,6 +89,16 @@ filterGroup.addEventListener('change', () => {
   if (value !== 'all' && value !== 'mismatches' && value !== 'unlabeled') return;
   if (value === state.filter) return;
   setState({ filter: value, scrollTop: 0 });
+  scroller.scrollTop = 0;
+  applyFilter();
+});
+const sortDropdown = el<HTMLElement & { value: string }>('sort');
+sortDropdown.setAttribute('value', state.sort ?? 'file');
+sortDropdown.addEventListener('change', () => {
+  const value = sortDropdown.value;
+  if (value !== 'file' && value !== 'confidenceDescending' && value !== 'confidenceAscending') return;
+  if (value === state.sort) return;
+  setState({ sort: value satisfies GallerySort, scrollTop: 0 });
   scroller.scrollTop = 0;
   applyFilter();
 });
@@ -143,7 +162,7 @@ function showWarnings(warnings: string[]): void {
 
 function applyFilter(): void {
   if (!dataset) return;
-  visible = filterCrops(dataset.crops, state.filter);
+  visible = sortCrops(filterCrops(dataset.crops, state.filter), state.sort ?? 'file');
   const s = summarize(dataset.crops);
   el('count').textContent = String(visible.length);
   el('summary').textContent =
@@ -177,6 +196,7 @@ function render(): void {
   const columns = Math.max(1, Math.floor(scroller.clientWidth / CELL_WIDTH));
   const rows = Math.ceil(visible.length / columns);
   grid.style.height = `${rows * CELL_HEIGHT}px`;
+  grid.style.width = `${columns * CELL_WIDTH}px`;
   const firstRow = Math.max(0, Math.floor(scroller.scrollTop / CELL_HEIGHT) - OVERSCAN_ROWS);
   const lastRow = Math.min(rows - 1, Math.ceil((scroller.scrollTop + scroller.clientHeight) / CELL_HEIGHT) + OVERSCAN_ROWS);
   const from = firstRow * columns;

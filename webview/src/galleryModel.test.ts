@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isValidLabel as labelsRule } from '../../common/labels';
 import type { GalleryCrop } from '../../common/webviewProtocol';
-import { filterCrops, isValidLabel, summarize } from './galleryModel';
+import { filterCrops, isValidLabel, sortCrops, summarize } from './galleryModel';
 
 test("the gallery's label check agrees with the labels format", () => {
   const samples = ['', '-', '0', '0432', '123456789', '12a', ' 12', '12 ', '--', '-1', '1-', '١٢', '1.5', '+1', 'abc', '\n', '0\n'];
@@ -20,4 +20,17 @@ test('filters and counts follow the prediction/label comparison', () => {
   assert.deepEqual(filterCrops(crops, 'unlabeled').map((c) => c.file), ['c']);
   assert.equal(filterCrops(crops, 'all').length, 4);
   assert.deepEqual(summarize(crops), { total: 4, mismatches: 1, unlabeled: 1 });
+});
+
+test('sorting by confidence keeps file order for ties and puts crops without a prediction last', () => {
+  const crop = (file: string, confidence?: number): GalleryCrop => ({
+    file,
+    line: 0,
+    label: '1',
+    prediction: confidence === undefined ? undefined : { text: '1', length: 1, confidence, matchesLabel: true },
+  });
+  const crops = [crop('a', 0.5), crop('b'), crop('c', 0.9), crop('d', 0.5), crop('e', 0.1)];
+  assert.deepEqual(sortCrops(crops, 'confidenceDescending').map((c) => c.file), ['c', 'a', 'd', 'e', 'b']);
+  assert.deepEqual(sortCrops(crops, 'confidenceAscending').map((c) => c.file), ['e', 'a', 'd', 'c', 'b']);
+  assert.deepEqual(sortCrops(crops, 'file').map((c) => c.file), ['a', 'b', 'c', 'd', 'e']);
 });
