@@ -20,6 +20,7 @@ import {
   type GalleryState,
   type GalleryToHostMessage,
 } from '../../common/webviewProtocol';
+import { cropCell, labelSpan } from './cropCell';
 import { filterCrops, isValidLabel, sortCrops, summarize } from './galleryModel';
 
 interface VsCodeApi {
@@ -221,62 +222,6 @@ function render(): void {
   grid.appendChild(fragment);
 }
 
-function cropCell(crop: GalleryCrop): HTMLElement {
-  const cell = document.createElement('div');
-  cell.className = 'crop';
-  cell.dataset.file = crop.file;
-  cell.dataset.line = String(crop.line);
-  const prediction = crop.prediction;
-  const mismatch = prediction !== undefined && !prediction.matchesLabel;
-  if (mismatch) cell.classList.add('mismatch');
-  if (crop.label === '') cell.classList.add('unlabeled');
-  cell.title = `${crop.file} (line ${crop.line + 1}): click the image to show the row in the labels file, the label to edit it`;
-
-  const frame = document.createElement('div');
-  frame.className = 'frame';
-  if (crop.imageUri) {
-    const img = document.createElement('img');
-    img.loading = 'lazy';
-    img.decoding = 'async';
-    img.alt = crop.file;
-    img.addEventListener('error', () => {
-      frame.classList.add('broken');
-      frame.dataset.problem = 'image missing or unreadable';
-    });
-    img.src = crop.imageUri;
-    frame.appendChild(img);
-  } else {
-    frame.classList.add('broken');
-    frame.dataset.problem = crop.problem ?? 'no image';
-  }
-  if (prediction) {
-    const overlay = document.createElement('div');
-    overlay.className = 'prediction';
-    const digits = span('digits', prediction.text);
-    const length = span('length', `len ${prediction.length}`);
-    const confidence = span('confidence', `${Math.round(prediction.confidence * 100)}%`);
-    overlay.append(digits, length, confidence);
-    frame.appendChild(overlay);
-  }
-  if (mismatch) frame.appendChild(span('badge', '≠', 'prediction differs from the label'));
-  const caption = document.createElement('div');
-  caption.className = 'caption';
-  caption.append(
-    labelSpan(crop.label),
-    span('file', crop.file),
-  );
-  cell.append(frame, caption);
-  return cell;
-}
-
-function span(className: string, text: string, title?: string): HTMLSpanElement {
-  const s = document.createElement('span');
-  s.className = className;
-  s.textContent = text;
-  if (title) s.title = title;
-  return s;
-}
-
 /** Replaces the cell's label with an input; Enter sends it to the host, Escape or leaving cancels. */
 function startLabelEdit(cell: HTMLElement): void {
   const file = cell.dataset.file;
@@ -329,8 +274,4 @@ function onLabelResult(file: string, ok: boolean, message: string | undefined): 
   const input = cell.querySelector<HTMLInputElement>('.label-input');
   const crop = dataset?.crops.find((c) => c.file === file);
   if (input && crop) input.replaceWith(labelSpan(crop.label));
-}
-
-function labelSpan(label: string): HTMLSpanElement {
-  return span('label', label === '' ? 'unlabeled' : label === '-' ? '– no number' : label, 'Click to edit the label');
 }

@@ -1,0 +1,64 @@
+// One cell of the gallery grid: the crop, the prediction drawn over it, the label under it.
+// Pure DOM building; the grid (gallery.ts) positions cells and handles their clicks.
+import type { GalleryCrop } from '../../common/webviewProtocol';
+
+/** A cell for `crop`: a red border and a badge when the prediction disagrees with the label. */
+export function cropCell(crop: GalleryCrop): HTMLElement {
+  const cell = document.createElement('div');
+  cell.className = 'crop';
+  cell.dataset.file = crop.file;
+  cell.dataset.line = String(crop.line);
+  const prediction = crop.prediction;
+  const mismatch = prediction !== undefined && !prediction.matchesLabel;
+  if (mismatch) cell.classList.add('mismatch');
+  if (crop.label === '') cell.classList.add('unlabeled');
+  cell.title = `${crop.file} (line ${crop.line + 1}): click the image to show the row in the labels file, the label to edit it`;
+
+  const frame = document.createElement('div');
+  frame.className = 'frame';
+  if (crop.imageUri) {
+    const img = document.createElement('img');
+    img.loading = 'lazy';
+    img.decoding = 'async';
+    img.alt = crop.file;
+    img.addEventListener('error', () => {
+      frame.classList.add('broken');
+      frame.dataset.problem = 'image missing or unreadable';
+    });
+    img.src = crop.imageUri;
+    frame.appendChild(img);
+  } else {
+    frame.classList.add('broken');
+    frame.dataset.problem = crop.problem ?? 'no image';
+  }
+  if (prediction) {
+    const overlay = document.createElement('div');
+    overlay.className = 'prediction';
+    const digits = span('digits', prediction.text);
+    const length = span('length', `len ${prediction.length}`);
+    const confidence = span('confidence', `${Math.round(prediction.confidence * 100)}%`);
+    overlay.append(digits, length, confidence);
+    frame.appendChild(overlay);
+  }
+  if (mismatch) frame.appendChild(span('badge', '≠', 'prediction differs from the label'));
+  const caption = document.createElement('div');
+  caption.className = 'caption';
+  caption.append(
+    labelSpan(crop.label),
+    span('file', crop.file),
+  );
+  cell.append(frame, caption);
+  return cell;
+}
+
+export function span(className: string, text: string, title?: string): HTMLSpanElement {
+  const s = document.createElement('span');
+  s.className = className;
+  s.textContent = text;
+  if (title) s.title = title;
+  return s;
+}
+
+export function labelSpan(label: string): HTMLSpanElement {
+  return span('label', label === '' ? 'unlabeled' : label === '-' ? '– no number' : label, 'Click to edit the label');
+}
