@@ -278,11 +278,19 @@ test('a label edited in the gallery is checked, then sent to the host; a refusal
   assert.equal(await cell.locator('.caption .label').textContent(), '12');
   assert.equal(await cell.locator('input').count(), 0);
 
+  // "use 17" takes the prediction as the label in one click; a crop read as labeled has no such button.
+  await cell.locator('button.accept', { hasText: 'use 17' }).click();
+  assert.deepEqual((await setLabels()).at(-1), { kind: 'setLabel', file: 'a.png', label: '17' });
+  assert.equal(await page.locator('.crop[data-file="b.png"] button.accept').count(), 0, 'no prediction, no button');
+  await post(page, { kind: 'labelResult', file: 'a.png', ok: false, message: 'still read-only' });
+  await page.locator('#warnings', { hasText: 'still read-only' }).waitFor({ timeout: 5_000 });
+  assert.equal(await cell.evaluate((e) => e.classList.contains('saving')), false);
+
   // Escape leaves the label as it was, without a message to the host.
   await page.locator('.crop[data-file="b.png"] .caption .label').click();
   await page.locator('.crop[data-file="b.png"] input.label-input').press('Escape');
   assert.equal(await page.locator('.crop[data-file="b.png"] .caption .label').textContent(), 'unlabeled');
-  assert.equal((await setLabels()).length, 1);
+  assert.equal((await setLabels()).length, 2);
   assert.deepEqual(pageErrors, []);
   await page.close();
 });

@@ -43,10 +43,20 @@ export function cropCell(crop: GalleryCrop): HTMLElement {
   if (mismatch) frame.appendChild(span('badge', '≠', 'prediction differs from the label'));
   const caption = document.createElement('div');
   caption.className = 'caption';
-  caption.append(
-    labelSpan(crop.label),
-    span('file', crop.file),
-  );
+  const labelRow = document.createElement('div');
+  labelRow.className = 'label-row';
+  labelRow.appendChild(labelSpan(crop.label));
+  // One click to take the model's reading as the label, where it differs or none was given yet
+  // ("more than 5" gives only five digits, not a whole label).
+  if (prediction && (mismatch || crop.label === '') && !prediction.text.startsWith('>5:')) {
+    const accept = document.createElement('button');
+    accept.className = 'accept';
+    accept.dataset.label = prediction.text;
+    accept.textContent = `use ${prediction.text}`;
+    accept.title = `Set the label to the prediction, ${prediction.text}`;
+    labelRow.appendChild(accept);
+  }
+  caption.append(labelRow, span('file', crop.file));
   cell.append(frame, caption);
   return cell;
 }

@@ -114,6 +114,13 @@ grid.addEventListener('click', (event) => {
     startLabelEdit(cell);
     return;
   }
+  const accept = target.closest<HTMLElement>('.accept');
+  if (accept) {
+    if (cell.classList.contains('saving') || accept.dataset.label === undefined || cell.dataset.file === undefined) return;
+    cell.classList.add('saving');
+    vscode.postMessage({ kind: 'setLabel', file: cell.dataset.file, label: accept.dataset.label });
+    return;
+  }
   const line = Number(cell.dataset.line);
   if (Number.isInteger(line)) vscode.postMessage({ kind: 'revealRow', line });
 });
