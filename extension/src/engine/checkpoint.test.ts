@@ -9,7 +9,7 @@ import { initBackend } from './backend';
 import { buildModel, type ModelSpec } from './model';
 import { loadCheckpoint, readMeta, saveCheckpoint, type CheckpointMeta } from './checkpoint';
 
-const tiny: ModelSpec = { preset: 'fast', inputSize: 10, channels: 1, convs: [{ filters: 3, kernel: 3, batchNorm: false, poolStride: 2 }], dense: [8], dropout: 0 };
+const tiny: ModelSpec = { preset: 'fast', inputSize: 10, channels: 1, convs: [{ filters: 3, kernel: 3, batchNorm: false, poolStride: 2 }], dense: [8], dropout: 0, batchSize: 8 };
 
 test('a saved checkpoint loads back with the same outputs, and a second save replaces it whole', async () => {
   await initBackend('wasm');

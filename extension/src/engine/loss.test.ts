@@ -13,6 +13,7 @@ const tiny: ModelSpec = {
   convs: [{ filters: 4, kernel: 3, batchNorm: false, poolStride: 2 }],
   dense: [16],
   dropout: 0,
+  batchSize: 32,
 };
 
 async function headGradients(labels: string[]): Promise<Map<string, number>> {

@@ -24,6 +24,8 @@ export interface ModelSpec {
   convs: { filters: number; kernel: number; batchNorm: boolean; poolStride: 0 | 1 | 2 }[];
   dense: number[];
   dropout: number;
+  /** Training batch size. */
+  batchSize: number;
 }
 
 // goodfellow2014 (DESIGN §1): eight 5x5 convs with batch norm, pools of stride 2 after layers
@@ -40,6 +42,7 @@ const goodfellow2014: ModelSpec = {
   })),
   dense: [3072, 3072],
   dropout: 0.3,
+  batchSize: 32,
 };
 
 // fast: tuned for accuracy per second of training on a 2-core CPU through the wasm backend
@@ -57,7 +60,8 @@ const fast: ModelSpec = {
     { filters: 160, kernel: 3, batchNorm: false, poolStride: 0 },
   ],
   dense: [512],
-  dropout: 0.3,
+  dropout: 0,
+  batchSize: 32,
 };
 
 export const PRESETS: Record<PresetName, ModelSpec> = { goodfellow2014, fast };

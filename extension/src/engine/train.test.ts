@@ -16,6 +16,7 @@ const small: ModelSpec = {
   ],
   dense: [64],
   dropout: 0,
+  batchSize: 32,
 };
 
 /**

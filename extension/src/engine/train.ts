@@ -68,7 +68,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
   const n = data.labels.length;
   if (data.files.length !== n) throw new Error('files and labels differ in length');
   const { spec } = opts;
-  const batchSize = opts.batchSize ?? 64;
+  const batchSize = opts.batchSize ?? spec.batchSize;
   const peak = opts.peakLearningRate ?? 2e-3;
   const src: CropSource = { pixels: data.pixels, ...imageStats(data.pixels, n) };
   const { train, validation } = splitValidation(data.files);
