@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { EngineClient } from './engineClient';
 import { EngineStatusBar } from './statusBar';
 import { trainModel } from './trainCommand';
+import { runPredictions } from './predictCommand';
 import { generateDemoDataset } from './demoCommand';
 import { GalleryPanel } from './gallery/galleryPanel';
 import { pickLabelsFile } from './labelsFiles';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     statusBar,
     vscode.commands.registerCommand('digitLens.trainModel', (arg?: unknown) => trainModel(deps, arg)),
+    vscode.commands.registerCommand('digitLens.runPredictions', (arg?: unknown) => runPredictions(deps, arg)),
     vscode.commands.registerCommand('digitLens.generateDemoDataset', () => generateDemoDataset(deps)),
     vscode.commands.registerCommand('digitLens.openGallery', async (arg?: unknown) => {
       const labelsUri = await pickLabelsFile(arg, 'show');

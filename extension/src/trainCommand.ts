@@ -110,10 +110,10 @@ function trainOptions(labelsUri: vscode.Uri): TrainOptions {
   return options;
 }
 
-export function describeMetrics(m: EvalMetrics): string {
+export function describeMetrics(m: EvalMetrics, counted = 'validation crops'): string {
   return (
     `sequence accuracy ${percent(m.sequenceAccuracy)}, per-digit ${percent(m.digitAccuracy)}, ` +
-    `length ${percent(m.lengthAccuracy)}, coverage at 98% accuracy ${percent(m.coverageAt98)} (${m.count} validation crops)`
+    `length ${percent(m.lengthAccuracy)}, coverage at 98% accuracy ${percent(m.coverageAt98)} (${m.count} ${counted})`
   );
 }
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -297,7 +297,15 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.match(problemText, new RegExp(`\\[Ln ${badLine}, Col \\d+\\]`));
     await shot('5-problems');
 
-    // 12. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
+    // 12. Run Predictions (labels.csv is the active editor, so no pick) rewrites predictions.csv.
+    const predictedBefore = statSync(predictionsPath).mtimeMs;
+    await runCommand(page, 'Digit Lens: Run Predictions');
+    const predicted = toasts.locator('.notification-list-item', { hasText: /Predicted \d+ crops on / });
+    await predicted.first().waitFor({ timeout: 120_000 });
+    t.diagnostic(`predict message: ${await predicted.first().textContent()}`);
+    assert.ok(statSync(predictionsPath).mtimeMs > predictedBefore, 'predictions.csv was rewritten');
+
+    // 13. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
     //     a pick between the two datasets.
     await runCommand(page, 'Digit Lens: Generate Demo Dataset');
     const input = page.locator('.quick-input-widget input.input');
@@ -319,7 +327,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await demoGallery.locator('#summary', { hasText: '12 of 12 crops' }).waitFor({ timeout: 30_000 });
     await shot('6-demo-gallery');
 
-    // 13. The extension's log: the run and the gallery are there, and no CSP refusal.
+    // 14. The extension's log: the run and the gallery are there, and no CSP refusal.
     // One log per extension host: the window reload started a second one.
     const logFiles = findFiles(path.join(userData, 'logs'), 'Digit Lens.log');
     assert.ok(logFiles.length >= 2, `the Digit Lens output channel logs (${logFiles.length})`);

@@ -1,0 +1,59 @@
+// "Digit Lens: Run Predictions": reads every crop of a dataset with the saved model and rewrites
+// .digitlens/predictions.csv (the gallery refreshes from it), e.g. after adding new crops.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendChoice } from '../../common/engineProtocol';
+import type { EngineClient } from './engineClient';
+import type { EngineStatusBar } from './statusBar';
+import { pickLabelsFile } from './labelsFiles';
+import { describeMetrics } from './trainCommand';
+
+export interface PredictDeps {
+  engine: EngineClient;
+  statusBar: EngineStatusBar;
+  log: vscode.LogOutputChannel;
+  openGallery(labelsUri: vscode.Uri): void;
+}
+
+export async function runPredictions(deps: PredictDeps, arg?: unknown): Promise<void> {
+  const labelsUri = await pickLabelsFile(arg, 'predict');
+  if (!labelsUri) return;
+  const modelJson = vscode.Uri.file(path.join(path.dirname(labelsUri.fsPath), '.digitlens', 'model', 'model.json'));
+  try {
+    await vscode.workspace.fs.stat(modelJson);
+  } catch {
+    const train = 'Train Model';
+    const choice = await vscode.window.showWarningMessage(`Digit Lens: no trained model for ${vscode.workspace.asRelativePath(labelsUri)} yet.`, train);
+    if (choice === train) await vscode.commands.executeCommand('digitLens.trainModel', labelsUri);
+    return;
+  }
+  const backend = vscode.workspace.getConfiguration('digitLens', labelsUri).get<BackendChoice>('backend', 'auto');
+  deps.log.info(`predict: ${labelsUri.fsPath} (backend ${backend})`);
+  deps.statusBar.setActivity('predicting');
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Digit Lens: predicting', cancellable: false },
+      (progress) =>
+        deps.engine.predict(
+          { labelsPath: labelsUri.fsPath, backend },
+          {
+            onBackend(name, threads) {
+              deps.statusBar.setBackend(name, threads);
+              progress.report({ message: `reading every crop on ${name}…` });
+            },
+          },
+        ),
+    );
+    const summary = `Predicted ${result.count} crops on ${result.backend}.${result.metrics ? ` On the labeled ones (training crops included): ${describeMetrics(result.metrics, 'labeled crops')}.` : ''}`;
+    deps.log.info(`predict: ${summary} -> ${result.predictionsPath}`);
+    void vscode.window.showInformationMessage(`Digit Lens: ${summary}`, 'Open Gallery').then((choice) => {
+      if (choice) deps.openGallery(labelsUri);
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    deps.log.error(`predict: ${message}`);
+    void vscode.window.showErrorMessage(`Digit Lens: prediction failed: ${message}`);
+  } finally {
+    deps.statusBar.setActivity(undefined);
+  }
+}
