@@ -282,6 +282,20 @@ test('a label edited in the gallery is checked, then sent to the host; a refusal
   await cell.locator('button.accept', { hasText: 'use 17' }).click();
   assert.deepEqual((await setLabels()).at(-1), { kind: 'setLabel', file: 'a.png', label: '17' });
   assert.equal(await page.locator('.crop[data-file="b.png"] button.accept').count(), 0, 'no prediction, no button');
+  await post(page, {
+    kind: 'dataset',
+    dataset: {
+      labelsPath: '/x/labels.csv',
+      title: 'x',
+      crops: [{ ...crops[0], prediction: { text: '17', length: 2, confidence: 0.3, matchesLabel: false } }],
+      hasPredictions: true,
+      warnings: [],
+    },
+  });
+  await page.locator('.crop[data-file="a.png"] .prediction .confidence', { hasText: '30%' }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('.crop[data-file="a.png"] button.accept').count(), 0, 'no one-click accept below even odds');
+  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, warnings: [] } });
+  await page.locator('.crop[data-file="a.png"] button.accept').waitFor({ timeout: 5_000 });
   await post(page, { kind: 'labelResult', file: 'a.png', ok: false, message: 'still read-only' });
   await page.locator('#warnings', { hasText: 'still read-only' }).waitFor({ timeout: 5_000 });
   assert.equal(await cell.evaluate((e) => e.classList.contains('saving')), false);

@@ -2,6 +2,8 @@
 // Pure DOM building; the grid (gallery.ts) positions cells and handles their clicks.
 import type { GalleryCrop } from '../../common/webviewProtocol';
 
+export const ACCEPT_MIN_CONFIDENCE = 0.5;
+
 /** A cell for `crop`: a red border and a badge when the prediction disagrees with the label. */
 export function cropCell(crop: GalleryCrop): HTMLElement {
   const cell = document.createElement('div');
@@ -47,8 +49,9 @@ export function cropCell(crop: GalleryCrop): HTMLElement {
   labelRow.className = 'label-row';
   labelRow.appendChild(labelSpan(crop.label));
   // One click to take the model's reading as the label, where it differs or none was given yet
-  // ("more than 5" gives only five digits, not a whole label).
-  if (prediction && (mismatch || crop.label === '') && !prediction.text.startsWith('>5:')) {
+  // ("more than 5" gives only five digits, not a whole label). Not below even odds: there the
+  // model is more likely wrong than right, and a one-click accept would invite mistakes.
+  if (prediction && (mismatch || crop.label === '') && !prediction.text.startsWith('>5:') && prediction.confidence >= ACCEPT_MIN_CONFIDENCE) {
     const accept = document.createElement('button');
     accept.className = 'accept';
     accept.dataset.label = prediction.text;
