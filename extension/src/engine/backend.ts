@@ -1,12 +1,14 @@
 // Picks and initialises the TensorFlow.js backend (DESIGN §4): auto = tfjs-node-gpu, tfjs-node,
 // wasm, cpu, the first that loads. An explicit choice that fails is an error that says why.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import type { BackendChoice, BackendName } from '../../../common/engineProtocol';
 import { tf, useNativeTf, usingBundledTf } from './tf';
 import { registerWasmKernels } from './wasmKernels';
+import { withWasmThreads } from './wasmThreads';
 
 export interface BackendInfo {
   name: BackendName;
@@ -38,6 +40,16 @@ export function findWasmDir(): string {
   throw new Error(`tfjs wasm binaries not found (looked in ${candidates.join(', ')})`);
 }
 
+/**
+ * Threads for the wasm backend: DIGITLENS_WASM_THREADS when set (1 = the stock single-threaded
+ * build), else one per CPU up to 4. On a quiet 2-core machine 2 threads train ~1.4-1.6x faster.
+ */
+export function wasmThreadCount(): number {
+  const fromEnv = Number(process.env.DIGITLENS_WASM_THREADS);
+  if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 8);
+  return Math.max(1, Math.min(os.cpus().length, 4));
+}
+
 async function tryInit(name: BackendName): Promise<BackendInfo> {
   switch (name) {
     case 'tfjs-node-gpu':
@@ -45,13 +57,14 @@ async function tryInit(name: BackendName): Promise<BackendInfo> {
       useNativeTf(name === 'tfjs-node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
       const backendName = 'tensorflow'; // both native packages register under this name
       if (!(await tf.setBackend(backendName))) throw new Error(`${name}: backend '${backendName}' did not initialise`);
-      return { name, threads: (await import('node:os')).cpus().length };
+      return { name, threads: os.cpus().length };
     }
     case 'wasm': {
       if (!usingBundledTf()) throw new Error('wasm: a native backend is already loaded in this process');
       tfWasm.setWasmPaths(findWasmDir());
       registerWasmKernels();
-      if (!(await tf.setBackend('wasm'))) throw new Error('wasm: backend did not initialise');
+      const ok = await withWasmThreads(wasmThreadCount(), () => tf.setBackend('wasm'));
+      if (!ok) throw new Error('wasm: backend did not initialise');
       return { name, threads: tfWasm.getThreadsCount() };
     }
     case 'cpu': {
