@@ -164,3 +164,26 @@ export const predictCommand: CliCommand = {
     return 0;
   },
 };
+
+export const benchCommand: CliCommand = {
+  name: 'bench',
+  usage: 'bench --preset fast|goodfellow2014 [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--steps N] [--json]',
+  async run(argv) {
+    const args = parseArgs(argv, ['json']);
+    checkKnownFlags(args, ['preset', 'backend', 'steps', 'json']);
+    if (args.positionals.length > 0) throw new UsageError(`bench takes no dataset, got '${args.positionals[0]}'`);
+    const preset = oneOf(args, 'preset', PRESETS, 'fast');
+    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const steps = numberFlag(args, 'steps', { min: 1, integer: true });
+    const { runBench } = await import('../engine/bench');
+    const r = await runBench({ preset, backend, steps });
+    if (args.flags.get('json') === true) process.stdout.write(JSON.stringify(r) + '\n');
+    else {
+      process.stdout.write(
+        `${r.preset} on ${r.backend} (${r.threads} thread${r.threads === 1 ? '' : 's'}), batch ${r.batch}: ` +
+          `train ${r.trainImagesPerSec.toFixed(1)} images/s, inference ${r.inferImagesPerSec.toFixed(1)} images/s\n`,
+      );
+    }
+    return 0;
+  },
+};
