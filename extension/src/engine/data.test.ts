@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fillBatch, imageStats, makeRng, randomOffsets, shuffled, splitValidation } from './data';
+import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, randomWindows, shuffled, splitValidation } from './data';
 
 function image(fill: (y: number, x: number, c: number) => number): Uint8Array {
   const p = new Uint8Array(64 * 64 * 3);
@@ -46,4 +46,27 @@ test('the validation split is stable, about 10%, and independent of row order', 
   const again = splitValidation(reversed).validation.map((i) => reversed[i]).sort();
   assert.deepEqual(again, validation.map((i) => files[i]).sort());
   assert.equal(splitValidation(files.slice(0, 10)).validation.length, 0);
+});
+
+test('a window of the input size at whole offsets resamples to the plain crop; invert negates', () => {
+  const a = image((y, x, c) => (y * 3 + x * 5 + c * 7) % 256);
+  const src = { pixels: a, ...imageStats(a, 1) };
+  const plain = new Float32Array(54 * 54 * 3);
+  const windowed = new Float32Array(54 * 54 * 3);
+  fillBatch(src, [0], 54, 3, plain, [[4, 7]]);
+  fillBatchWindows(src, [0], 54, 3, windowed, [{ top: 4, left: 7, height: 54, width: 54, invert: false }]);
+  for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(plain[i] - windowed[i]) < 1e-4, `at ${i}`);
+  fillBatchWindows(src, [0], 54, 3, windowed, [{ top: 4, left: 7, height: 54, width: 54, invert: true }]);
+  for (let i = 0; i < plain.length; i++) assert.ok(Math.abs(plain[i] + windowed[i]) < 1e-4, `inverted at ${i}`);
+});
+
+test('random windows stay inside the cache and vary in scale', () => {
+  const ws = randomWindows(300, 54, { scale: [0.8, 1.15], aspect: 0.15, invert: 0.5 }, makeRng(3));
+  for (const w of ws) {
+    assert.ok(w.top >= 0 && w.left >= 0 && w.top + w.height <= 64 + 1e-9 && w.left + w.width <= 64 + 1e-9);
+  }
+  const heights = ws.map((w) => w.height);
+  assert.ok(Math.max(...heights) - Math.min(...heights) > 10);
+  const inverted = ws.filter((w) => w.invert).length;
+  assert.ok(inverted > 100 && inverted < 200);
 });

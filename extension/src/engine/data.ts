@@ -81,6 +81,100 @@ export function fillBatch(
   });
 }
 
+/** A training crop: a window of the 64x64 cache (may be larger or smaller than the input, so it
+ * is resampled), and whether to invert the standardised image (light-on-dark <-> dark-on-light). */
+export interface CropWindow {
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+  invert: boolean;
+}
+
+export interface Augmentation {
+  /** Window side as a fraction of the input size, drawn uniformly from [min, max]. */
+  scale: [number, number];
+  /** Extra relative stretch of width against height, uniformly in [-aspect, aspect]. */
+  aspect: number;
+  /** Probability of inverting an image. */
+  invert: number;
+}
+
+/** Random windows for a batch, kept inside the 64x64 cache. */
+export function randomWindows(count: number, size: number, aug: Augmentation, rng: () => number): CropWindow[] {
+  return Array.from({ length: count }, () => {
+    const s = size * (aug.scale[0] + (aug.scale[1] - aug.scale[0]) * rng());
+    const a = 1 + aug.aspect * (2 * rng() - 1);
+    const height = Math.min(CACHE_SIZE, s / Math.sqrt(a));
+    const width = Math.min(CACHE_SIZE, s * Math.sqrt(a));
+    return {
+      top: (CACHE_SIZE - height) * rng(),
+      left: (CACHE_SIZE - width) * rng(),
+      height,
+      width,
+      invert: rng() < aug.invert,
+    };
+  });
+}
+
+/**
+ * Like fillBatch with offsets, but each crop is a window resampled (bilinear) to size x size and
+ * optionally inverted.
+ */
+export function fillBatchWindows(
+  src: CropSource, indices: readonly number[], size: number, channels: 1 | 3, out: Float32Array, windows: readonly CropWindow[],
+): void {
+  const per = size * size * channels;
+  if (out.length < indices.length * per) throw new Error('batch buffer too small');
+  const x0 = new Int32Array(size);
+  const x1 = new Int32Array(size);
+  const fx = new Float32Array(size);
+  indices.forEach((img, b) => {
+    const w = windows[b];
+    const k = w.invert ? -src.invStd[img] : src.invStd[img];
+    const m = src.mean[img];
+    const base = img * PIXELS;
+    const sy = w.height / size;
+    const sx = w.width / size;
+    for (let j = 0; j < size; j++) {
+      const x = Math.min(Math.max(w.left + (j + 0.5) * sx - 0.5, 0), CACHE_SIZE - 1);
+      x0[j] = Math.floor(x);
+      x1[j] = Math.min(x0[j] + 1, CACHE_SIZE - 1);
+      fx[j] = x - x0[j];
+    }
+    let o = b * per;
+    for (let i = 0; i < size; i++) {
+      const y = Math.min(Math.max(w.top + (i + 0.5) * sy - 0.5, 0), CACHE_SIZE - 1);
+      const y0 = Math.floor(y);
+      const y1 = Math.min(y0 + 1, CACHE_SIZE - 1);
+      const fy = y - y0;
+      const r0 = base + y0 * CACHE_SIZE * 3;
+      const r1 = base + y1 * CACHE_SIZE * 3;
+      for (let j = 0; j < size; j++) {
+        const a0 = r0 + x0[j] * 3;
+        const a1 = r0 + x1[j] * 3;
+        const b0 = r1 + x0[j] * 3;
+        const b1 = r1 + x1[j] * 3;
+        const wx = fx[j];
+        const w00 = (1 - fy) * (1 - wx);
+        const w01 = (1 - fy) * wx;
+        const w10 = fy * (1 - wx);
+        const w11 = fy * wx;
+        if (channels === 3) {
+          for (let c = 0; c < 3; c++) {
+            const v = w00 * src.pixels[a0 + c] + w01 * src.pixels[a1 + c] + w10 * src.pixels[b0 + c] + w11 * src.pixels[b1 + c];
+            out[o++] = (v - m) * k;
+          }
+        } else {
+          let v = 0;
+          for (let c = 0; c < 3; c++) v += w00 * src.pixels[a0 + c] + w01 * src.pixels[a1 + c] + w10 * src.pixels[b0 + c] + w11 * src.pixels[b1 + c];
+          out[o++] = (v / 3 - m) * k;
+        }
+      }
+    }
+  });
+}
+
 export function randomOffsets(count: number, size: number, rng: () => number): [number, number][] {
   const span = CACHE_SIZE - size + 1;
   return Array.from({ length: count }, () => [Math.floor(rng() * span), Math.floor(rng() * span)] as [number, number]);

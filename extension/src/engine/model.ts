@@ -4,6 +4,7 @@
 // 7 + 10(i-1) .. 16 + 10(i-1). Each head is its own Dense layer named after it.
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { PresetName } from '../../../common/engineProtocol';
+import type { Augmentation } from './data';
 import { tf } from './tf';
 
 export const HEAD_NAMES = ['L', 'S1', 'S2', 'S3', 'S4', 'S5'] as const;
@@ -26,6 +27,8 @@ export interface ModelSpec {
   dropout: number;
   /** Training batch size. */
   batchSize: number;
+  /** Training augmentation beyond the paper's random crops (undefined = random crops only). */
+  augment?: Augmentation;
 }
 
 // goodfellow2014 (DESIGN §1): eight 5x5 convs with batch norm, pools of stride 2 after layers

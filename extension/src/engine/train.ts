@@ -12,7 +12,7 @@ import type { BackendName, SkippedCrop, TrainOptions, TrainProgress, TrainResult
 import { loadCrops } from '../dataset/crops';
 import { initBackend } from './backend';
 import { defaultModelDir, saveCheckpoint } from './checkpoint';
-import { fillBatch, imageStats, makeRng, randomOffsets, shuffled, splitValidation, type CropSource } from './data';
+import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, randomWindows, shuffled, splitValidation, type CropSource } from './data';
 import { decodeSequence, expectedText } from './decode';
 import { encodeTarget, sequenceLoss } from './loss';
 import { computeMetrics, type Metrics } from './metrics';
@@ -111,7 +111,8 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       }
       const batch = order.slice(start, start + batchSize);
       if (batch.length < Math.min(batchSize, order.length) / 2) continue; // a ragged tail adds noise, not signal
-      fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
+      if (spec.augment) fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, randomWindows(batch.length, spec.inputSize, spec.augment, rng));
+      else fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
       batch.forEach((img, b) => encodeTarget(data.labels[img], yBuf, b * LOGITS));
       setLr(learningRateAt(frac, peak));
       let logitsOut: Tensor | undefined;
