@@ -3,10 +3,10 @@
 import { UsageError } from './cli/args';
 import type { CliCommand } from './cli/command';
 import { synthCommand } from './cli/synth';
-import { trainCommand, evalCommand, predictCommand } from './cli/engineCommands';
+import { trainCommand, evalCommand, predictCommand, benchCommand } from './cli/engineCommands';
 import { lspCommand } from './cli/lsp';
 
-const commands: CliCommand[] = [synthCommand, trainCommand, evalCommand, predictCommand, lspCommand];
+const commands: CliCommand[] = [synthCommand, trainCommand, evalCommand, predictCommand, benchCommand, lspCommand];
 
 function usage(): string {
   return ['usage: digit-lens <command> [options]', '', ...commands.map((c) => `  ${c.usage}`)].join('\n');
