@@ -18,8 +18,10 @@ export const CACHE_SIZE = 64;
 
 export interface ModelSpec {
   preset: PresetName;
-  /** Side of the square input crop. */
+  /** Side of the square network input. */
   inputSize: number;
+  /** Side of the crop taken from the 64x64 cache (the paper's 54); resampled to inputSize when they differ. Default inputSize. */
+  cropSize?: number;
   /** 3 = RGB, 1 = grayscale (mean of the channels). */
   channels: 1 | 3;
   convs: { filters: number; kernel: number; batchNorm: boolean; poolStride: 0 | 1 | 2 }[];

@@ -12,7 +12,8 @@ import { computeMetrics, type Metrics } from './metrics';
 import { LOGITS, type ModelSpec } from './model';
 import { writePredictions } from './predictionsFile';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fillBatch, type CropSource } from './data';
+import { fillBatch, fillBatchWindows, type CropSource } from './data';
+import { CACHE_SIZE } from './model';
 import { tf } from './tf';
 
 /** Logits of `indices` (centre crops), in batches. */
@@ -22,7 +23,13 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
   const buf = new Float32Array(batchSize * per);
   for (let start = 0; start < indices.length; start += batchSize) {
     const chunk = indices.slice(start, start + batchSize);
-    fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
+    const crop = spec.cropSize ?? spec.inputSize;
+    if (crop === spec.inputSize) fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
+    else {
+      const c = (CACHE_SIZE - crop) / 2;
+      const centre = { top: c, left: c, height: crop, width: crop, invert: false };
+      fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => centre));
+    }
     const logits = tf.tidy(() => {
       const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, spec.inputSize, spec.channels]);
       return model.predict(x) as Tensor;

@@ -111,8 +111,11 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       }
       const batch = order.slice(start, start + batchSize);
       if (batch.length < Math.min(batchSize, order.length) / 2) continue; // a ragged tail adds noise, not signal
-      if (spec.augment) fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, randomWindows(batch.length, spec.inputSize, spec.augment, rng));
-      else fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
+      const crop = spec.cropSize ?? spec.inputSize;
+      if (spec.augment || crop !== spec.inputSize) {
+        const windows = randomWindows(batch.length, crop, spec.augment ?? { scale: [1, 1], aspect: 0, invert: 0 }, rng);
+        fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, windows);
+      } else fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
       batch.forEach((img, b) => encodeTarget(data.labels[img], yBuf, b * LOGITS));
       setLr(learningRateAt(frac, peak));
       let logitsOut: Tensor | undefined;
