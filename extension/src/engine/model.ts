@@ -24,7 +24,9 @@ export interface ModelSpec {
   cropSize?: number;
   /** 3 = RGB, 1 = grayscale (mean of the channels). */
   channels: 1 | 3;
-  convs: { filters: number; kernel: number; batchNorm: boolean; poolStride: 0 | 1 | 2 }[];
+  /** poolStride: 0 = no pooling; 1 or 2 = 2x2 pooling with that stride; 'rows' = 2x1 pooling
+   * with stride 2 down the rows only (keeps horizontal detail for squeezed long numbers). */
+  convs: { filters: number; kernel: number; batchNorm: boolean; poolStride: 0 | 1 | 2 | 'rows' }[];
   dense: number[];
   dropout: number;
   /** Training batch size. */
@@ -89,7 +91,9 @@ export function buildModel(spec: ModelSpec, seed = 1): LayersModel {
       .apply(h) as SymbolicTensor;
     if (c.batchNorm) h = tf.layers.batchNormalization({ name: `bn${n}` }).apply(h) as SymbolicTensor;
     h = tf.layers.reLU({ name: `relu${n}` }).apply(h) as SymbolicTensor;
-    if (c.poolStride > 0) {
+    if (c.poolStride === 'rows') {
+      h = tf.layers.maxPooling2d({ name: `pool${n}`, poolSize: [2, 1], strides: [2, 1], padding: 'same' }).apply(h) as SymbolicTensor;
+    } else if (c.poolStride > 0) {
       h = tf.layers.maxPooling2d({ name: `pool${n}`, poolSize: 2, strides: c.poolStride, padding: 'same' }).apply(h) as SymbolicTensor;
     }
   });

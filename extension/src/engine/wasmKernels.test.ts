@@ -102,7 +102,8 @@ test('wasm transposed BatchMatMul matches the cpu backend', async () => {
 test('wasm maxPool gradient and leading-axes sum match the cpu backend', async () => {
   await initBackend('wasm');
   const r = rng(13);
-  const pools: { shape: [number, number, number, number]; k: number; s: number; pad: 'same' | 'valid' }[] = [
+  const pools: { shape: [number, number, number, number]; k: number | [number, number]; s: number | [number, number]; pad: 'same' | 'valid' }[] = [
+    { shape: [2, 7, 6, 3], k: [2, 1], s: [2, 1], pad: 'same' },
     { shape: [2, 8, 8, 3], k: 2, s: 2, pad: 'same' },
     { shape: [2, 9, 7, 4], k: 2, s: 2, pad: 'same' },
     { shape: [1, 9, 9, 2], k: 2, s: 2, pad: 'valid' },
