@@ -4,7 +4,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { BackendChoice, BackendName, PresetName } from '../../../common/engineProtocol';
 import { initBackend } from './backend';
 import { encodeTargets, sequenceLoss } from './loss';
-import { buildModel, PRESETS } from './model';
+import { buildModel, inputWidthOf, PRESETS } from './model';
 import { tf } from './tf';
 
 export interface BenchResult {
@@ -23,7 +23,7 @@ export async function runBench(options: { preset: PresetName; backend: BackendCh
   const steps = options.steps ?? 5;
   const model = buildModel(spec, 1);
   const optimizer = tf.train.adam(1e-3);
-  const x = tf.randomNormal([batch, spec.inputSize, spec.inputSize, spec.channels], 0, 1, 'float32', 1);
+  const x = tf.randomNormal([batch, spec.inputSize, inputWidthOf(spec), spec.channels], 0, 1, 'float32', 1);
   const labels = Array.from({ length: batch }, (_, i) => String(10 ** (i % 5) + i));
   const y = encodeTargets(labels);
   const trainStep = (): void => {

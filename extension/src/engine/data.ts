@@ -123,20 +123,21 @@ export function randomWindows(count: number, size: number, aug: Augmentation, rn
  */
 export function fillBatchWindows(
   src: CropSource, indices: readonly number[], size: number, channels: 1 | 3, out: Float32Array, windows: readonly CropWindow[],
+  width = size,
 ): void {
-  const per = size * size * channels;
+  const per = size * width * channels;
   if (out.length < indices.length * per) throw new Error('batch buffer too small');
-  const x0 = new Int32Array(size);
-  const x1 = new Int32Array(size);
-  const fx = new Float32Array(size);
+  const x0 = new Int32Array(width);
+  const x1 = new Int32Array(width);
+  const fx = new Float32Array(width);
   indices.forEach((img, b) => {
     const w = windows[b];
     const k = w.invert ? -src.invStd[img] : src.invStd[img];
     const m = src.mean[img];
     const base = img * PIXELS;
     const sy = w.height / size;
-    const sx = w.width / size;
-    for (let j = 0; j < size; j++) {
+    const sx = w.width / width;
+    for (let j = 0; j < width; j++) {
       const x = Math.min(Math.max(w.left + (j + 0.5) * sx - 0.5, 0), CACHE_SIZE - 1);
       x0[j] = Math.floor(x);
       x1[j] = Math.min(x0[j] + 1, CACHE_SIZE - 1);
@@ -150,7 +151,7 @@ export function fillBatchWindows(
       const fy = y - y0;
       const r0 = base + y0 * CACHE_SIZE * 3;
       const r1 = base + y1 * CACHE_SIZE * 3;
-      for (let j = 0; j < size; j++) {
+      for (let j = 0; j < width; j++) {
         const a0 = r0 + x0[j] * 3;
         const a1 = r0 + x1[j] * 3;
         const b0 = r1 + x0[j] * 3;

@@ -20,6 +20,8 @@ export interface ModelSpec {
   preset: PresetName;
   /** Side of the square network input. */
   inputSize: number;
+  /** Width of the network input when it differs from its height (the crop is resampled to it). */
+  inputWidth?: number;
   /** Side of the crop taken from the 64x64 cache (the paper's 54); resampled to inputSize when they differ. Default inputSize. */
   cropSize?: number;
   /** 3 = RGB, 1 = grayscale (mean of the channels). */
@@ -77,12 +79,18 @@ const fast: ModelSpec = {
 
 export const PRESETS: Record<PresetName, ModelSpec> = { goodfellow2014, fast };
 
+export const inputWidthOf = (spec: ModelSpec): number => spec.inputWidth ?? spec.inputSize;
+
+/** True when crops go through the network exactly as cut from the cache (no resampling). */
+export const plainCrops = (spec: ModelSpec): boolean =>
+  (spec.cropSize ?? spec.inputSize) === spec.inputSize && inputWidthOf(spec) === spec.inputSize;
+
 // Dropout layers take no seed on purpose: tfjs draws a seeded dropout mask from the same seed on
 // every call, i.e. the same mask every step.
 export function buildModel(spec: ModelSpec, seed = 1): LayersModel {
   let s = seed * 7919;
   const init = () => tf.initializers.heNormal({ seed: s++ });
-  const input = tf.input({ shape: [spec.inputSize, spec.inputSize, spec.channels], name: 'image' });
+  const input = tf.input({ shape: [spec.inputSize, inputWidthOf(spec), spec.channels], name: 'image' });
   let h = input as SymbolicTensor;
   spec.convs.forEach((c, i) => {
     const n = i + 1;

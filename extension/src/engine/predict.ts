@@ -13,25 +13,25 @@ import { LOGITS, type ModelSpec } from './model';
 import { writePredictions } from './predictionsFile';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { fillBatch, fillBatchWindows, type CropSource } from './data';
-import { CACHE_SIZE } from './model';
+import { CACHE_SIZE, inputWidthOf, plainCrops } from './model';
 import { tf } from './tf';
 
 /** Logits of `indices` (centre crops), in batches. */
 export function predictLogits(model: LayersModel, src: CropSource, indices: readonly number[], spec: ModelSpec, batchSize = 128): Float32Array {
   const out = new Float32Array(indices.length * LOGITS);
-  const per = spec.inputSize * spec.inputSize * spec.channels;
+  const per = spec.inputSize * inputWidthOf(spec) * spec.channels;
   const buf = new Float32Array(batchSize * per);
   for (let start = 0; start < indices.length; start += batchSize) {
     const chunk = indices.slice(start, start + batchSize);
     const crop = spec.cropSize ?? spec.inputSize;
-    if (crop === spec.inputSize) fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
+    if (plainCrops(spec)) fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
     else {
       const c = (CACHE_SIZE - crop) / 2;
       const centre = { top: c, left: c, height: crop, width: crop, invert: false };
-      fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => centre));
+      fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => centre), inputWidthOf(spec));
     }
     const logits = tf.tidy(() => {
-      const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, spec.inputSize, spec.channels]);
+      const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, inputWidthOf(spec), spec.channels]);
       return model.predict(x) as Tensor;
     });
     out.set(logits.dataSync(), start * LOGITS);

@@ -16,7 +16,7 @@ import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, random
 import { decodeSequence, expectedText } from './decode';
 import { encodeTarget, sequenceLoss } from './loss';
 import { computeMetrics, type Metrics } from './metrics';
-import { buildModel, LOGITS, PRESETS, type ModelSpec } from './model';
+import { buildModel, inputWidthOf, LOGITS, plainCrops, PRESETS, type ModelSpec } from './model';
 import { predictionRows, predictLogits, predictPixels } from './predict';
 import { writePredictions } from './predictionsFile';
 import { tf } from './tf';
@@ -84,7 +84,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
   const setLr = (lr: number): void => {
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
   };
-  const per = spec.inputSize * spec.inputSize * spec.channels;
+  const per = spec.inputSize * inputWidthOf(spec) * spec.channels;
   const xBuf = new Float32Array(batchSize * per);
   const yBuf = new Float32Array(batchSize * LOGITS);
   const started = performance.now();
@@ -112,15 +112,15 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       const batch = order.slice(start, start + batchSize);
       if (batch.length < Math.min(batchSize, order.length) / 2) continue; // a ragged tail adds noise, not signal
       const crop = spec.cropSize ?? spec.inputSize;
-      if (spec.augment || crop !== spec.inputSize) {
+      if (spec.augment || !plainCrops(spec)) {
         const windows = randomWindows(batch.length, crop, spec.augment ?? { scale: [1, 1], aspect: 0, invert: 0 }, rng);
-        fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, windows);
+        fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, windows, inputWidthOf(spec));
       } else fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
       batch.forEach((img, b) => encodeTarget(data.labels[img], yBuf, b * LOGITS));
       setLr(learningRateAt(frac, peak));
       let logitsOut: Tensor | undefined;
       const loss = tf.tidy((): Tensor => {
-        const x = tf.tensor4d(xBuf.subarray(0, batch.length * per), [batch.length, spec.inputSize, spec.inputSize, spec.channels]);
+        const x = tf.tensor4d(xBuf.subarray(0, batch.length * per), [batch.length, spec.inputSize, inputWidthOf(spec), spec.channels]);
         const y = tf.tensor2d(yBuf.subarray(0, batch.length * LOGITS), [batch.length, LOGITS]);
         const cost = optimizer.minimize(() => {
           const logits = model.apply(x, { training: true }) as Tensor;
