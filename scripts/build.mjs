@@ -18,7 +18,10 @@ const node = {
   target: 'node20',
   format: 'cjs',
   sourcemap: production ? false : 'linked',
-  minify: production,
+  // Never minified: the 2-thread wasm build hands tfjs's emscripten glue to its pthread workers,
+  // which expect the bundler's names (require$$0.., commonjsGlobal; engine/wasmThreads.ts), and a
+  // minified engine worker renames them (seen: "Bz is not defined" and a training run that never starts).
+  minify: false,
   logLevel: 'warning',
   // The native TensorFlow backends are optional and hold native code: load them from node_modules
   // at run time when present, never bundle them.
