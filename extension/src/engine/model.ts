@@ -60,13 +60,17 @@ const goodfellow2014: ModelSpec = {
 // steps here; per-image standardisation of the input does the normalising instead.
 const fast: ModelSpec = {
   preset: 'fast',
-  inputSize: 54,
+  // 36 rows x 54 columns: long numbers are squeezed sideways into the square crop, so columns
+  // carry more of the detail than rows; the last two pools halve rows only (final map 3 x 14).
+  inputSize: 36,
+  inputWidth: 54,
+  cropSize: 54,
   channels: 3,
   convs: [
     { filters: 32, kernel: 3, batchNorm: false, poolStride: 2 },
     { filters: 64, kernel: 3, batchNorm: false, poolStride: 2 },
-    { filters: 96, kernel: 3, batchNorm: false, poolStride: 2 },
-    { filters: 128, kernel: 3, batchNorm: false, poolStride: 2 },
+    { filters: 96, kernel: 3, batchNorm: false, poolStride: 'rows' },
+    { filters: 128, kernel: 3, batchNorm: false, poolStride: 'rows' },
     { filters: 160, kernel: 3, batchNorm: false, poolStride: 0 },
   ],
   dense: [512],
@@ -135,5 +139,12 @@ export function buildModel(spec: ModelSpec, seed = 1): LayersModel {
 //   narrower convs 32-48-64-96-128, 18 epochs at 138 img/s: 77.8%; 40x40 input resampled from
 //   the 54 crop, 21 epochs at 168 img/s: 76.7%; batch norm on every conv (lr 3e-3), 8 epochs at
 //   62 img/s: 73.7%. All within ~2 points (600 test crops): the budget, not the shape, limits.
+// - errors of that square net were almost all long numbers (test error by length: 1 digit 0/89,
+//   2: 5/178, 3: 17/176, 4: 57/110, 5: 42/46): the crop squeezes them sideways and four 2x2
+//   pools leave 4 columns. Hence 36 rows x 54 columns with rows-only pooling at the end (final
+//   map 3 x 14, about the same MACs): acceptance run below, test sequence 79.7% -> 88.8%.
+// - acceptance run (CLI, `train --time-budget 480`, wasm 2 threads, machine mostly quiet): 2,223
+//   steps at ~150 img/s (20 epochs of 3,725 crops); validation 89.5%; `eval` on 600 crops of
+//   seed 2: sequence 88.8%, per digit 95.1%, length 98.5%, coverage at 98% 81.2%.
 // - 2 wasm threads (wasmThreads.ts) on a quiet machine: training 134 vs 104 img/s (x1.3; the
 //   JS kernels stay single-threaded), inference 940 vs 535 img/s (x1.75).
