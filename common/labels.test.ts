@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LabelsDocument, formatLabelsCsv, isValidLabel, labelLength, parseBox, type LabelProblem } from './labels';
+import { mulberry32 } from './mulberry32';
 
 const HEADER = 'file,label,box,digit_boxes';
 
@@ -397,17 +398,8 @@ test('formatLabelsCsv writes a file that parses back to the same rows', () => {
 
 // ---- Property-style: many generated files, each checked against what the generator wrote. ----
 
-/** mulberry32: a small seeded PRNG, so a failure names a seed that reproduces it. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32: a seeded PRNG, so a failure names a seed that reproduces it.
+const prng = mulberry32;
 
 interface GeneratedRow {
   /** Raw CSV of each field, in column order; the label's index is `labelCol`. */

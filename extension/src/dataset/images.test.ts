@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { Jimp } from 'jimp';
 import { decodeImage, ImageError, loadImage, readImageHeader } from './images';
+import { pngChunk as chunk } from './pngEncode';
 
 /** A 3x2 image whose pixels are all different, so decoding errors show. */
 function sampleBitmap(): { width: number; height: number; data: Buffer } {
@@ -19,24 +20,6 @@ function sampleBitmap(): { width: number; height: number; data: Buffer } {
 async function encoded(mime: 'image/png' | 'image/jpeg'): Promise<Buffer> {
   const image = Jimp.fromBitmap(sampleBitmap());
   return mime === 'image/png' ? image.getBuffer('image/png') : image.getBuffer('image/jpeg', { quality: 95 });
-}
-
-function crc32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return ~c >>> 0;
-}
-
-function chunk(type: string, body: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + body.length);
-  out.writeUInt32BE(body.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(body, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length);
-  return out;
 }
 
 /** A PNG with the given colour type and bit depth; `rows` are the unfiltered scanlines. */

@@ -3,20 +3,12 @@
 // (zero mean, unit variance over its 64x64 pixels): a cheap stand-in for batch norm that also
 // removes the brightness and contrast differences between crops.
 import { CACHE_SIZE } from './model';
+import { mulberry32 } from '../../../common/mulberry32';
 
 const PIXELS = CACHE_SIZE * CACHE_SIZE * 3;
 
 /** A small seeded PRNG (mulberry32): training order and crops repeat for a given seed. */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const makeRng = mulberry32;
 
 export function shuffled(n: number, rng: () => number): number[] {
   const a = [...Array(n).keys()];
