@@ -3,6 +3,9 @@
 // and rewriting a label changes only that field's characters.
 import { countLineBreaks, encodeCsvField, lineEnd, positionIn, scanCsv, type CsvField } from './csvRecords';
 import { datasetPathProblem } from './datasetPath';
+import { isValidLabel } from './labelSyntax';
+
+export { isValidLabel };
 
 export interface Box {
   left: number;
@@ -38,10 +41,6 @@ export interface LabelProblem {
 
 export const LABEL_COLUMNS = ['file', 'label', 'box', 'digit_boxes'] as const;
 
-/** Digits (leading zeros kept, any count), '-' (no number in the crop) or '' (not labeled yet). */
-export function isValidLabel(label: string): boolean {
-  return /^(?:[0-9]+|-)?$/.test(label);
-}
 
 /** Number of digits a labeled crop holds: 0 for '-'. Throws for '' (unlabeled) and invalid labels. */
 export function labelLength(label: string): number {

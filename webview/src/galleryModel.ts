@@ -26,13 +26,8 @@ export function summarize(crops: readonly GalleryCrop[]): { total: number; misma
   return { total: crops.length, mismatches, unlabeled };
 }
 
-/**
- * common/labels.ts's isValidLabel, restated: that module pulls in node:path, which a browser
- * bundle cannot resolve. galleryModel.test.ts checks the two agree.
- */
-export function isValidLabel(label: string): boolean {
-  return /^(?:[0-9]+|-)?$/.test(label);
-}
+// The labels format's own rule (common/labels.ts re-exports it), from its Node-free module.
+export { isValidLabel } from '../../common/labelSyntax';
 
 /**
  * Orders crops for review. Most confident first puts the model's confident disagreements, the

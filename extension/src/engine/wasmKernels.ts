@@ -48,17 +48,19 @@ function kernelRunner(backend: WasmLikeBackend): { call: Call; free: (t: TensorI
   return { call, free: (t) => void backend.disposeData(t.dataId) };
 }
 
+/** The attributes both conv gradient kernels receive, besides the shape they produce. */
+interface ConvBackpropAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
 type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 
 function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs as unknown as {
-    strides: number | [number, number];
-    pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
+  const attrs = args.attrs as unknown as ConvBackpropAttrs & { filterShape: [number, number, number, number] };
   if (attrs.dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
@@ -92,13 +94,7 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
 function makeConv2dBackpropInput(stock: KernelFunc | undefined): KernelFunc {
   return (args) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const attrs = args.attrs as unknown as {
-      strides: number | [number, number];
-      pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const attrs = args.attrs as unknown as ConvBackpropAttrs & { inputShape: [number, number, number, number] };
     if (attrs.dataFormat === 'NCHW') {
       if (!stock) throw new Error('wasm Conv2DBackpropInput supports NHWC only');
       return stock(args);
