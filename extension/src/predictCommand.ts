@@ -1,5 +1,6 @@
 // "Digit Lens: Run Predictions": reads every crop of a dataset with the saved model and rewrites
 // .digitlens/predictions.csv (the gallery refreshes from it), e.g. after adding new crops.
+import { defaultModelDir } from '../../common/derivedPaths';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendChoice } from '../../common/engineProtocol';
@@ -18,7 +19,7 @@ export interface PredictDeps {
 export async function runPredictions(deps: PredictDeps, arg?: unknown): Promise<void> {
   const labelsUri = await pickLabelsFile(arg, 'predict');
   if (!labelsUri) return;
-  const modelJson = vscode.Uri.file(path.join(path.dirname(labelsUri.fsPath), '.digitlens', 'model', 'model.json'));
+  const modelJson = vscode.Uri.file(path.join(defaultModelDir(labelsUri.fsPath), 'model.json'));
   try {
     await vscode.workspace.fs.stat(modelJson);
   } catch {

@@ -3,6 +3,7 @@
 // and everything else loads in one read. Crops are spread over a few shard files by image path,
 // so a new image rewrites one shard, not the whole cache. A shard that fails any check (size,
 // index, checksum) is treated as empty and rebuilt: the cache can cost time, never data.
+import { cacheDir } from '../../../common/derivedPaths';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomicWrite';
@@ -13,9 +14,7 @@ const MAGIC = 'DLCROPS1';
 /** Changes whenever preprocessing changes, so old crops are never reused. */
 const PREPROCESS_VERSION = 'p1';
 
-export function cacheDir(datasetDir: string): string {
-  return path.join(datasetDir, '.digitlens', 'cache');
-}
+export { cacheDir };
 
 export function shardOf(file: string): number {
   let h = 0x811c9dc5;

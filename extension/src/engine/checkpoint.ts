@@ -1,6 +1,7 @@
 // Model checkpoints: a TensorFlow.js Layers model (model.json + weights.bin, the format
 // TensorFlow's converter reads) plus meta.json, written into <dataset>/.digitlens/model as one
 // directory swap (replaceDirAtomic): a crash mid-save leaves the previous checkpoint whole.
+import { defaultModelDir } from '../../../common/derivedPaths';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
@@ -24,9 +25,7 @@ export interface CheckpointMeta {
   validation?: Metrics;
 }
 
-export function defaultModelDir(labelsPath: string): string {
-  return path.join(path.dirname(labelsPath), '.digitlens', 'model');
-}
+export { defaultModelDir };
 
 function joinWeights(data: io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);

@@ -1,7 +1,7 @@
 // Writes <dataset>/.digitlens/predictions.csv (read back by common/predictionsCsv.ts), atomically.
+import { predictionsPath } from '../../../common/derivedPaths';
 import type { PredictionRow } from '../../../common/predictions';
 import { writeFileAtomic } from '../util/atomicWrite';
-import * as path from 'node:path';
 
 function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -13,9 +13,7 @@ export function formatPredictionsCsv(rows: readonly PredictionRow[]): string {
   return lines.join('\n') + '\n';
 }
 
-export function predictionsPath(labelsPath: string): string {
-  return path.join(path.dirname(labelsPath), '.digitlens', 'predictions.csv');
-}
+export { predictionsPath };
 
 export async function writePredictions(labelsPath: string, rows: readonly PredictionRow[]): Promise<string> {
   const target = predictionsPath(labelsPath);

@@ -1,5 +1,6 @@
 // Builds what the gallery shows from a labels file and, when present, .digitlens/predictions.csv.
 // No `vscode` import: the panel passes in how a file path becomes a webview URI.
+import { predictionsPath as predictionsPathOf } from '../../../common/derivedPaths';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LabelsDocument } from '../../../common/labels';
@@ -8,9 +9,6 @@ import type { PredictionRow } from '../../../common/predictions';
 import { parsePredictionsCsv, predictedLength, predictionMatchesLabel } from '../../../common/predictionsCsv';
 import type { GalleryCrop, GalleryDataset } from '../../../common/webviewProtocol';
 
-export function predictionsPathFor(labelsPath: string): string {
-  return path.join(path.dirname(labelsPath), '.digitlens', 'predictions.csv');
-}
 
 /**
  * Reads the labels file (required) and predictions (optional) into the gallery's dataset message.
@@ -34,7 +32,7 @@ export async function loadGalleryDataset(
   }
 
   let predictions: Map<string, PredictionRow> | undefined;
-  const predictionsPath = predictionsPathFor(labelsPath);
+  const predictionsPath = predictionsPathOf(labelsPath);
   try {
     const read = parsePredictionsCsv(await fs.readFile(predictionsPath, 'utf8'));
     predictions = new Map(read.rows.map((row) => [row.file, row]));
