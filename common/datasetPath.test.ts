@@ -1,16 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
-import { DatasetPathError, datasetPathProblem, resolveDatasetPath } from './datasetPath';
+import { DatasetPathError, datasetPathProblem, datasetPathSegments, normalizeDatasetPath } from './datasetPath';
 
-test('resolves relative forward-slash paths inside the folder', () => {
-  assert.equal(resolveDatasetPath('/data/set', 'train/1.png'), path.join('/data/set', 'train', '1.png'));
-  assert.equal(resolveDatasetPath('/data/set', 'a/../b.png'), path.join('/data/set', 'b.png'));
+test('relative forward-slash paths inside the folder resolve to their segments', () => {
+  assert.deepEqual(datasetPathSegments('train/1.png'), ['train', '1.png']);
+  assert.deepEqual(datasetPathSegments('a/../b.png'), ['b.png']);
+  assert.deepEqual(datasetPathSegments('./x//y/./z.png'), ['x', 'y', 'z.png']);
+  assert.equal(normalizeDatasetPath('x/./1.png'), 'x/1.png');
+  assert.equal(normalizeDatasetPath('x/1.png'), 'x/1.png');
 });
 
 test('rejects paths that leave the folder or are absolute', () => {
-  for (const bad of ['../x.png', 'a/../../x.png', '/etc/passwd', 'C:/x.png', 'a\\b.png', '', '.', 'a/..']) {
+  for (const bad of ['../x.png', 'a/../../x.png', '/etc/passwd', 'C:/x.png', 'a\\b.png', '', '.', 'a/..', 'a\0.png']) {
     assert.ok(datasetPathProblem(bad), `expected a problem for ${JSON.stringify(bad)}`);
-    assert.throws(() => resolveDatasetPath('/data/set', bad), DatasetPathError);
+    assert.throws(() => datasetPathSegments(bad), DatasetPathError);
+    assert.equal(normalizeDatasetPath(bad), bad);
   }
 });

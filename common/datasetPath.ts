@@ -1,19 +1,8 @@
-// Every path a labels file names is resolved here, so no part of the product can read or write
-// outside the dataset folder.
-import * as path from 'node:path';
+// Every path a labels file names is checked here, so no part of the product can read or write
+// outside the dataset folder. Pure string work on '/'-separated paths (the labels format's own
+// separator); each process joins the checked segments onto the folder with its own path module.
 
 export class DatasetPathError extends Error {}
-
-/**
- * Resolves `file` (as written in a labels row: relative, forward slashes) against the dataset
- * folder. Throws DatasetPathError for an absolute path, a drive letter, a backslash, or a path
- * that leaves the folder.
- */
-export function resolveDatasetPath(datasetDir: string, file: string): string {
-  const problem = datasetPathProblem(file);
-  if (problem) throw new DatasetPathError(`${JSON.stringify(file)}: ${problem}`);
-  return path.join(datasetDir, ...file.split('/'));
-}
 
 /** Why `file` is not an acceptable dataset-relative path, or undefined when it is. */
 export function datasetPathProblem(file: string): string | undefined {
@@ -29,4 +18,28 @@ export function datasetPathProblem(file: string): string | undefined {
   }
   if (depth === 0) return 'the path names the dataset folder itself';
   return undefined;
+}
+
+/**
+ * The path's segments below the dataset folder, '.', '..' and empty parts resolved away
+ * ('a/./b/../c.png' -> ['a', 'c.png']). Throws DatasetPathError for a path datasetPathProblem refuses.
+ */
+export function datasetPathSegments(file: string): string[] {
+  const problem = datasetPathProblem(file);
+  if (problem) throw new DatasetPathError(`${JSON.stringify(file)}: ${problem}`);
+  const parts: string[] = [];
+  for (const part of file.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts;
+}
+
+/**
+ * One spelling per image: 'a/./b.png' and 'a//b.png' are 'a/b.png'. A path datasetPathProblem
+ * refuses is returned as written (it names no image in the folder).
+ */
+export function normalizeDatasetPath(file: string): string {
+  return datasetPathProblem(file) ? file : datasetPathSegments(file).join('/');
 }

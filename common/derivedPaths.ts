@@ -1,24 +1,14 @@
 // Where derived state lives (DESIGN §3): `.digitlens/` beside the labels file. Every part that
-// reads or writes it asks here, so the layout is stated once.
-import * as path from 'node:path';
+// reads, writes or watches it takes the layout from here, as '/'-separated paths relative to the
+// dataset folder (extension/src/dataset/paths.ts joins them onto a folder).
 
 export const DERIVED_DIR = '.digitlens';
 
-export function derivedDir(labelsPath: string): string {
-  return path.join(path.dirname(labelsPath), DERIVED_DIR);
-}
-
-/** Per-crop predictions, written by the engine and read by the gallery. */
-export function predictionsPath(labelsPath: string): string {
-  return path.join(derivedDir(labelsPath), 'predictions.csv');
-}
-
-/** The default model checkpoint (model.json, weights.bin, meta.json). */
-export function defaultModelDir(labelsPath: string): string {
-  return path.join(derivedDir(labelsPath), 'model');
-}
-
-/** The preprocessed-crop cache of a dataset folder. */
-export function cacheDir(datasetDir: string): string {
-  return path.join(datasetDir, DERIVED_DIR, 'cache');
-}
+export const DERIVED = {
+  /** Per-crop predictions, written by the engine and read by the gallery. */
+  predictions: `${DERIVED_DIR}/predictions.csv`,
+  /** The current model checkpoint (model.json, weights.bin, meta.json). */
+  model: `${DERIVED_DIR}/model`,
+  /** The preprocessed-crop cache. */
+  cache: `${DERIVED_DIR}/cache`,
+} as const;

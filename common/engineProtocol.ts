@@ -1,10 +1,19 @@
-// Messages between the extension host and the engine worker (worker_threads).
-// Both sides import these types; nothing crosses the boundary untyped.
-
-/** A TensorFlow.js backend the engine can run on, fastest first. */
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
-export type BackendChoice = BackendName | 'auto';
-export type PresetName = 'fast' | 'goodfellow2014';
+// The engine worker's protocol (extension host <-> worker_threads worker running the engine):
+// one map of methods, each with its params (host -> worker), its result (worker -> host) and the
+// progress events it may send while it runs. The client (host/engineClient.ts) and the worker
+// (engine/worker.ts) are both typed from EngineMethods, and each side checks every message it
+// receives with the guards below before trusting it.
+import {
+  BACKEND_CHOICES,
+  BACKEND_NAMES,
+  PRESET_NAMES,
+  type BackendChoice,
+  type BackendName,
+  type EvalMetrics,
+  type PresetName,
+  type SkippedCrop,
+} from './domain';
+import { arrayOf, isBoolean, isFiniteNumber, isInteger, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
 export interface TrainOptions {
   /** Absolute path of the labels file; the dataset folder is its directory. */
@@ -31,15 +40,6 @@ export interface TrainProgress {
   fraction: number;
 }
 
-export interface EvalMetrics {
-  count: number;
-  sequenceAccuracy: number;
-  digitAccuracy: number;
-  lengthAccuracy: number;
-  coverageAt98: number;
-  backend: BackendName;
-}
-
 export interface TrainResult {
   modelDir: string;
   backend: BackendName;
@@ -63,6 +63,7 @@ export interface PredictResult {
   predictionsPath: string;
   count: number;
   backend: BackendName;
+  /** On the labeled rows, when there are any. */
   metrics?: EvalMetrics;
 }
 
@@ -73,25 +74,128 @@ export interface SynthOptions {
   seed: number;
 }
 
-/** A crop that could not be used (corrupt image, missing file...). Reported, never fatal. */
-export interface SkippedCrop {
-  file: string;
-  reason: string;
+export interface SynthResult {
+  labelsPath: string;
+  count: number;
 }
 
-/** Host -> worker. */
-export type EngineRequest =
-  | { kind: 'train'; id: number; options: TrainOptions; /** Int32Array(1) over it; 1 = cancel */ cancelFlag: SharedArrayBuffer }
-  | { kind: 'predict'; id: number; options: PredictOptions }
-  | { kind: 'synth'; id: number; options: SynthOptions };
+/** Progress events, by name; a method lists the ones it may send. */
+export interface EngineEvents {
+  /** The backend the engine runs on, and why it is not the one asked for when it is not. */
+  backend: { backend: BackendName; threads: number; note?: string };
+  progress: TrainProgress;
+  /** Crops that could not be used, and why. */
+  skipped: SkippedCrop[];
+  synthProgress: { done: number; total: number };
+}
+export type EngineEventName = keyof EngineEvents;
 
-/** Worker -> host. */
-export type EngineEvent =
-  | { kind: 'backend'; id: number; backend: BackendName; threads: number }
-  | { kind: 'progress'; id: number; progress: TrainProgress }
-  | { kind: 'skipped'; id: number; skipped: SkippedCrop[] }
-  | { kind: 'trainDone'; id: number; result: TrainResult }
-  | { kind: 'predictDone'; id: number; result: PredictResult }
-  | { kind: 'synthProgress'; id: number; done: number; total: number }
-  | { kind: 'synthDone'; id: number; labelsPath: string; count: number }
-  | { kind: 'error'; id: number; message: string };
+export interface EngineMethods {
+  /** Trains on the labeled rows; writes the model and predictions.csv. */
+  train: {
+    params: TrainOptions & { /** Int32Array(1) over it; the host stores 1 to cancel. */ cancelFlag: SharedArrayBuffer };
+    result: TrainResult;
+    events: 'backend' | 'progress' | 'skipped';
+  };
+  /** Reads every row with a saved model; writes predictions.csv. */
+  predict: { params: PredictOptions; result: PredictResult; events: 'backend' | 'skipped' };
+  /** Writes synthetic street-number crops and their labels.csv. */
+  synth: { params: SynthOptions; result: SynthResult; events: 'synthProgress' };
+}
+export type EngineMethod = keyof EngineMethods;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
+export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
+export type EventsOf<M extends EngineMethod> = EngineMethods[M]['events'];
+
+/** Host -> worker. */
+export type EngineRequest = { [M in EngineMethod]: { id: number; method: M; params: ParamsOf<M> } }[EngineMethod];
+
+/** Worker -> host: events while a request runs, then its result or an error. */
+export type EngineMessage =
+  | { [E in EngineEventName]: { id: number; kind: 'event'; event: E; data: EngineEvents[E] } }[EngineEventName]
+  | { [M in EngineMethod]: { id: number; kind: 'result'; method: M; result: ResultOf<M> } }[EngineMethod]
+  | { id: number; kind: 'error'; message: string };
+
+// ---- Boundary checks ----
+
+const isBackendName = oneOf(BACKEND_NAMES);
+const isBackendChoice = oneOf(BACKEND_CHOICES);
+const isPositiveInteger = (v: unknown): v is number => isInteger(v) && v >= 1;
+const isPositiveNumber = (v: unknown): v is number => isFiniteNumber(v) && v > 0;
+
+const isEvalMetrics = shape<EvalMetrics>({
+  count: isNonNegativeInteger,
+  sequenceAccuracy: isFiniteNumber,
+  digitAccuracy: isFiniteNumber,
+  lengthAccuracy: isFiniteNumber,
+  coverageAt98: isFiniteNumber,
+  backend: isBackendName,
+});
+
+const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
+  train: shape<ParamsOf<'train'>>({
+    labelsPath: isString,
+    preset: oneOf(PRESET_NAMES),
+    backend: isBackendChoice,
+    epochs: optional(isPositiveInteger),
+    timeBudgetSeconds: optional(isPositiveNumber),
+    seed: optional(isInteger),
+    cancelFlag: (v: unknown): v is SharedArrayBuffer => v instanceof SharedArrayBuffer && v.byteLength >= Int32Array.BYTES_PER_ELEMENT,
+  }),
+  predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice }),
+  synth: shape<SynthOptions>({ dir: isString, count: isPositiveInteger, seed: isNonNegativeInteger }),
+};
+
+const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
+  train: shape<TrainResult>({
+    modelDir: isString,
+    backend: isBackendName,
+    seconds: isFiniteNumber,
+    steps: isNonNegativeInteger,
+    examples: isNonNegativeInteger,
+    cancelled: isBoolean,
+    validation: isEvalMetrics,
+    predictionsPath: isString,
+  }),
+  predict: shape<PredictResult>({ predictionsPath: isString, count: isNonNegativeInteger, backend: isBackendName, metrics: optional(isEvalMetrics) }),
+  synth: shape<SynthResult>({ labelsPath: isString, count: isNonNegativeInteger }),
+};
+
+const eventChecks: { [E in EngineEventName]: Check<EngineEvents[E]> } = {
+  backend: shape<EngineEvents['backend']>({ backend: isBackendName, threads: isNonNegativeInteger, note: optional(isString) }),
+  progress: shape<TrainProgress>({
+    epoch: isNonNegativeInteger,
+    step: isNonNegativeInteger,
+    totalSteps: optional(isNonNegativeInteger),
+    loss: isFiniteNumber,
+    sequenceAccuracy: isFiniteNumber,
+    elapsedSeconds: isFiniteNumber,
+    imagesPerSecond: isFiniteNumber,
+    fraction: isFiniteNumber,
+  }),
+  skipped: arrayOf(shape<SkippedCrop>({ file: isString, reason: isString })),
+  synthProgress: shape<EngineEvents['synthProgress']>({ done: isNonNegativeInteger, total: isNonNegativeInteger }),
+};
+
+const hasKey = <T extends object>(table: T, key: unknown): key is keyof T => typeof key === 'string' && Object.hasOwn(table, key);
+
+/** Worker-side check of what the host sent. */
+export function isEngineRequest(value: unknown): value is EngineRequest {
+  if (!isRecord(value) || !isNonNegativeInteger(value.id) || !hasKey(paramChecks, value.method)) return false;
+  return (paramChecks[value.method] as Check<unknown>)(value.params);
+}
+
+/** Host-side check of what the worker sent. */
+export function isEngineMessage(value: unknown): value is EngineMessage {
+  if (!isRecord(value) || !isNonNegativeInteger(value.id)) return false;
+  switch (value.kind) {
+    case 'event':
+      return hasKey(eventChecks, value.event) && (eventChecks[value.event] as Check<unknown>)(value.data);
+    case 'result':
+      return hasKey(resultChecks, value.method) && (resultChecks[value.method] as Check<unknown>)(value.result);
+    case 'error':
+      return isString(value.message);
+    default:
+      return false;
+  }
+}

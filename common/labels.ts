@@ -2,7 +2,7 @@
 // throws and never loses a byte: rows that cannot be read become problems (shown as diagnostics),
 // and rewriting a label changes only that field's characters.
 import { countLineBreaks, encodeCsvField, lineEnd, positionIn, scanCsv, type CsvField } from './csvRecords';
-import { datasetPathProblem } from './datasetPath';
+import { datasetPathProblem, normalizeDatasetPath } from './datasetPath';
 import { isValidLabel } from './labelSyntax';
 
 export { isValidLabel };
@@ -155,7 +155,7 @@ export class LabelsDocument {
       if (rec.blank) continue;
       const row = this.analyze(rec);
       if (!row) continue;
-      const key = normalizePath(row.file);
+      const key = normalizeDatasetPath(row.file);
       const first = firstLine.get(key);
       if (first === undefined) firstLine.set(key, row.line);
       else rec.duplicate = { ...fieldProblem(rec, rec.fields[this.columns.file], 'warning', `${row.file} is also labeled on line ${first + 1}`) };
@@ -196,8 +196,8 @@ export class LabelsDocument {
 
   /** Index in `rows` of the first row naming `file`, or -1. */
   indexOfFile(file: string): number {
-    const key = normalizePath(file);
-    return this.rowList.findIndex((r) => normalizePath(r.file) === key);
+    const key = normalizeDatasetPath(file);
+    return this.rowList.findIndex((r) => normalizeDatasetPath(r.file) === key);
   }
 
   /** Where a field of row `rowIndex` sits (its first line), e.g. to point at it; undefined if the file has no such column. */
@@ -414,15 +414,4 @@ function pathFixes(file: string, fixable: boolean): LabelFix[] {
 /** A value in a message: quoted, with line breaks and tabs written as escapes. */
 function show(value: string): string {
   return `"${value.replace(/[\r\n\t]/g, (c) => JSON.stringify(c).slice(1, -1))}"`;
-}
-
-/** The same file however the path is spelled ("a/./b.png" = "a/b.png"). */
-function normalizePath(file: string): string {
-  const parts: string[] = [];
-  for (const part of file.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return parts.join('/');
 }

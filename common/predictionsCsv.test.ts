@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePredictionsCsv, predictedLength, predictionMatchesLabel, splitCsv } from './predictionsCsv';
+import { formatPredictionsCsv, parsePredictionsCsv, splitCsv, type PredictionRow } from './predictionsCsv';
 
 test('splitCsv handles quotes, doubled quotes, CRLF and a missing final newline', () => {
   assert.deepEqual(splitCsv('a,"b,c","d""e"\r\nf,,g'), [
@@ -33,14 +33,15 @@ test('parsePredictionsCsv names a missing column', () => {
   assert.deepEqual(parsePredictionsCsv('file,label\na.png,1\n').problems, ['predictions.csv has no prediction, confidence column']);
 });
 
-test('length and match rules follow the sequence metric', () => {
-  assert.equal(predictedLength('-'), 0);
-  assert.equal(predictedLength('407'), 3);
-  assert.equal(predictedLength('>5:12345'), '>5');
-  assert.equal(predictionMatchesLabel('407', '407'), true);
-  assert.equal(predictionMatchesLabel('407', '0407'), false);
-  assert.equal(predictionMatchesLabel('-', '-'), true);
-  assert.equal(predictionMatchesLabel('-', ''), false);
-  assert.equal(predictionMatchesLabel('>5:12345', '1234567'), true);
-  assert.equal(predictionMatchesLabel('>5:12345', '12345'), false);
+test('predictions.csv round-trips through the reader, including awkward file names', () => {
+  const rows: PredictionRow[] = [
+    { file: 'img/1.png', label: '19', prediction: '19', confidence: 0.987654 },
+    { file: 'odd, "name".png', label: '', prediction: '-', confidence: 0.5 },
+    { file: 'x/7.png', label: '1234567', prediction: '>5:12345', confidence: 0.000001 },
+  ];
+  const text = formatPredictionsCsv(rows);
+  assert.match(text, /^file,label,prediction,confidence\n/);
+  const parsed = parsePredictionsCsv(text);
+  assert.deepEqual(parsed.problems, []);
+  assert.deepEqual(parsed.rows, rows);
 });

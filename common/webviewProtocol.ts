@@ -1,11 +1,17 @@
 // Messages between the extension host and the gallery webview. Both sides import these types;
 // one discriminated union per direction, nothing crosses untyped.
 
-/** Which crops the gallery shows. */
-export type GalleryFilter = 'all' | 'mismatches' | 'unlabeled';
+import { isNonNegativeInteger, isRecord, isString, oneOf, shape, type Check } from './guards';
 
-/** Crop order: as in the labels file, or by the model's confidence (crops without one last). */
-export type GallerySort = 'file' | 'confidenceDescending' | 'confidenceAscending';
+/** Which crops the gallery shows; the first is the default. */
+export const GALLERY_FILTERS = ['all', 'mismatches', 'unlabeled'] as const;
+export type GalleryFilter = (typeof GALLERY_FILTERS)[number];
+export const isGalleryFilter = oneOf(GALLERY_FILTERS);
+
+/** Crop order: as in the labels file, or by the model's confidence (crops without one last); the first is the default. */
+export const GALLERY_SORTS = ['file', 'confidenceDescending', 'confidenceAscending'] as const;
+export type GallerySort = (typeof GALLERY_SORTS)[number];
+export const isGallerySort = oneOf(GALLERY_SORTS);
 
 export interface GalleryPrediction {
   /** As in predictions.csv: digits, '-' for no number, '>5:' + first five digits for "more than 5". */
@@ -68,19 +74,32 @@ export type GalleryToHostMessage =
   /** The page's CSP refused something: a bug to log, never expected in normal use. */
   | { kind: 'cspViolation'; directive: string; blocked: string };
 
+const hostToGalleryChecks: { [K in HostToGalleryMessage['kind']]: Check<unknown> } = {
+  // The dataset comes from the host that made the page; its kind is what the page dispatches on.
+  dataset: shape<{ dataset: unknown }>({ dataset: isRecord }),
+  error: shape<{ message: string }>({ message: isString }),
+  labelResult: shape<{ file: string }>({ file: isString }),
+};
+
+const galleryToHostChecks: { [K in GalleryToHostMessage['kind']]: Check<unknown> } = {
+  ready: isRecord,
+  refresh: isRecord,
+  revealRow: shape<{ line: number }>({ line: isNonNegativeInteger }),
+  setLabel: shape<{ file: string; label: string }>({ file: isString, label: isString }),
+  cspViolation: shape<{ directive: string; blocked: string }>({ directive: isString, blocked: isString }),
+};
+
+function checkByKind<M extends { kind: string }>(checks: Record<M['kind'], Check<unknown>>, value: unknown): value is M {
+  if (!isRecord(value) || typeof value.kind !== 'string' || !Object.hasOwn(checks, value.kind)) return false;
+  return checks[value.kind as M['kind']](value);
+}
+
 /** Webview-side guard: messages arrive as `unknown` from window message events. */
 export function isHostToGalleryMessage(value: unknown): value is HostToGalleryMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const kind = (value as { kind?: unknown }).kind;
-  return kind === 'dataset' || kind === 'error' || kind === 'labelResult';
+  return checkByKind<HostToGalleryMessage>(hostToGalleryChecks, value);
 }
 
 /** Host-side guard for messages posted by the webview. */
 export function isGalleryToHostMessage(value: unknown): value is GalleryToHostMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { kind?: unknown; line?: unknown; file?: unknown; label?: unknown; directive?: unknown; blocked?: unknown };
-  if (v.kind === 'ready' || v.kind === 'refresh') return true;
-  if (v.kind === 'setLabel') return typeof v.file === 'string' && typeof v.label === 'string';
-  if (v.kind === 'cspViolation') return typeof v.directive === 'string' && typeof v.blocked === 'string';
-  return v.kind === 'revealRow' && typeof v.line === 'number' && Number.isInteger(v.line) && v.line >= 0;
+  return checkByKind<GalleryToHostMessage>(galleryToHostChecks, value);
 }

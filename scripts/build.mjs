@@ -1,5 +1,7 @@
 // One esbuild call per bundle (extension host, engine worker, language server, CLI, webview),
 // then the run-time assets the bundles load from disk: tfjs wasm binaries and the synth fonts.
+// `--production` leaves out source maps (and minifies the webview); `--watch` rebuilds each
+// bundle when its sources change (the "watch" task in .vscode/tasks.json runs it).
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -28,17 +31,13 @@ const node = {
   external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 };
 
-await Promise.all([
-  esbuild.build({ ...node, entryPoints: [join(root, 'extension/src/extension.ts')], outfile: join(dist, 'extension.js') }),
-  esbuild.build({ ...node, entryPoints: [join(root, 'extension/src/engine/worker.ts')], outfile: join(dist, 'engineWorker.js') }),
-  esbuild.build({ ...node, entryPoints: [join(root, 'language-server/src/server.ts')], outfile: join(dist, 'languageServer.js') }),
-  esbuild.build({
-    ...node,
-    entryPoints: [join(root, 'extension/src/cli.ts')],
-    outfile: join(dist, 'cli.js'),
-    banner: { js: '#!/usr/bin/env node' },
-  }),
-  esbuild.build({
+/** @type {esbuild.BuildOptions[]} */
+const bundles = [
+  { ...node, entryPoints: [join(root, 'extension/src/extension.ts')], outfile: join(dist, 'extension.js') },
+  { ...node, entryPoints: [join(root, 'extension/src/engine/worker.ts')], outfile: join(dist, 'engineWorker.js') },
+  { ...node, entryPoints: [join(root, 'language-server/src/server.ts')], outfile: join(dist, 'languageServer.js') },
+  { ...node, entryPoints: [join(root, 'extension/src/cli.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  {
     bundle: true,
     platform: 'browser',
     target: 'es2022',
@@ -48,8 +47,9 @@ await Promise.all([
     logLevel: 'warning',
     entryPoints: [join(root, 'webview/src/gallery.ts')],
     outfile: join(dist, 'webview.js'),
-  }),
-]);
+  },
+];
+await Promise.all(bundles.map((b) => esbuild.build(b)));
 chmodSync(join(dist, 'cli.js'), 0o755);
 
 // tfjs-backend-wasm reads its .wasm files from disk at run time.
@@ -77,3 +77,10 @@ cpSync(join(root, 'webview/gallery.css'), join(dist, 'gallery.css'));
 
 // The webview toolkit is bundled into webview.js; codicons etc. are not needed.
 console.log(`built dist/ (${production ? 'production' : 'development'})`);
+
+if (watch) {
+  // Each bundle rebuilds on its own when a source it includes changes; the assets above stay.
+  const contexts = await Promise.all(bundles.map((b) => esbuild.context({ ...b, logLevel: 'info' })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching for changes (Ctrl-C to stop)');
+}

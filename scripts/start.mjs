@@ -15,6 +15,7 @@ const heldout = join(root, 'demo-heldout');
 const budget = process.env.DIGIT_LENS_TIME_BUDGET ?? '300';
 const cli = join(root, 'dist', 'cli.js');
 
+/** @param {string} cmd @param {string[]} args @param {import('node:child_process').SpawnSyncOptions} [opts] */
 function run(cmd, args, opts = {}) {
   console.log(`\n$ ${[cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
@@ -29,7 +30,9 @@ if (!existsSync(join(heldout, 'labels.csv'))) run('node', [cli, 'synth', heldout
 run('node', [cli, 'train', demo, '--time-budget', budget]);
 run('node', [cli, 'eval', heldout, '--model', join(demo, '.digitlens', 'model')]);
 
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/** @type {unknown} */
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : '0.0.0';
 const vsix = `digit-lens-${version}.vsix`;
 const code = spawnSync('code', ['--version'], { stdio: 'ignore' });
 if (code.status === 0) {

@@ -14,12 +14,14 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
 
+/** @param {string} cmd @param {string[]} cmdArgs */
 function run(cmd, cmdArgs) {
   console.log(`\n$ ${cmd} ${cmdArgs.join(' ')}`);
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+/** @param {string} dir @param {string[]} [out] @returns {string[]} */
 function findTests(dir, out = []) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
@@ -32,7 +34,7 @@ function findTests(dir, out = []) {
 
 if (!quick) {
   run('node', ['scripts/build.mjs']);
-  run('npx', ['--no-install', 'tsc', '-p', '.', '--noEmit']);
+  run('node', ['scripts/typecheck.mjs']);
   run('npx', ['--no-install', 'eslint', '.']);
 }
 const files = ['common', 'extension/src', 'language-server/src', 'webview/src', 'test']

@@ -1,14 +1,15 @@
-// activate(): wiring only. Each command, panel and client lives in its own file.
+// activate(): wiring only. Each command, panel and client lives in host/.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { EngineClient } from './engineClient';
-import { EngineStatusBar } from './statusBar';
-import { trainModel } from './trainCommand';
-import { runPredictions } from './predictCommand';
-import { generateDemoDataset } from './demoCommand';
-import { GalleryPanel } from './gallery/galleryPanel';
-import { pickLabelsFile } from './labelsFiles';
-import { startLanguageClient } from './languageClient';
+import { COMMANDS } from '../../common/contributions';
+import { EngineClient } from './host/engineClient';
+import { GalleryPanel } from './host/gallery/galleryPanel';
+import { generateDemoDataset } from './host/generateDemoDataset';
+import { pickLabelsFile } from './host/labelsFiles';
+import { startLanguageClient } from './host/languageClient';
+import { runPredictions } from './host/runPredictions';
+import { EngineStatusBar } from './host/statusBar';
+import { trainModel } from './host/trainModel';
 
 let languageClient: LanguageClient | undefined;
 let engine: EngineClient | undefined;
@@ -23,14 +24,14 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     statusBar,
-    vscode.commands.registerCommand('digitLens.trainModel', (arg?: unknown) => trainModel(deps, arg)),
-    vscode.commands.registerCommand('digitLens.runPredictions', (arg?: unknown) => runPredictions(deps, arg)),
-    vscode.commands.registerCommand('digitLens.generateDemoDataset', () => generateDemoDataset(deps)),
-    vscode.commands.registerCommand('digitLens.openGallery', async (arg?: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.trainModel, (arg?: unknown) => trainModel(deps, arg)),
+    vscode.commands.registerCommand(COMMANDS.runPredictions, (arg?: unknown) => runPredictions(deps, arg)),
+    vscode.commands.registerCommand(COMMANDS.generateDemoDataset, () => generateDemoDataset(deps)),
+    vscode.commands.registerCommand(COMMANDS.openGallery, async (arg?: unknown) => {
       const labelsUri = await pickLabelsFile(arg, 'show');
       if (labelsUri) openGallery(labelsUri);
     }),
-    vscode.commands.registerCommand('digitLens.showLog', () => log.show()),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
     GalleryPanel.registerSerializer(context.extensionUri, log),
   );
   languageClient = startLanguageClient(context, log);

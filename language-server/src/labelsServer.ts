@@ -19,17 +19,17 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LABELS_FILE_NAME, LABELS_LANGUAGE_ID } from '../../common/contributions';
 import { encodeCsvField } from '../../common/csvRecords';
 import { LabelsDocument, type LabelProblem } from '../../common/labels';
 import { ImageLists, unlabeledImages } from './imageCompletions';
 import { FolderListings, missingImageProblems } from './missingImages';
 
-export const LABELS_LANGUAGE_ID = 'digit-labels';
 export const DIAGNOSTIC_SOURCE = 'digit-lens';
 
 /** Documents this server reads: the labels language, or a file named like a labels file. */
 export function isLabelsFile(doc: { uri: string; languageId: string }): boolean {
-  return doc.languageId === LABELS_LANGUAGE_ID || doc.uri.toLowerCase().endsWith('labels.csv');
+  return doc.languageId === LABELS_LANGUAGE_ID || doc.uri.toLowerCase().endsWith(LABELS_FILE_NAME);
 }
 
 export function problemRange(p: LabelProblem): Range {

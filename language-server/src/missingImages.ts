@@ -2,7 +2,7 @@
 // images), cached until the client reports file changes.
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { resolveDatasetPath } from '../../common/datasetPath';
+import { datasetPathSegments } from '../../common/datasetPath';
 import type { LabelProblem, LabelsDocument } from '../../common/labels';
 
 export class FolderListings {
@@ -42,7 +42,7 @@ export async function missingImageProblems(labelsPath: string, labels: LabelsDoc
   const problems: LabelProblem[] = [];
   for (let i = 0; i < labels.rows.length; i++) {
     const row = labels.rows[i];
-    const image = resolveDatasetPath(datasetDir, row.file);
+    const image = path.join(datasetDir, ...datasetPathSegments(row.file));
     const names = await listings.list(path.dirname(image));
     if (names?.has(path.basename(image))) continue;
     const range = labels.fieldRange(i, 'file');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Jimp } from 'jimp';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { galleryHtml } from '../../extension/src/gallery/galleryHtml';
+import { galleryHtml } from '../../extension/src/host/gallery/galleryHtml';
 import type { GalleryCrop, GalleryDataset, GalleryToHostMessage, HostToGalleryMessage } from '../../common/webviewProtocol';
 import { chromiumLaunch, chromiumNeed, missingPrerequisite } from '../support/environment';
 

@@ -12,6 +12,10 @@ import {
   vsCodeRadioGroup,
 } from '@vscode/webview-ui-toolkit';
 import {
+  GALLERY_FILTERS,
+  GALLERY_SORTS,
+  isGalleryFilter,
+  isGallerySort,
   isHostToGalleryMessage,
   type GalleryCrop,
   type GalleryDataset,
@@ -36,6 +40,13 @@ provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOpt
 
 // Every cell has the same size, so the grid is virtualised by arithmetic: only the rows in view
 // (plus a margin) exist in the DOM, whatever the number of crops.
+const FILTER_TITLES: Record<GalleryFilter, string> = { all: 'All', mismatches: 'Mismatches', unlabeled: 'Unlabeled' };
+const SORT_TITLES: Record<GallerySort, string> = {
+  file: 'File order',
+  confidenceDescending: 'Most confident first',
+  confidenceAscending: 'Least confident first',
+};
+
 const CELL_WIDTH = 148;
 const CELL_HEIGHT = 184;
 const OVERSCAN_ROWS = 3;
@@ -44,8 +55,8 @@ const vscode = acquireVsCodeApi();
 const saved = vscode.getState() as Partial<GalleryState> | undefined;
 let state: GalleryState = {
   labelsPath: saved?.labelsPath,
-  filter: saved?.filter === 'mismatches' || saved?.filter === 'unlabeled' ? saved.filter : 'all',
-  sort: saved?.sort === 'confidenceDescending' || saved?.sort === 'confidenceAscending' ? saved.sort : 'file',
+  filter: isGalleryFilter(saved?.filter) ? saved.filter : GALLERY_FILTERS[0],
+  sort: isGallerySort(saved?.sort) ? saved.sort : GALLERY_SORTS[0],
   scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
 };
 let dataset: GalleryDataset | undefined;
@@ -59,14 +70,10 @@ app.innerHTML = `
     <h1 id="title">Digit Lens gallery</h1>
     <vscode-radio-group id="filter" orientation="horizontal">
       <label slot="label">Show</label>
-      <vscode-radio value="all">All</vscode-radio>
-      <vscode-radio value="mismatches">Mismatches</vscode-radio>
-      <vscode-radio value="unlabeled">Unlabeled</vscode-radio>
+      ${GALLERY_FILTERS.map((f) => `<vscode-radio value="${f}">${FILTER_TITLES[f]}</vscode-radio>`).join('')}
     </vscode-radio-group>
     <vscode-dropdown id="sort" title="Order of the crops">
-      <vscode-option value="file">File order</vscode-option>
-      <vscode-option value="confidenceDescending">Most confident first</vscode-option>
-      <vscode-option value="confidenceAscending">Least confident first</vscode-option>
+      ${GALLERY_SORTS.map((o) => `<vscode-option value="${o}">${SORT_TITLES[o]}</vscode-option>`).join('')}
     </vscode-dropdown>
     <span id="count" class="count" title="crops shown">0</span>
     <vscode-button id="refresh" appearance="icon" aria-label="Reload labels and predictions" title="Reload labels and predictions">&#x21bb;</vscode-button>
@@ -87,18 +94,16 @@ const grid = el<HTMLDivElement>('grid');
 filterGroup.setAttribute('value', state.filter);
 filterGroup.addEventListener('change', () => {
   const value = filterGroup.value;
-  if (value !== 'all' && value !== 'mismatches' && value !== 'unlabeled') return;
-  if (value === state.filter) return;
+  if (!isGalleryFilter(value) || value === state.filter) return;
   setState({ filter: value, scrollTop: 0 });
   scroller.scrollTop = 0;
   applyFilter();
 });
 const sortDropdown = el<HTMLElement & { value: string }>('sort');
-sortDropdown.setAttribute('value', state.sort ?? 'file');
+sortDropdown.setAttribute('value', state.sort ?? GALLERY_SORTS[0]);
 sortDropdown.addEventListener('change', () => {
   const value = sortDropdown.value;
-  if (value !== 'file' && value !== 'confidenceDescending' && value !== 'confidenceAscending') return;
-  if (value === state.sort) return;
+  if (!isGallerySort(value) || value === state.sort) return;
   setState({ sort: value satisfies GallerySort, scrollTop: 0 });
   scroller.scrollTop = 0;
   applyFilter();
@@ -170,7 +175,7 @@ function showWarnings(warnings: string[]): void {
 
 function applyFilter(): void {
   if (!dataset) return;
-  visible = sortCrops(filterCrops(dataset.crops, state.filter), state.sort ?? 'file');
+  visible = sortCrops(filterCrops(dataset.crops, state.filter), state.sort ?? GALLERY_SORTS[0]);
   const s = summarize(dataset.crops);
   el('count').textContent = String(visible.length);
   el('summary').textContent =

@@ -4,19 +4,19 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from './args';
-import { evalCommand, labelsPathOf, metricsTable, predictCommand, progressLine, trainCommand } from './engineCommands';
+import { evalCliCommand, labelsPathOf, metricsTable, predictCliCommand, progressLine, trainCliCommand } from './engineCommands';
 
 test('bad arguments are usage errors before any work starts', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-cli-'));
   await fs.writeFile(path.join(dir, 'labels.csv'), 'file,label\n');
-  await assert.rejects(trainCommand.run([]), UsageError);
-  await assert.rejects(trainCommand.run([dir, '--preset', 'huge']), /--preset must be one of fast, goodfellow2014/);
-  await assert.rejects(trainCommand.run([dir, '--epochs', '0']), /--epochs must be a whole number >= 1/);
-  await assert.rejects(trainCommand.run([dir, '--time-budget', 'soon']), /--time-budget must be a number/);
-  await assert.rejects(trainCommand.run([dir, '--backend', 'gpu']), /--backend must be one of auto, tfjs-node-gpu/);
-  await assert.rejects(trainCommand.run([dir, '--epoch', '3']), /unknown option --epoch/);
-  await assert.rejects(evalCommand.run([dir, '--jsn', 'x']), /unknown option --jsn/);
-  await assert.rejects(predictCommand.run([path.join(dir, 'nowhere')]), /labels.csv does not exist/);
+  await assert.rejects(trainCliCommand.run([]), UsageError);
+  await assert.rejects(trainCliCommand.run([dir, '--preset', 'huge']), /--preset must be one of fast, goodfellow2014/);
+  await assert.rejects(trainCliCommand.run([dir, '--epochs', '0']), /--epochs must be a whole number >= 1/);
+  await assert.rejects(trainCliCommand.run([dir, '--time-budget', 'soon']), /--time-budget must be a number/);
+  await assert.rejects(trainCliCommand.run([dir, '--backend', 'gpu']), /--backend must be one of auto, tfjs-node-gpu/);
+  await assert.rejects(trainCliCommand.run([dir, '--epoch', '3']), /unknown option --epoch/);
+  await assert.rejects(evalCliCommand.run([dir, '--jsn', 'x']), /unknown option --jsn/);
+  await assert.rejects(predictCliCommand.run([path.join(dir, 'nowhere')]), /labels.csv does not exist/);
 });
 
 test('<dir> means <dir>/labels.csv; a labels file path is taken as is', async () => {

@@ -3,18 +3,20 @@
 // otherwise; with --json, stdout holds only JSON.
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BackendChoice, EvalMetrics, PresetName, SkippedCrop, TrainProgress } from '../../../common/engineProtocol';
+import { LABELS_FILE_NAME } from '../../../common/contributions';
+import { BACKEND_CHOICES, DEFAULT_BACKEND, DEFAULT_PRESET, PRESET_NAMES, type EvalMetrics, type SkippedCrop } from '../../../common/domain';
+import type { TrainProgress } from '../../../common/engineProtocol';
 import { checkKnownFlags, numberFlag, oneOf, parseArgs, stringFlag, UsageError } from './args';
 import type { CliCommand } from './command';
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
-const PRESETS: readonly PresetName[] = ['fast', 'goodfellow2014'];
+const BACKEND_FLAG = `--backend ${BACKEND_CHOICES.join('|')}`;
+const PRESET_FLAG = `--preset ${PRESET_NAMES.join('|')}`;
 
 /** <dir> holds labels.csv; a path to a .csv labels file is accepted too. */
 export function labelsPathOf(arg: string | undefined, command: string): string {
   if (arg === undefined) throw new UsageError(`${command} needs a dataset folder`);
   const abs = path.resolve(arg);
-  const labels = existsSync(abs) && statSync(abs).isFile() ? abs : path.join(abs, 'labels.csv');
+  const labels = existsSync(abs) && statSync(abs).isFile() ? abs : path.join(abs, LABELS_FILE_NAME);
   if (!existsSync(labels)) throw new Error(`${labels} does not exist`);
   return labels;
 }
@@ -72,15 +74,15 @@ function reportSkipped(skipped: SkippedCrop[]): void {
   process.stderr.write(`skipped ${skipped.length} crop(s):\n${shown.join('\n')}${skipped.length > 5 ? `\n  ... and ${skipped.length - 5} more` : ''}\n`);
 }
 
-export const trainCommand: CliCommand = {
+export const trainCliCommand: CliCommand = {
   name: 'train',
-  usage: 'train <dir> [--preset fast|goodfellow2014] [--epochs E] [--time-budget SECONDS] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--seed S]',
+  usage: `train <dir> [${PRESET_FLAG}] [--epochs E] [--time-budget SECONDS] [${BACKEND_FLAG}] [--seed S]`,
   async run(argv) {
     const args = parseArgs(argv);
     checkKnownFlags(args, ['preset', 'epochs', 'time-budget', 'backend', 'seed']);
     const labelsPath = labelsPathOf(args.positionals[0], 'train');
-    const preset = oneOf(args, 'preset', PRESETS, 'fast');
-    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const preset = oneOf(args, 'preset', PRESET_NAMES, DEFAULT_PRESET);
+    const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
     const timeBudgetSeconds = numberFlag(args, 'time-budget', { min: 1 });
     const seed = numberFlag(args, 'seed', { integer: true }) ?? 1;
@@ -124,15 +126,15 @@ export const trainCommand: CliCommand = {
   },
 };
 
-export const evalCommand: CliCommand = {
+export const evalCliCommand: CliCommand = {
   name: 'eval',
-  usage: 'eval <dir> [--model PATH] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--json]',
+  usage: `eval <dir> [--model PATH] [${BACKEND_FLAG}] [--json]`,
   async run(argv) {
     const args = parseArgs(argv, ['json']);
     checkKnownFlags(args, ['model', 'backend', 'json']);
     const labelsPath = labelsPathOf(args.positionals[0], 'eval');
     const model = stringFlag(args, 'model');
-    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const { runEval } = await import('../engine/evaluate');
     const m = await runEval({ labelsPath, modelDir: model && path.resolve(model), backend }, { onSkipped: reportSkipped });
     if (args.flags.get('json') === true) {
@@ -145,15 +147,15 @@ export const evalCommand: CliCommand = {
   },
 };
 
-export const predictCommand: CliCommand = {
+export const predictCliCommand: CliCommand = {
   name: 'predict',
-  usage: 'predict <dir> [--model PATH] [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu]',
+  usage: `predict <dir> [--model PATH] [${BACKEND_FLAG}]`,
   async run(argv) {
     const args = parseArgs(argv);
     checkKnownFlags(args, ['model', 'backend']);
     const labelsPath = labelsPathOf(args.positionals[0], 'predict');
     const model = stringFlag(args, 'model');
-    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const { runPredict } = await import('../engine/predict');
     const result = await runPredict(
       { labelsPath, modelDir: model && path.resolve(model), backend },
@@ -165,15 +167,15 @@ export const predictCommand: CliCommand = {
   },
 };
 
-export const benchCommand: CliCommand = {
+export const benchCliCommand: CliCommand = {
   name: 'bench',
-  usage: 'bench --preset fast|goodfellow2014 [--backend auto|tfjs-node-gpu|tfjs-node|wasm|cpu] [--steps N] [--json]',
+  usage: `bench ${PRESET_FLAG} [${BACKEND_FLAG}] [--steps N] [--json]`,
   async run(argv) {
     const args = parseArgs(argv, ['json']);
     checkKnownFlags(args, ['preset', 'backend', 'steps', 'json']);
     if (args.positionals.length > 0) throw new UsageError(`bench takes no dataset, got '${args.positionals[0]}'`);
-    const preset = oneOf(args, 'preset', PRESETS, 'fast');
-    const backend = oneOf(args, 'backend', BACKENDS, 'auto');
+    const preset = oneOf(args, 'preset', PRESET_NAMES, DEFAULT_PRESET);
+    const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const steps = numberFlag(args, 'steps', { min: 1, integer: true });
     const { runBench } = await import('../engine/bench');
     const r = await runBench({ preset, backend, steps });

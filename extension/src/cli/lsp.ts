@@ -4,7 +4,7 @@ import { startLabelsServer } from '../../../language-server/src/labelsServer';
 import { UsageError, checkKnownFlags, parseArgs } from './args';
 import type { CliCommand } from './command';
 
-export const lspCommand: CliCommand = {
+export const lspCliCommand: CliCommand = {
   name: 'lsp',
   usage: 'lsp --stdio                                 the language server, for any LSP editor',
   run(argv) {

@@ -4,7 +4,7 @@ import { MAX_SYNTH_COUNT, synthesize } from '../dataset/synth';
 import { checkKnownFlags, numberFlag, parseArgs, UsageError } from './args';
 import type { CliCommand } from './command';
 
-export const synthCommand: CliCommand = {
+export const synthCliCommand: CliCommand = {
   name: 'synth',
   usage: 'synth <dir> --count N [--seed S]            synthetic street-number crops + labels.csv (with box, digit_boxes)',
   async run(argv) {

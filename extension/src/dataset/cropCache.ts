@@ -3,10 +3,11 @@
 // and everything else loads in one read. Crops are spread over a few shard files by image path,
 // so a new image rewrites one shard, not the whole cache. A shard that fails any check (size,
 // index, checksum) is treated as empty and rebuilt: the cache can cost time, never data.
-import { cacheDir } from '../../../common/derivedPaths';
+import { fnv1a } from '../../../common/fnv1a';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../util/atomicWrite';
+import { writeFileAtomic } from './atomicWrite';
+import { cacheDir } from './paths';
 import { CROP_BYTES } from './preprocess';
 
 export const SHARD_COUNT = 16;
@@ -14,12 +15,8 @@ const MAGIC = 'DLCROPS1';
 /** Changes whenever preprocessing changes, so old crops are never reused. */
 const PREPROCESS_VERSION = 'p1';
 
-export { cacheDir };
-
 export function shardOf(file: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % SHARD_COUNT;
+  return fnv1a(file) % SHARD_COUNT;
 }
 
 export function shardPath(datasetDir: string, shard: number): string {
@@ -94,7 +91,7 @@ export function decodeShard(bytes: Uint8Array): Shard | undefined {
   if (!Array.isArray(keys) || keys.length !== count || !keys.every((k) => typeof k === 'string')) return undefined;
   const pixels = new Uint8Array(bytes.buffer, bytes.byteOffset + pixelsAt, count * CROP_BYTES);
   if (checksum(pixels) !== buf.readUInt32LE(16 + indexBytes)) return undefined;
-  return { keys: keys as string[], pixels };
+  return { keys: keys, pixels };
 }
 
 /** Reads a shard; a missing, unreadable or corrupt file reads as an empty shard. */

@@ -12,6 +12,11 @@ import { encodeRgbPng } from './pngEncode';
 import { CROP_BYTES, preprocess } from './preprocess';
 import { synthesize } from './synth';
 
+/** jimp's encoder, typed: its own typings reach lint as `any`. */
+interface EncodableImage {
+  getBuffer(mime: 'image/png' | 'image/jpeg', options?: { quality?: number }): Promise<Buffer>;
+}
+
 const SVHN_DIGITS = path.resolve(__dirname, '../../../../shared/data/svhn-digits');
 
 /** A dataset of 10 synthetic crops (with boxes) plus rows that must be skipped. */
@@ -44,7 +49,7 @@ async function dataset(): Promise<{ dir: string; labelsPath: string; good: strin
   // A JPEG among the PNGs.
   const photo = Buffer.alloc(60 * 30 * 4);
   for (let i = 0; i < photo.length; i++) photo[i] = i % 4 === 3 ? 255 : (i * 7) % 256;
-  await fs.writeFile(path.join(dir, 'img', 'photo.jpg'), await Jimp.fromBitmap({ width: 60, height: 30, data: photo }).getBuffer('image/jpeg'));
+  await fs.writeFile(path.join(dir, 'img', 'photo.jpg'), await (Jimp.fromBitmap({ width: 60, height: 30, data: photo }) as EncodableImage).getBuffer('image/jpeg'));
   extra.push('img/photo.jpg,8,10 5 30 20,');
   await fs.appendFile(labelsPath, extra.join('\n') + '\n');
   good.push('img/photo.jpg');

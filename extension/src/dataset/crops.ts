@@ -3,11 +3,11 @@
 // (or taken from the cache). A crop that cannot be used is reported in `skipped`, never fatal.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { resolveDatasetPath } from '../../../common/datasetPath';
-import type { SkippedCrop } from '../../../common/engineProtocol';
+import type { SkippedCrop } from '../../../common/domain';
 import { isValidLabel, LabelsDocument, type LabelProblem, type LabelRow } from '../../../common/labels';
 import { cropKey, fileOfKey, readShard, shardOf, shardPath, writeShard, type Shard } from './cropCache';
 import { ImageError, loadImage } from './images';
+import { resolveDatasetPath } from './paths';
 import { CROP_BYTES, cropRegion, PreprocessError, resizeRegionInto } from './preprocess';
 
 export interface CropRow {

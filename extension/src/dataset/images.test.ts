@@ -17,8 +17,13 @@ function sampleBitmap(): { width: number; height: number; data: Buffer } {
   return { width, height, data };
 }
 
-async function encoded(mime: 'image/png' | 'image/jpeg'): Promise<Buffer> {
-  const image = Jimp.fromBitmap(sampleBitmap());
+/** jimp's encoder, typed: its own typings reach lint as `any`. */
+interface EncodableImage {
+  getBuffer(mime: 'image/png' | 'image/jpeg', options?: { quality?: number }): Promise<Buffer>;
+}
+
+function encoded(mime: 'image/png' | 'image/jpeg'): Promise<Buffer> {
+  const image = Jimp.fromBitmap(sampleBitmap()) as EncodableImage;
   return mime === 'image/png' ? image.getBuffer('image/png') : image.getBuffer('image/jpeg', { quality: 95 });
 }
 

@@ -4,7 +4,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { formatLabelsCsv, type Box } from '../../../common/labels';
-import { writeFileAtomic } from '../util/atomicWrite';
+import { writeFileAtomic } from './atomicWrite';
 import { encodeRgbPng } from './pngEncode';
 import { findFontFiles, loadDigitFont } from './synth/fonts';
 import { Random } from './synth/random';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
-import type { BackendChoice, BackendName } from '../../../common/engineProtocol';
+import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../../../common/domain';
 import { tf, useNativeTf, usingBundledTf } from './tf';
 import { registerWasmKernels } from './wasmKernels';
 import { withWasmThreads } from './wasmThreads';
@@ -16,7 +16,6 @@ export interface BackendInfo {
   threads: number;
 }
 
-const order: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
 let current: BackendInfo | undefined;
 
 /**
@@ -97,7 +96,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     return current;
   }
   const failures: string[] = [];
-  for (const name of order) {
+  for (const name of BACKEND_NAMES) {
     // Once a native package has loaded, the bundled backends are out of reach and vice versa.
     if ((name === 'wasm' || name === 'cpu') && !usingBundledTf()) continue;
     try {

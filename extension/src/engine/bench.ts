@@ -1,10 +1,11 @@
 // bench --preset P: training and inference speed of a preset on the chosen backend, measured on
 // random inputs (DESIGN §5): {"preset","backend","threads","batch","trainImagesPerSec","inferImagesPerSec"}.
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { BackendChoice, BackendName, PresetName } from '../../../common/engineProtocol';
+import type { BackendChoice, BackendName, PresetName } from '../../../common/domain';
 import { initBackend } from './backend';
 import { encodeTargets, sequenceLoss } from './loss';
-import { buildModel, inputWidthOf, PRESETS } from './model';
+import { buildModel } from './model';
+import { inputWidthOf, PRESETS } from './presets';
 import { tf } from './tf';
 
 export interface BenchResult {

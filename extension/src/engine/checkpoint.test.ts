@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from './tf';
 import { initBackend } from './backend';
-import { buildModel, type ModelSpec } from './model';
+import { buildModel } from './model';
+import type { ModelSpec } from './presets';
 import { loadCheckpoint, readMeta, saveCheckpoint, type CheckpointMeta } from './checkpoint';
 
 const tiny: ModelSpec = { preset: 'fast', inputSize: 10, channels: 1, convs: [{ filters: 3, kernel: 3, batchNorm: false, poolStride: 2 }], dense: [8], dropout: 0, batchSize: 8 };

@@ -1,15 +1,13 @@
 // Model checkpoints: a TensorFlow.js Layers model (model.json + weights.bin, the format
 // TensorFlow's converter reads) plus meta.json, written into <dataset>/.digitlens/model as one
 // directory swap (replaceDirAtomic): a crash mid-save leaves the previous checkpoint whole.
-import { defaultModelDir } from '../../../common/derivedPaths';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { BackendName } from '../../../common/engineProtocol';
-import { replaceDirAtomic } from '../util/atomicWrite';
-import type { Metrics } from './metrics';
-import { PRESETS, type ModelSpec } from './model';
+import type { BackendName, Metrics } from '../../../common/domain';
+import { replaceDirAtomic } from '../dataset/atomicWrite';
+import { PRESETS, type ModelSpec } from './presets';
 import { tf } from './tf';
 
 export interface CheckpointMeta {
@@ -24,8 +22,6 @@ export interface CheckpointMeta {
   examples: number;
   validation?: Metrics;
 }
-
-export { defaultModelDir };
 
 function joinWeights(data: io.WeightData | undefined): Uint8Array {
   if (data === undefined) return new Uint8Array(0);
@@ -90,7 +86,7 @@ export async function loadCheckpoint(dir: string): Promise<{ model: LayersModel;
       const buffers = await Promise.all(
         json.weightsManifest.flatMap((g) => g.paths).map((p) => fs.readFile(path.join(dir, path.basename(p)))),
       );
-      const weights = joinWeights(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+      const weights = joinWeights(buffers.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)));
       return { modelTopology: json.modelTopology, weightSpecs, weightData: weights.buffer as ArrayBuffer };
     },
   };

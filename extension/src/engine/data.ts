@@ -2,10 +2,10 @@
 // model's input size for training, the centre crop for evaluation. Each image is standardised
 // (zero mean, unit variance over its 64x64 pixels): a cheap stand-in for batch norm that also
 // removes the brightness and contrast differences between crops.
-import { CACHE_SIZE } from './model';
+import { fnv1a } from '../../../common/fnv1a';
 import { mulberry32 } from '../../../common/mulberry32';
-
-const PIXELS = CACHE_SIZE * CACHE_SIZE * 3;
+import { CROP_BYTES, CROP_SIZE } from '../dataset/preprocess';
+import type { Augmentation } from './presets';
 
 /** A small seeded PRNG (mulberry32): training order and crops repeat for a given seed. */
 export const makeRng = mulberry32;
@@ -21,21 +21,21 @@ export function shuffled(n: number, rng: () => number): number[] {
 
 /** Per-image mean and 1/std over all 64x64x3 values. */
 export function imageStats(pixels: Uint8Array, count: number): { mean: Float32Array; invStd: Float32Array } {
-  if (pixels.length !== count * PIXELS) throw new Error(`expected ${count * PIXELS} pixel bytes, got ${pixels.length}`);
+  if (pixels.length !== count * CROP_BYTES) throw new Error(`expected ${count * CROP_BYTES} pixel bytes, got ${pixels.length}`);
   const mean = new Float32Array(count);
   const invStd = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     let s = 0;
     let s2 = 0;
-    const o = i * PIXELS;
-    for (let j = 0; j < PIXELS; j++) {
+    const o = i * CROP_BYTES;
+    for (let j = 0; j < CROP_BYTES; j++) {
       const v = pixels[o + j];
       s += v;
       s2 += v * v;
     }
-    const m = s / PIXELS;
+    const m = s / CROP_BYTES;
     mean[i] = m;
-    invStd[i] = 1 / Math.sqrt(Math.max(s2 / PIXELS - m * m, 1));
+    invStd[i] = 1 / Math.sqrt(Math.max(s2 / CROP_BYTES - m * m, 1));
   }
   return { mean, invStd };
 }
@@ -53,17 +53,17 @@ export interface CropSource {
 export function fillBatch(
   src: CropSource, indices: readonly number[], size: number, channels: 1 | 3, out: Float32Array, offsets?: readonly [number, number][],
 ): void {
-  const centre = Math.floor((CACHE_SIZE - size) / 2);
+  const centre = Math.floor((CROP_SIZE - size) / 2);
   const per = size * size * channels;
   if (out.length < indices.length * per) throw new Error('batch buffer too small');
   indices.forEach((img, b) => {
     const [oy, ox] = offsets?.[b] ?? [centre, centre];
     const m = src.mean[img];
     const k = src.invStd[img];
-    const base = img * PIXELS;
+    const base = img * CROP_BYTES;
     let o = b * per;
     for (let y = 0; y < size; y++) {
-      let p = base + ((y + oy) * CACHE_SIZE + ox) * 3;
+      let p = base + ((y + oy) * CROP_SIZE + ox) * 3;
       if (channels === 3) {
         for (let x = 0; x < size * 3; x++) out[o++] = (src.pixels[p++] - m) * k;
       } else {
@@ -83,25 +83,16 @@ export interface CropWindow {
   invert: boolean;
 }
 
-export interface Augmentation {
-  /** Window side as a fraction of the input size, drawn uniformly from [min, max]. */
-  scale: [number, number];
-  /** Extra relative stretch of width against height, uniformly in [-aspect, aspect]. */
-  aspect: number;
-  /** Probability of inverting an image. */
-  invert: number;
-}
-
 /** Random windows for a batch, kept inside the 64x64 cache. */
 export function randomWindows(count: number, size: number, aug: Augmentation, rng: () => number): CropWindow[] {
   return Array.from({ length: count }, () => {
     const s = size * (aug.scale[0] + (aug.scale[1] - aug.scale[0]) * rng());
     const a = 1 + aug.aspect * (2 * rng() - 1);
-    const height = Math.min(CACHE_SIZE, s / Math.sqrt(a));
-    const width = Math.min(CACHE_SIZE, s * Math.sqrt(a));
+    const height = Math.min(CROP_SIZE, s / Math.sqrt(a));
+    const width = Math.min(CROP_SIZE, s * Math.sqrt(a));
     return {
-      top: (CACHE_SIZE - height) * rng(),
-      left: (CACHE_SIZE - width) * rng(),
+      top: (CROP_SIZE - height) * rng(),
+      left: (CROP_SIZE - width) * rng(),
       height,
       width,
       invert: rng() < aug.invert,
@@ -126,23 +117,23 @@ export function fillBatchWindows(
     const w = windows[b];
     const k = w.invert ? -src.invStd[img] : src.invStd[img];
     const m = src.mean[img];
-    const base = img * PIXELS;
+    const base = img * CROP_BYTES;
     const sy = w.height / size;
     const sx = w.width / width;
     for (let j = 0; j < width; j++) {
-      const x = Math.min(Math.max(w.left + (j + 0.5) * sx - 0.5, 0), CACHE_SIZE - 1);
+      const x = Math.min(Math.max(w.left + (j + 0.5) * sx - 0.5, 0), CROP_SIZE - 1);
       x0[j] = Math.floor(x);
-      x1[j] = Math.min(x0[j] + 1, CACHE_SIZE - 1);
+      x1[j] = Math.min(x0[j] + 1, CROP_SIZE - 1);
       fx[j] = x - x0[j];
     }
     let o = b * per;
     for (let i = 0; i < size; i++) {
-      const y = Math.min(Math.max(w.top + (i + 0.5) * sy - 0.5, 0), CACHE_SIZE - 1);
+      const y = Math.min(Math.max(w.top + (i + 0.5) * sy - 0.5, 0), CROP_SIZE - 1);
       const y0 = Math.floor(y);
-      const y1 = Math.min(y0 + 1, CACHE_SIZE - 1);
+      const y1 = Math.min(y0 + 1, CROP_SIZE - 1);
       const fy = y - y0;
-      const r0 = base + y0 * CACHE_SIZE * 3;
-      const r1 = base + y1 * CACHE_SIZE * 3;
+      const r0 = base + y0 * CROP_SIZE * 3;
+      const r1 = base + y1 * CROP_SIZE * 3;
       for (let j = 0; j < width; j++) {
         const a0 = r0 + x0[j] * 3;
         const a1 = r0 + x1[j] * 3;
@@ -169,18 +160,8 @@ export function fillBatchWindows(
 }
 
 export function randomOffsets(count: number, size: number, rng: () => number): [number, number][] {
-  const span = CACHE_SIZE - size + 1;
+  const span = CROP_SIZE - size + 1;
   return Array.from({ length: count }, () => [Math.floor(rng() * span), Math.floor(rng() * span)] as [number, number]);
-}
-
-/** FNV-1a of a string: a stable hash for the validation split. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }
 
 /**
@@ -195,6 +176,6 @@ export function splitValidation(files: readonly string[]): { train: number[]; va
   const cut = Math.floor(fraction * 2 ** 32);
   const train: number[] = [];
   const validation: number[] = [];
-  files.forEach((f, i) => ((fnv1a(f) >>> 0) < cut ? validation : train).push(i));
+  files.forEach((f, i) => (fnv1a(f) < cut ? validation : train).push(i));
   return { train, validation };
 }

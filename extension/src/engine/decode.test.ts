@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeSequence, expectedText } from './decode';
+import { decodeSequence } from './decode';
 
 /** Logits that put probability ~p on the chosen class of each head (uniform elsewhere). */
 function logitsFor(lengthClass: number, digits: number[], strength = 10): Float32Array {
@@ -48,10 +48,4 @@ test('reads the example at an offset in a batch', () => {
   batch.set(logitsFor(1, [0, 0, 0, 0, 0]), 0);
   batch.set(logitsFor(4, [0, 4, 3, 2, 9]), 57);
   assert.equal(decodeSequence(batch, 57).text, '0432');
-});
-
-test('expectedText keeps leading zeros and caps at five digits', () => {
-  assert.equal(expectedText('0432'), '0432');
-  assert.equal(expectedText('-'), '-');
-  assert.equal(expectedText('1234567'), '>5:12345');
 });

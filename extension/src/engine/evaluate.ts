@@ -1,8 +1,9 @@
 // eval <dir>: a checkpoint's metrics on the labeled rows of a dataset (centre crops), writing nothing.
-import type { BackendChoice, EvalMetrics, SkippedCrop } from '../../../common/engineProtocol';
+import type { BackendChoice, EvalMetrics, SkippedCrop } from '../../../common/domain';
 import { loadCrops } from '../dataset/crops';
+import { defaultModelDir } from '../dataset/paths';
 import { initBackend } from './backend';
-import { defaultModelDir, loadCheckpoint } from './checkpoint';
+import { loadCheckpoint } from './checkpoint';
 import { metricsForLabeled, predictPixels } from './predict';
 
 export async function runEval(

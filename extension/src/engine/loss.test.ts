@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from './tf';
 import { initBackend } from './backend';
-import { buildModel, type ModelSpec } from './model';
-import { encodeTargets, parseTargetLabel, sequenceLoss } from './loss';
+import { buildModel } from './model';
+import type { ModelSpec } from './presets';
+import { encodeTargets, sequenceLoss } from './loss';
 
 const tiny: ModelSpec = {
   preset: 'fast',
@@ -56,12 +57,4 @@ test('the loss of a batch is the mean of the per-head cross-entropies (hand-comp
   const loss = sequenceLoss(encodeTargets(['5', '-']), tf.zeros([2, 57]));
   const expected = (Math.log(7) + Math.log(10) + Math.log(7)) / 2;
   assert.ok(Math.abs(loss.dataSync()[0] - expected) < 1e-5);
-});
-
-test('labels map to length classes; more than five digits is class 6', () => {
-  assert.deepEqual(parseTargetLabel('0432'), { lengthClass: 4, digits: [0, 4, 3, 2] });
-  assert.deepEqual(parseTargetLabel('-'), { lengthClass: 0, digits: [] });
-  assert.deepEqual(parseTargetLabel('12345678'), { lengthClass: 6, digits: [1, 2, 3, 4, 5] });
-  assert.throws(() => parseTargetLabel(''), /not a trainable label/);
-  assert.throws(() => parseTargetLabel('1a'), /not a trainable label/);
 });

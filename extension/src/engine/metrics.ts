@@ -5,17 +5,11 @@
 // - length accuracy: the decoded sequence's length class equals min(n, 6);
 // - coverage at 98%: the largest fraction of examples, taken most confident first, whose
 //   sequence accuracy is at least 98%.
-import { decodeSequence, expectedText, type DecodedSequence } from './decode';
-import { parseTargetLabel } from './loss';
-import { LOGITS, headOffset } from './model';
+import type { Metrics } from '../../../common/domain';
+import { DIGIT_CLASSES, LOGITS, digitOffset } from '../../../common/heads';
+import { parseTargetLabel, predictionMatchesLabel } from '../../../common/sequence';
+import { decodeSequence, type DecodedSequence } from './decode';
 
-export interface Metrics {
-  count: number;
-  sequenceAccuracy: number;
-  digitAccuracy: number;
-  lengthAccuracy: number;
-  coverageAt98: number;
-}
 
 /** Largest fraction k/N such that the k most confident examples are at least `target` correct. */
 export function coverageAtAccuracy(correct: readonly boolean[], confidence: readonly number[], target = 0.98): number {
@@ -42,13 +36,13 @@ export function computeMetrics(labels: readonly string[], logits: ArrayLike<numb
   labels.forEach((label, k) => {
     const d = decoded?.[k] ?? decodeSequence(logits, k * LOGITS);
     const target = parseTargetLabel(label);
-    correct.push(d.text === expectedText(label));
+    correct.push(predictionMatchesLabel(d.text, label));
     confidence.push(d.confidence);
     if (d.length === target.lengthClass) lengthRight++;
     target.digits.forEach((digit, i) => {
-      const o = k * LOGITS + headOffset(i + 1);
+      const o = k * LOGITS + digitOffset(i);
       let best = 0;
-      for (let c = 1; c < 10; c++) if (logits[o + c] > logits[o + best]) best = c;
+      for (let c = 1; c < DIGIT_CLASSES; c++) if (logits[o + c] > logits[o + best]) best = c;
       if (best === digit) digitRight++;
       digitTotal++;
     });

@@ -1,17 +1,21 @@
 // Inference over a dataset: centre crops (and the test views below) through a checkpoint, the most likely sequence per
 // crop, predictions.csv for every row, and the held-out style metrics over the labeled rows.
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { PredictionRow } from '../../../common/predictions';
-import type { PredictOptions, PredictResult, SkippedCrop } from '../../../common/engineProtocol';
-import { loadCrops } from '../dataset/crops';
-import { initBackend } from './backend';
-import { defaultModelDir, loadCheckpoint } from './checkpoint';
-import { decodeSequence, type DecodedSequence } from './decode';
-import { computeMetrics, type Metrics } from './metrics';
-import { CACHE_SIZE, HEAD_SIZES, LOGITS, headOffset, inputWidthOf, plainCrops, type ModelSpec } from './model';
-import { writePredictions } from './predictionsFile';
 import type { Tensor } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Metrics, SkippedCrop } from '../../../common/domain';
+import type { PredictOptions, PredictResult } from '../../../common/engineProtocol';
+import { LOGITS, logSoftmaxHeads } from '../../../common/heads';
+import type { PredictionRow } from '../../../common/predictionsCsv';
+import { loadCrops } from '../dataset/crops';
+import { defaultModelDir } from '../dataset/paths';
+import { CROP_SIZE } from '../dataset/preprocess';
+import { initBackend } from './backend';
+import { loadCheckpoint } from './checkpoint';
 import { fillBatch, fillBatchWindows, imageStats, type CropSource } from './data';
+import { decodeSequence, type DecodedSequence } from './decode';
+import { computeMetrics } from './metrics';
+import { writePredictions } from './predictionsFile';
+import { inputWidthOf, plainCrops, type ModelSpec } from './presets';
 import { tf } from './tf';
 
 /**
@@ -29,22 +33,6 @@ export const TEST_VIEWS: readonly { scale: number; dx: number; invert: boolean }
   { scale: 1, dx: -3, invert: false },
   { scale: 1, dx: 3, invert: false },
 ];
-
-/** Per-head log softmax of [rows, 57] logits, in place. */
-export function logSoftmaxHeads(logits: Float32Array): Float32Array {
-  for (let r = 0; r < logits.length / LOGITS; r++) {
-    HEAD_SIZES.forEach((size, h) => {
-      const o = r * LOGITS + headOffset(h);
-      let max = -Infinity;
-      for (let i = 0; i < size; i++) max = Math.max(max, logits[o + i]);
-      let z = 0;
-      for (let i = 0; i < size; i++) z += Math.exp(logits[o + i] - max);
-      const logZ = max + Math.log(z);
-      for (let i = 0; i < size; i++) logits[o + i] -= logZ;
-    });
-  }
-  return logits;
-}
 
 /**
  * Logits of `indices`, in batches: the plain centre crop for specs that cut crops as they are,
@@ -75,8 +63,8 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
     }
     const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
     for (const view of TEST_VIEWS) {
-      const size = Math.min(CACHE_SIZE, crop * view.scale);
-      const c = (CACHE_SIZE - size) / 2;
+      const size = Math.min(CROP_SIZE, crop * view.scale);
+      const c = (CROP_SIZE - size) / 2;
       const window = { top: c, left: c + view.dx, height: size, width: size, invert: view.invert };
       fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => window), width);
       const lp = logSoftmaxHeads(run(chunk));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrainProgress } from '../../../common/engineProtocol';
 import { initBackend } from './backend';
-import type { ModelSpec } from './model';
+import type { ModelSpec } from './presets';
 import { learningRateAt, trainOnCrops, type CropSet } from './train';
 
 const small: ModelSpec = {

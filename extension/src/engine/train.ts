@@ -8,17 +8,22 @@
 // seconds end on a low learning rate, i.e. a settled model, however fast the machine is.
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { BackendName, SkippedCrop, TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
+import type { BackendName, Metrics, SkippedCrop } from '../../../common/domain';
+import type { TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
+import { LOGITS } from '../../../common/heads';
+import { predictionMatchesLabel } from '../../../common/sequence';
 import { loadCrops } from '../dataset/crops';
+import { defaultModelDir } from '../dataset/paths';
 import { initBackend } from './backend';
-import { defaultModelDir, saveCheckpoint } from './checkpoint';
+import { saveCheckpoint } from './checkpoint';
 import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, randomWindows, shuffled, splitValidation, type CropSource } from './data';
-import { decodeSequence, expectedText } from './decode';
+import { decodeSequence } from './decode';
 import { encodeTarget, sequenceLoss } from './loss';
-import { computeMetrics, type Metrics } from './metrics';
-import { buildModel, inputWidthOf, LOGITS, plainCrops, PRESETS, type ModelSpec } from './model';
+import { computeMetrics } from './metrics';
+import { buildModel } from './model';
 import { predictionRows, predictLogits, predictPixels } from './predict';
 import { writePredictions } from './predictionsFile';
+import { inputWidthOf, plainCrops, PRESETS, type ModelSpec } from './presets';
 import { tf } from './tf';
 
 export interface CropSet {
@@ -136,7 +141,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       logitsOut?.dispose();
       let right = 0;
       batch.forEach((img, b) => {
-        if (decodeSequence(logits, b * LOGITS).text === expectedText(data.labels[img])) right++;
+        if (predictionMatchesLabel(decodeSequence(logits, b * LOGITS).text, data.labels[img])) right++;
       });
       if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue})`);
       emaLoss = Number.isNaN(emaLoss) ? lossValue : 0.9 * emaLoss + 0.1 * lossValue;

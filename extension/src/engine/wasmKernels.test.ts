@@ -157,7 +157,7 @@ test('wasm tile and leading-axes mean match the cpu backend; batch norm gradient
     const gamma = tf.tensor1d([1, 2, 0.5, -1]);
     const f = (a: Tensor, g: Tensor): Tensor => {
       const m = tf.moments(a, [0, 1, 2]);
-      return tf.batchNorm(a as Tensor4D, m.mean, m.variance, tf.zeros([4]), g as Tensor, 1e-3);
+      return tf.batchNorm(a, m.mean, m.variance, tf.zeros([4]), g, 1e-3);
     };
     const [dx, dg] = tf.grads(f)([x, gamma], tf.tensor4d(dyData, [3, 6, 5, 4]));
     results.push([mean, (await dx.data()) as Float32Array, (await dg.data()) as Float32Array]);

@@ -43,7 +43,7 @@ function kernelRunner(backend: WasmLikeBackend): { call: Call; free: (t: TensorI
   const call: Call = (kernelName, inputs, attrs = {}) => {
     const config = getKernel(kernelName, 'wasm');
     if (!config) throw new Error(`wasm kernel ${kernelName} is not registered`);
-    return config.kernelFunc({ inputs, attrs, backend: backend as never }) as TensorInfo;
+    return config.kernelFunc({ inputs, attrs, backend: backend }) as TensorInfo;
   };
   return { call, free: (t) => void backend.disposeData(t.dataId) };
 }
@@ -83,7 +83,7 @@ function conv2dBackpropFilter(args: Parameters<KernelFunc>[0]): TensorInfo {
   }
   const dyT = call('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [OH,OW,B,Co]
   const pad: Pad4 = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
-  const dwT = call('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw] } as unknown as NamedAttrMap);
+  const dwT = call('Conv2D', { x: xT, filter: dyT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [sh, sw] });
   free(xT);
   free(dyT);
   const dw = call('Transpose', { x: dwT }, { perm: [1, 2, 0, 3] }); // [KH,KW,Ci,Co]
@@ -138,7 +138,7 @@ function makeConv2dBackpropInput(stock: KernelFunc | undefined): KernelFunc {
     const wT = call('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [KH,KW,Co,Ci]
     free(flipped);
     const pad: Pad4 = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
-    const dx = call('Conv2D', { x: g, filter: wT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] } as unknown as NamedAttrMap);
+    const dx = call('Conv2D', { x: g, filter: wT }, { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1] });
     free(wT);
     if (g !== dy) free(g);
     return dx;
@@ -163,7 +163,7 @@ function makeBatchMatMul(stock: KernelFunc): KernelFunc {
     const out = stock({ ...args, inputs: { a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     if (a2 !== a) free(a2);
     if (b2 !== b) free(b2);
-    return out as TensorInfo;
+    return out;
   };
 }
 
@@ -297,11 +297,11 @@ export function registerWasmKernels(): void {
     if (getKernel(config.kernelName, 'wasm')) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
   };
-  replace({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as KernelFunc });
+  replace({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
   const stockInput = getKernel('Conv2DBackpropInput', 'wasm');
   replace({ ...(stockInput ?? { kernelName: 'Conv2DBackpropInput', backendName: 'wasm' }), kernelFunc: makeConv2dBackpropInput(stockInput?.kernelFunc) });
   const stockMaxPoolGrad = getKernel('MaxPoolGrad', 'wasm');
-  replace({ ...(stockMaxPoolGrad ?? { kernelName: 'MaxPoolGrad', backendName: 'wasm' }), kernelFunc: maxPoolGrad as KernelFunc });
+  replace({ ...(stockMaxPoolGrad ?? { kernelName: 'MaxPoolGrad', backendName: 'wasm' }), kernelFunc: maxPoolGrad });
   const stockSum = getKernel('Sum', 'wasm');
   if (!stockSum) throw new Error('wasm kernel Sum is not registered');
   replace({ ...stockSum, kernelFunc: makeSum(stockSum.kernelFunc) });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
-import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { Rank, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { tf } from './tf';
 import { initBackend } from './backend';
 import { SUPPORTED_WASM_VERSION } from './wasmThreads';
@@ -19,8 +19,8 @@ test('the threaded wasm build runs 2 threads and matches the cpu backend', async
   const results: Float32Array[][] = [];
   for (const backend of ['wasm', 'cpu']) {
     await tf.setBackend(backend);
-    const x = tf.randomUniform([4, 16, 16, 8], -1, 1, 'float32', 1) as Tensor4D;
-    const w = tf.randomUniform([3, 3, 8, 16], -1, 1, 'float32', 2) as Tensor4D;
+    const x = tf.randomUniform<Rank.R4>([4, 16, 16, 8], -1, 1, 'float32', 1);
+    const w = tf.randomUniform<Rank.R4>([3, 3, 8, 16], -1, 1, 'float32', 2);
     const [dx, dw] = tf.grads((a: Tensor, b: Tensor) => tf.conv2d(a as Tensor4D, b as Tensor4D, 1, 'same'))([x, w]);
     const m = tf.matMul(tf.reshape(x, [64, 128]), tf.reshape(x, [128, 64]));
     results.push([(await dx.data()) as Float32Array, (await dw.data()) as Float32Array, (await m.data()) as Float32Array]);

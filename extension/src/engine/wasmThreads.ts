@@ -52,7 +52,10 @@ export async function withWasmThreads(threads: number, init: () => Promise<boole
   if (!wasmThreadsSupported() || threads < 2) return init();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'digitlens-wasm-'));
   const originalBlob = globalThis.Blob;
+  // Kept as they are to be put back as they were; called below through .call(URL, ...).
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalCreate = URL.createObjectURL;
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalRevoke = URL.revokeObjectURL;
   const originalCpus = os.cpus;
   let minified = false;

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EngineEvent, EngineRequest } from '../../../common/engineProtocol';
+import { isEngineMessage, type EngineMessage, type EngineRequest } from '../../../common/engineProtocol';
 
 function startWorker(): Worker {
   // tsx's CommonJS hook, registered inside the worker, compiles worker.ts and what it imports.
@@ -14,14 +14,18 @@ function startWorker(): Worker {
   return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true });
 }
 
-/** Sends one request and collects its events up to the final one. */
-function run(worker: Worker, request: EngineRequest): Promise<EngineEvent[]> {
+/** Sends one request and collects its messages up to the final one; each must pass the host's check. */
+function run(worker: Worker, request: EngineRequest | Record<string, unknown>): Promise<EngineMessage[]> {
   return new Promise((resolve, reject) => {
-    const events: EngineEvent[] = [];
-    const onMessage = (event: EngineEvent): void => {
-      if (event.id !== request.id) return;
-      events.push(event);
-      if (['trainDone', 'predictDone', 'synthDone', 'error'].includes(event.kind)) {
+    const events: EngineMessage[] = [];
+    const onMessage = (message: unknown): void => {
+      if (!isEngineMessage(message)) {
+        reject(new Error(`the worker sent a message the host would refuse: ${JSON.stringify(message)}`));
+        return;
+      }
+      if (message.id !== request.id) return;
+      events.push(message);
+      if (message.kind !== 'event') {
         worker.off('message', onMessage);
         resolve(events);
       }
@@ -36,33 +40,37 @@ test('synth, train, predict and a clear error, through the worker protocol', { t
   const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'dl-worker-')), 'set');
   const worker = startWorker();
   try {
-    const synth = await run(worker, { kind: 'synth', id: 1, options: { dir, count: 40, seed: 4 } });
+    const synth = await run(worker, { method: 'synth', id: 1, params: { dir, count: 40, seed: 4 } });
     const done = synth.at(-1);
-    assert.equal(done?.kind, 'synthDone', JSON.stringify(done));
-    assert.ok(synth.some((e) => e.kind === 'synthProgress'));
+    assert.equal(done?.kind, 'result', JSON.stringify(done));
+    assert.ok(synth.some((e) => e.kind === 'event' && e.event === 'synthProgress'));
     const labelsPath = path.join(dir, 'labels.csv');
 
-    const missing = await run(worker, { kind: 'predict', id: 2, options: { labelsPath, backend: 'wasm' } });
+    const malformed = await run(worker, { method: 'train', id: 9, params: { labelsPath, preset: 'huge', backend: 'wasm' } });
+    assert.equal(malformed.length, 1);
+    assert.match(malformed[0].kind === 'error' ? malformed[0].message : '', /malformed request/);
+
+    const missing = await run(worker, { method: 'predict', id: 2, params: { labelsPath, backend: 'wasm' } });
     const error = missing.at(-1);
     assert.equal(error?.kind, 'error');
     assert.match(error?.kind === 'error' ? error.message : '', /no trained model in .*train one first/);
 
     const cancelFlag = new SharedArrayBuffer(4);
-    const train = await run(worker, { kind: 'train', id: 3, options: { labelsPath, preset: 'fast', backend: 'wasm', epochs: 1, seed: 1 }, cancelFlag });
-    const backend = train.find((e) => e.kind === 'backend');
-    assert.deepEqual(backend && backend.kind === 'backend' ? backend.backend : undefined, 'wasm');
+    const train = await run(worker, { method: 'train', id: 3, params: { labelsPath, preset: 'fast', backend: 'wasm', epochs: 1, seed: 1, cancelFlag } });
+    const backend = train.find((e) => e.kind === 'event' && e.event === 'backend');
+    assert.deepEqual(backend?.kind === 'event' && backend.event === 'backend' ? backend.data.backend : undefined, 'wasm');
     const trained = train.at(-1);
-    assert.equal(trained?.kind, 'trainDone', JSON.stringify(trained));
-    if (trained?.kind === 'trainDone') {
+    assert.equal(trained?.kind, 'result', JSON.stringify(trained));
+    if (trained?.kind === 'result' && trained.method === 'train') {
       assert.equal(trained.result.steps, 1); // ~36 training crops in batches of 32: a ragged tail under half a batch is skipped
       assert.ok((await fs.stat(path.join(trained.result.modelDir, 'model.json'))).isFile());
     }
-    assert.ok(train.some((e) => e.kind === 'progress'));
+    assert.ok(train.some((e) => e.kind === 'event' && e.event === 'progress'));
 
-    const predicted = await run(worker, { kind: 'predict', id: 4, options: { labelsPath, backend: 'wasm' } });
+    const predicted = await run(worker, { method: 'predict', id: 4, params: { labelsPath, backend: 'wasm' } });
     const result = predicted.at(-1);
-    assert.equal(result?.kind, 'predictDone', JSON.stringify(result));
-    if (result?.kind === 'predictDone') {
+    assert.equal(result?.kind, 'result', JSON.stringify(result));
+    if (result?.kind === 'result' && result.method === 'predict') {
       assert.equal(result.result.count, 40);
       assert.equal(result.result.metrics?.count, 40);
     }

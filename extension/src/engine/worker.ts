@@ -1,50 +1,73 @@
-// The engine's worker_threads entry (bundled as dist/engineWorker.js): one EngineRequest at a
-// time in, EngineEvents out (common/engineProtocol.ts). TensorFlow.js and its backend live here so
+// The engine's worker_threads entry (bundled as dist/engineWorker.js): requests in, events and a
+// result or an error out (common/engineProtocol.ts). TensorFlow.js and its backend live here so
 // the extension host's thread stays responsive while a model trains.
 import { parentPort } from 'node:worker_threads';
-import type { EngineEvent, EngineRequest } from '../../../common/engineProtocol';
+import {
+  isEngineRequest,
+  type EngineEvents,
+  type EngineMessage,
+  type EngineMethod,
+  type EngineRequest,
+  type EventsOf,
+  type ParamsOf,
+  type ResultOf,
+} from '../../../common/engineProtocol';
 import { synthesize } from '../dataset/synth';
 import { runPredict } from './predict';
 import { runTraining } from './train';
 
-export async function handleRequest(request: EngineRequest, post: (event: EngineEvent) => void): Promise<void> {
+/** Sends one progress event of the running request. */
+type Emit<M extends EngineMethod> = <E extends EventsOf<M>>(event: E, data: EngineEvents[E]) => void;
+
+type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, emit: Emit<M>) => Promise<ResultOf<M>> };
+
+const handlers: Handlers = {
+  train(params, emit) {
+    const { cancelFlag, ...options } = params;
+    let lastProgress = 0;
+    return runTraining(options, {
+      cancel: new Int32Array(cancelFlag),
+      onBackend: (backend, threads) => emit('backend', { backend, threads }),
+      onSkipped: (skipped) => emit('skipped', skipped),
+      onProgress: (progress) => {
+        // At most ~4 messages a second: the host redraws a progress bar, not a log.
+        const now = Date.now();
+        if (now - lastProgress < 250 && progress.fraction < 1) return;
+        lastProgress = now;
+        emit('progress', progress);
+      },
+    });
+  },
+  predict(params, emit) {
+    return runPredict(params, {
+      onBackend: (backend, threads) => emit('backend', { backend, threads }),
+      onSkipped: (skipped) => emit('skipped', skipped),
+    });
+  },
+  async synth(params, emit) {
+    const result = await synthesize({ ...params, onProgress: (done, total) => emit('synthProgress', { done, total }) });
+    return { labelsPath: result.labelsPath, count: result.count };
+  },
+};
+
+function run<M extends EngineMethod>(request: Extract<EngineRequest, { method: M }>, post: (message: EngineMessage) => void): Promise<ResultOf<M>> {
   const { id } = request;
+  const emit = (<E extends EventsOf<M>>(event: E, data: EngineEvents[E]) => post({ id, kind: 'event', event, data } as EngineMessage)) as Emit<M>;
+  return (handlers[request.method])(request.params, emit);
+}
+
+/** Runs one request to its end: its events, then its result or an error, never a throw. */
+export async function handleRequest(request: unknown, post: (message: EngineMessage) => void): Promise<void> {
+  if (!isEngineRequest(request)) {
+    const id = typeof request === 'object' && request !== null && Number.isSafeInteger((request as { id?: unknown }).id) ? (request as { id: number }).id : 0;
+    post({ id, kind: 'error', message: `the engine got a malformed request: ${JSON.stringify(request)?.slice(0, 200)}` });
+    return;
+  }
   try {
-    switch (request.kind) {
-      case 'train': {
-        let lastProgress = 0;
-        const result = await runTraining(request.options, {
-          cancel: new Int32Array(request.cancelFlag),
-          onBackend: (backend, threads) => post({ kind: 'backend', id, backend, threads }),
-          onSkipped: (skipped) => post({ kind: 'skipped', id, skipped }),
-          onProgress: (progress) => {
-            // At most ~4 messages a second: the host redraws a progress bar, not a log.
-            const now = Date.now();
-            if (now - lastProgress < 250 && progress.fraction < 1) return;
-            lastProgress = now;
-            post({ kind: 'progress', id, progress });
-          },
-        });
-        post({ kind: 'trainDone', id, result });
-        break;
-      }
-      case 'predict': {
-        const result = await runPredict(request.options, {
-          onBackend: (backend, threads) => post({ kind: 'backend', id, backend, threads }),
-          onSkipped: (skipped) => post({ kind: 'skipped', id, skipped }),
-        });
-        post({ kind: 'predictDone', id, result });
-        break;
-      }
-      case 'synth': {
-        const { dir, count, seed } = request.options;
-        const result = await synthesize({ dir, count, seed, onProgress: (done, total) => post({ kind: 'synthProgress', id, done, total }) });
-        post({ kind: 'synthDone', id, labelsPath: result.labelsPath, count: result.count });
-        break;
-      }
-    }
+    const result = await run(request, post);
+    post({ id: request.id, kind: 'result', method: request.method, result } as EngineMessage);
   } catch (err) {
-    post({ kind: 'error', id, message: err instanceof Error ? err.message : String(err) });
+    post({ id: request.id, kind: 'error', message: err instanceof Error ? err.message : String(err) });
   }
 }
 
@@ -52,7 +75,7 @@ const port = parentPort;
 if (port) {
   // Requests run one after another: two trainings at once would only halve each one's speed.
   let queue = Promise.resolve();
-  port.on('message', (request: EngineRequest) => {
-    queue = queue.then(() => handleRequest(request, (event) => port.postMessage(event)));
+  port.on('message', (request: unknown) => {
+    queue = queue.then(() => handleRequest(request, (message) => port.postMessage(message)));
   });
 }

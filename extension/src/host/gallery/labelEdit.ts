@@ -2,8 +2,8 @@
 // as a WorkspaceEdit on the labels file's TextDocument, changing only that field's characters.
 // An open editor, its undo stack and its unsaved changes all stay consistent with it.
 import * as vscode from 'vscode';
-import { encodeCsvField } from '../../../common/csvRecords';
-import { isValidLabel, LabelsDocument } from '../../../common/labels';
+import { encodeCsvField } from '../../../../common/csvRecords';
+import { isValidLabel, LabelsDocument } from '../../../../common/labels';
 
 export class LabelEditError extends Error {}
 

@@ -2,6 +2,7 @@
 // documents: diagnostics for malformed rows, completions and quick fixes come from there.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LABELS_LANGUAGE_ID } from '../../../common/contributions';
 
 export function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageServer.js').fsPath;
@@ -10,7 +11,7 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: vscod
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'digit-labels' }],
+    documentSelector: [{ language: LABELS_LANGUAGE_ID }],
     // The server checks that image files exist: tell it when files come and go.
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,csv}') },
   };

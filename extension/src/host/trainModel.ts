@@ -2,7 +2,9 @@
 // notification, then reports the validation metrics. The worker writes .digitlens/model/ and
 // .digitlens/predictions.csv; the gallery picks the latter up through its file watcher.
 import * as vscode from 'vscode';
-import type { BackendChoice, EvalMetrics, PresetName, TrainOptions, TrainResult } from '../../common/engineProtocol';
+import { SETTINGS, SETTINGS_SECTION } from '../../../common/contributions';
+import { isBackendChoice, isPresetName, type EvalMetrics } from '../../../common/domain';
+import type { TrainOptions, TrainResult } from '../../../common/engineProtocol';
 import type { EngineClient } from './engineClient';
 import type { EngineStatusBar } from './statusBar';
 import { pickLabelsFile } from './labelsFiles';
@@ -49,10 +51,11 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
         return engine.train(
           options,
           {
-            onBackend(name, threads) {
+            onBackend({ backend: name, threads, note }) {
               backend = name;
               statusBar.setBackend(name, threads);
               progress.report({ message: `backend ${name}: preparing crops…` });
+              if (note) log.warn(`train: ${note}`);
             },
             onSkipped(skipped) {
               log.warn(`train: skipped ${skipped.length} crop(s), e.g. ${skipped[0]?.file}: ${skipped[0]?.reason}`);
@@ -95,18 +98,21 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
 }
 
 function trainOptions(labelsUri: vscode.Uri): TrainOptions {
-  const config = vscode.workspace.getConfiguration('digitLens', labelsUri);
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, labelsUri);
+  // Settings are user-typed JSON: a value outside the enum falls back to the default.
+  const preset = config.get<unknown>(SETTINGS.preset.key);
+  const backend = config.get<unknown>(SETTINGS.backend.key);
   const options: TrainOptions = {
     labelsPath: labelsUri.fsPath,
-    preset: config.get<PresetName>('preset', 'fast'),
-    backend: config.get<BackendChoice>('backend', 'auto'),
+    preset: isPresetName(preset) ? preset : SETTINGS.preset.values[0],
+    backend: isBackendChoice(backend) ? backend : SETTINGS.backend.values[0],
   };
-  const epochs = config.get<number | null>('trainEpochs', null);
+  const epochs = config.get<unknown>(SETTINGS.trainEpochs.key);
   if (typeof epochs === 'number' && epochs >= 1) options.epochs = Math.floor(epochs);
-  const budget = config.get<number | null>('timeBudgetSeconds', null);
+  const budget = config.get<unknown>(SETTINGS.timeBudgetSeconds.key);
   if (typeof budget === 'number' && budget > 0) options.timeBudgetSeconds = budget;
-  const seed = config.get<number | null>('seed', null);
-  if (typeof seed === 'number') options.seed = seed;
+  const seed = config.get<unknown>(SETTINGS.seed.key);
+  if (typeof seed === 'number' && Number.isSafeInteger(seed)) options.seed = seed;
   return options;
 }
 

@@ -1,7 +1,8 @@
 // The status bar item that always names the TensorFlow.js backend in use (DESIGN §4), and shows
 // a training run's progress while one is going.
 import * as vscode from 'vscode';
-import type { BackendName } from '../../common/engineProtocol';
+import { COMMANDS } from '../../../common/contributions';
+import type { BackendName } from '../../../common/domain';
 
 export class EngineStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('digitLens.engine', vscode.StatusBarAlignment.Left, 10);
@@ -11,7 +12,7 @@ export class EngineStatusBar implements vscode.Disposable {
 
   constructor() {
     this.item.name = 'Digit Lens engine';
-    this.item.command = 'digitLens.showLog';
+    this.item.command = COMMANDS.showLog;
     this.render();
     this.item.show();
   }

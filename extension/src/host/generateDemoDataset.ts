@@ -2,6 +2,7 @@
 // generator, into a folder the user names (default <workspace>/demo).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../../common/contributions';
 import type { EngineClient } from './engineClient';
 
 export interface DemoDeps {
@@ -34,7 +35,7 @@ export async function generateDemoDataset(deps: DemoDeps): Promise<void> {
       async (progress) => {
         let reported = 0;
         return deps.engine.synth(options, {
-          onSynthProgress(done, total) {
+          onSynthProgress({ done, total }) {
             const fraction = total > 0 ? done / total : 0;
             progress.report({ increment: (fraction - reported) * 100, message: `${done} / ${total}` });
             reported = fraction;
@@ -50,7 +51,7 @@ export async function generateDemoDataset(deps: DemoDeps): Promise<void> {
       'Train Model',
     );
     if (choice === 'Open Gallery') deps.openGallery(labelsUri);
-    else if (choice === 'Train Model') await vscode.commands.executeCommand('digitLens.trainModel', labelsUri);
+    else if (choice === 'Train Model') await vscode.commands.executeCommand(COMMANDS.trainModel, labelsUri);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     deps.log.error(`synth: ${message}`);

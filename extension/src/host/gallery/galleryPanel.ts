@@ -3,12 +3,12 @@
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { isGalleryToHostMessage, type GalleryState, type HostToGalleryMessage } from '../../../common/webviewProtocol';
+import { GALLERY_VIEW_TYPE } from '../../../../common/contributions';
+import { DERIVED } from '../../../../common/derivedPaths';
+import { isGalleryToHostMessage, type GalleryState, type HostToGalleryMessage } from '../../../../common/webviewProtocol';
 import { loadGalleryDataset } from './galleryData';
 import { galleryHtml } from './galleryHtml';
 import { setLabelInLabelsFile } from './labelEdit';
-
-export const galleryViewType = 'digitLens.gallery';
 
 export class GalleryPanel {
   private static readonly open = new Map<string, GalleryPanel>();
@@ -24,7 +24,7 @@ export class GalleryPanel {
       return;
     }
     const panel = vscode.window.createWebviewPanel(
-      galleryViewType,
+      GALLERY_VIEW_TYPE,
       galleryTitle(labelsUri),
       vscode.ViewColumn.Active,
       { ...webviewOptions(extensionUri, labelsUri), retainContextWhenHidden: false },
@@ -34,7 +34,7 @@ export class GalleryPanel {
 
   /** Brings back the galleries that were open before a window reload. */
   static registerSerializer(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(galleryViewType, {
+    return vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const labelsPath = (state as Partial<GalleryState> | undefined)?.labelsPath;
         if (typeof labelsPath !== 'string' || labelsPath === '') {
@@ -62,7 +62,7 @@ export class GalleryPanel {
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), null, this.disposables);
 
     const datasetDir = vscode.Uri.file(path.dirname(labelsUri.fsPath));
-    const pattern = new vscode.RelativePattern(datasetDir, `{${path.basename(labelsUri.fsPath)},.digitlens/predictions.csv}`);
+    const pattern = new vscode.RelativePattern(datasetDir, `{${path.basename(labelsUri.fsPath)},${DERIVED.predictions}}`);
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const onChange = (): void => this.scheduleRefresh();
     watcher.onDidChange(onChange, null, this.disposables);

@@ -2,18 +2,20 @@
 // editor's, the only one in the workspace, or the user's pick among several.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS, LABELS_FILE_NAME, LABELS_LANGUAGE_ID } from '../../../common/contributions';
+import { DERIVED_DIR } from '../../../common/derivedPaths';
 
-const exclude = '**/{node_modules,.digitlens,.git}/**';
+const exclude = `**/{node_modules,${DERIVED_DIR},.git}/**`;
 
 export async function pickLabelsFile(arg: unknown, purpose: string): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) {
     const stat = await vscode.workspace.fs.stat(arg);
-    return stat.type & vscode.FileType.Directory ? vscode.Uri.joinPath(arg, 'labels.csv') : arg;
+    return stat.type & vscode.FileType.Directory ? vscode.Uri.joinPath(arg, LABELS_FILE_NAME) : arg;
   }
   const active = vscode.window.activeTextEditor?.document;
-  if (active?.languageId === 'digit-labels' && active.uri.scheme === 'file') return active.uri;
+  if (active?.languageId === LABELS_LANGUAGE_ID && active.uri.scheme === 'file') return active.uri;
 
-  const found = (await vscode.workspace.findFiles('**/labels.csv', exclude, 500)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+  const found = (await vscode.workspace.findFiles(`**/${LABELS_FILE_NAME}`, exclude, 500)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   if (found.length === 1) return found[0];
   if (found.length === 0) {
     const generate = 'Generate Demo Dataset';
@@ -21,7 +23,7 @@ export async function pickLabelsFile(arg: unknown, purpose: string): Promise<vsc
       `Digit Lens: no labels.csv in this workspace to ${purpose}. A dataset is a folder with images and a labels.csv (file,label,box,digit_boxes).`,
       generate,
     );
-    if (choice === generate) await vscode.commands.executeCommand('digitLens.generateDemoDataset');
+    if (choice === generate) await vscode.commands.executeCommand(COMMANDS.generateDemoDataset);
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

@@ -1,13 +1,14 @@
 // "Digit Lens: Run Predictions": reads every crop of a dataset with the saved model and rewrites
 // .digitlens/predictions.csv (the gallery refreshes from it), e.g. after adding new crops.
-import { defaultModelDir } from '../../common/derivedPaths';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendChoice } from '../../common/engineProtocol';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../../../common/contributions';
+import { isBackendChoice } from '../../../common/domain';
+import { defaultModelDir } from '../dataset/paths';
 import type { EngineClient } from './engineClient';
-import type { EngineStatusBar } from './statusBar';
 import { pickLabelsFile } from './labelsFiles';
-import { describeMetrics } from './trainCommand';
+import type { EngineStatusBar } from './statusBar';
+import { describeMetrics } from './trainModel';
 
 export interface PredictDeps {
   engine: EngineClient;
@@ -25,10 +26,11 @@ export async function runPredictions(deps: PredictDeps, arg?: unknown): Promise<
   } catch {
     const train = 'Train Model';
     const choice = await vscode.window.showWarningMessage(`Digit Lens: no trained model for ${vscode.workspace.asRelativePath(labelsUri)} yet.`, train);
-    if (choice === train) await vscode.commands.executeCommand('digitLens.trainModel', labelsUri);
+    if (choice === train) await vscode.commands.executeCommand(COMMANDS.trainModel, labelsUri);
     return;
   }
-  const backend = vscode.workspace.getConfiguration('digitLens', labelsUri).get<BackendChoice>('backend', 'auto');
+  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION, labelsUri).get<unknown>(SETTINGS.backend.key);
+  const backend = isBackendChoice(configured) ? configured : SETTINGS.backend.values[0];
   deps.log.info(`predict: ${labelsUri.fsPath} (backend ${backend})`);
   deps.statusBar.setActivity('predicting');
   try {
@@ -38,8 +40,9 @@ export async function runPredictions(deps: PredictDeps, arg?: unknown): Promise<
         deps.engine.predict(
           { labelsPath: labelsUri.fsPath, backend },
           {
-            onBackend(name, threads) {
+            onBackend({ backend: name, threads, note }) {
               deps.statusBar.setBackend(name, threads);
+              if (note) deps.log.warn(`predict: ${note}`);
               progress.report({ message: `reading every crop on ${name}…` });
             },
           },

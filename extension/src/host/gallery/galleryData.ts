@@ -1,13 +1,12 @@
 // Builds what the gallery shows from a labels file and, when present, .digitlens/predictions.csv.
 // No `vscode` import: the panel passes in how a file path becomes a webview URI.
-import { predictionsPath as predictionsPathOf } from '../../../common/derivedPaths';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LabelsDocument } from '../../../common/labels';
-import { resolveDatasetPath } from '../../../common/datasetPath';
-import type { PredictionRow } from '../../../common/predictions';
-import { parsePredictionsCsv, predictedLength, predictionMatchesLabel } from '../../../common/predictionsCsv';
-import type { GalleryCrop, GalleryDataset } from '../../../common/webviewProtocol';
+import { LabelsDocument } from '../../../../common/labels';
+import { parsePredictionsCsv, type PredictionRow } from '../../../../common/predictionsCsv';
+import { predictedLength, predictionMatchesLabel } from '../../../../common/sequence';
+import type { GalleryCrop, GalleryDataset } from '../../../../common/webviewProtocol';
+import { predictionsPath as predictionsPathOf, resolveDatasetPath } from '../../dataset/paths';
 
 
 /**

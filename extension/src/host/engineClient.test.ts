@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EngineClient, EngineError } from './engineClient';
 
-const workerPath = path.join(import.meta.dirname, '..', '..', 'dist', 'engineWorker.js');
+const workerPath = path.join(import.meta.dirname, '..', '..', '..', 'dist', 'engineWorker.js');
 
 function client(log: string[] = []): EngineClient {
   assert.ok(existsSync(workerPath), `${workerPath} is missing: run node scripts/build.mjs`);
@@ -19,7 +19,7 @@ test('synth through the worker reports progress and writes a labels file', async
   const engine = client();
   try {
     const progress: [number, number][] = [];
-    const result = await engine.synth({ dir, count: 6, seed: 1 }, { onSynthProgress: (done, total) => progress.push([done, total]) });
+    const result = await engine.synth({ dir, count: 6, seed: 1 }, { onSynthProgress: ({ done, total }) => progress.push([done, total]) });
     assert.equal(result.count, 6);
     assert.equal(result.labelsPath, path.join(dir, 'labels.csv'));
     const lines = readFileSync(result.labelsPath, 'utf8').trim().split(/\r?\n/);
@@ -80,7 +80,7 @@ test('cancelling a training run sets the shared flag: the worker stops between s
     const result = await engine.train(
       { labelsPath, preset: 'fast', backend: 'auto', epochs: 50, seed: 1 },
       {
-        onBackend: (name) => (backend = name),
+        onBackend: (data) => (backend = data.backend),
         onProgress: () => {
           progressEvents++;
           if (!token.isCancellationRequested) {

@@ -1,0 +1,30 @@
+// The names VS Code knows the extension by: command ids, the labels language, the gallery's
+// view type, the settings. package.json declares them too (VS Code reads only the manifest);
+// contributions.test.ts holds the two in step.
+import { BACKEND_CHOICES, PRESET_NAMES } from './domain';
+
+export const COMMANDS = {
+  trainModel: 'digitLens.trainModel',
+  runPredictions: 'digitLens.runPredictions',
+  openGallery: 'digitLens.openGallery',
+  generateDemoDataset: 'digitLens.generateDemoDataset',
+  showLog: 'digitLens.showLog',
+} as const;
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** The language of labels files (labels.csv): the language server's documents. */
+export const LABELS_LANGUAGE_ID = 'digit-labels';
+/** The file name a dataset folder's labels file has by default. */
+export const LABELS_FILE_NAME = 'labels.csv';
+
+export const GALLERY_VIEW_TYPE = 'digitLens.gallery';
+
+/** Settings under `digitLens.`; the enums are the domain's lists. */
+export const SETTINGS = {
+  preset: { key: 'preset', values: PRESET_NAMES },
+  backend: { key: 'backend', values: BACKEND_CHOICES },
+  trainEpochs: { key: 'trainEpochs' },
+  timeBudgetSeconds: { key: 'timeBudgetSeconds' },
+  seed: { key: 'seed' },
+} as const;
+export const SETTINGS_SECTION = 'digitLens';

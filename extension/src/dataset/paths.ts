@@ -1,0 +1,29 @@
+// Dataset-relative paths (common/datasetPath.ts, common/derivedPaths.ts) joined onto real
+// folders with Node's path module, for the parts that touch the disk.
+import * as path from 'node:path';
+import { datasetPathSegments } from '../../../common/datasetPath';
+import { DERIVED } from '../../../common/derivedPaths';
+
+/** The absolute path of `file` (as a labels row writes it) in `datasetDir`; throws DatasetPathError for an unsafe one. */
+export function resolveDatasetPath(datasetDir: string, file: string): string {
+  return path.join(datasetDir, ...datasetPathSegments(file));
+}
+
+function derived(datasetDir: string, relative: string): string {
+  return path.join(datasetDir, ...relative.split('/'));
+}
+
+/** <dataset>/.digitlens/predictions.csv for the labels file at `labelsPath`. */
+export function predictionsPath(labelsPath: string): string {
+  return derived(path.dirname(labelsPath), DERIVED.predictions);
+}
+
+/** <dataset>/.digitlens/model for the labels file at `labelsPath`. */
+export function defaultModelDir(labelsPath: string): string {
+  return derived(path.dirname(labelsPath), DERIVED.model);
+}
+
+/** The preprocessed-crop cache of a dataset folder. */
+export function cacheDir(datasetDir: string): string {
+  return derived(datasetDir, DERIVED.cache);
+}
