@@ -6,6 +6,7 @@ import { BACKEND_CHOICES, PRESET_NAMES } from './domain';
 export const COMMANDS = {
   trainModel: 'digitLens.trainModel',
   runPredictions: 'digitLens.runPredictions',
+  useCandidateModel: 'digitLens.useCandidateModel',
   openGallery: 'digitLens.openGallery',
   generateDemoDataset: 'digitLens.generateDemoDataset',
   showLog: 'digitLens.showLog',

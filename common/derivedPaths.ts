@@ -7,8 +7,10 @@ export const DERIVED_DIR = '.digitlens';
 export const DERIVED = {
   /** Per-crop predictions, written by the engine and read by the gallery. */
   predictions: `${DERIVED_DIR}/predictions.csv`,
-  /** The current model checkpoint (model.json, weights.bin, meta.json). */
+  /** The current model checkpoint (model.json, weights.bin, meta.json, optimizer.bin). */
   model: `${DERIVED_DIR}/model`,
+  /** A trained model that did not become current (it read fewer validation crops right), kept for the user to take. */
+  candidate: `${DERIVED_DIR}/candidate`,
   /** The preprocessed-crop cache. */
   cache: `${DERIVED_DIR}/cache`,
 } as const;

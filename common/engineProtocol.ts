@@ -18,12 +18,17 @@ import { arrayOf, isBoolean, isFiniteNumber, isInteger, isNonNegativeInteger, is
 export interface TrainOptions {
   /** Absolute path of the labels file; the dataset folder is its directory. */
   labelsPath: string;
-  preset: PresetName;
+  /** Default: the first of PRESET_NAMES for a new model, the current model's own when resuming. */
+  preset?: PresetName;
   backend: BackendChoice;
   epochs?: number;
   /** Stop after this many seconds of training (the model is still saved). */
   timeBudgetSeconds?: number;
   seed?: number;
+  /** Continue the current model from its weights and optimizer state instead of starting afresh. */
+  resume?: boolean;
+  /** Make the new model current even when it reads fewer validation crops right than the current one. */
+  replace?: boolean;
 }
 
 export interface TrainProgress {
@@ -40,16 +45,27 @@ export interface TrainProgress {
   fraction: number;
 }
 
+/** What became of a trained model: the current one, a candidate kept beside it, or nothing (no step was trained). */
+export const TRAIN_OUTCOMES = ['current', 'candidate', 'discarded'] as const;
+export type TrainOutcome = (typeof TRAIN_OUTCOMES)[number];
+
 export interface TrainResult {
-  modelDir: string;
+  outcome: TrainOutcome;
+  /** Which model is current now and why, in a sentence shown to the user as it is. */
+  outcomeMessage: string;
+  /** Where the new model was saved (absent when discarded). */
+  modelDir?: string;
   backend: BackendName;
   seconds: number;
   steps: number;
   examples: number;
   cancelled: boolean;
-  /** Metrics on the held-out validation split. */
+  /** The new model's metrics on the held-out validation split. */
   validation: EvalMetrics;
-  predictionsPath: string;
+  /** The model that was current before, on the same validation rows, when there was one. */
+  previousValidation?: EvalMetrics;
+  /** Rewritten only when the new model became current. */
+  predictionsPath?: string;
 }
 
 export interface PredictOptions {
@@ -65,6 +81,16 @@ export interface PredictResult {
   backend: BackendName;
   /** On the labeled rows, when there are any. */
   metrics?: EvalMetrics;
+}
+
+export interface UseCandidateOptions {
+  labelsPath: string;
+  backend: BackendChoice;
+}
+
+export interface UseCandidateResult extends PredictResult {
+  /** The model directory the candidate now is. */
+  modelDir: string;
 }
 
 export interface SynthOptions {
@@ -99,6 +125,8 @@ export interface EngineMethods {
   };
   /** Reads every row with a saved model; writes predictions.csv. */
   predict: { params: PredictOptions; result: PredictResult; events: 'backend' | 'skipped' };
+  /** Makes the candidate model (.digitlens/candidate) current and rewrites predictions.csv with it. */
+  useCandidate: { params: UseCandidateOptions; result: UseCandidateResult; events: 'backend' | 'skipped' };
   /** Writes synthetic street-number crops and their labels.csv. */
   synth: { params: SynthOptions; result: SynthResult; events: 'synthProgress' };
 }
@@ -132,32 +160,46 @@ const isEvalMetrics = shape<EvalMetrics>({
   backend: isBackendName,
 });
 
+const isPredictResult = shape<PredictResult>({
+  predictionsPath: isString,
+  count: isNonNegativeInteger,
+  backend: isBackendName,
+  metrics: optional(isEvalMetrics),
+});
+
 const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
   train: shape<ParamsOf<'train'>>({
     labelsPath: isString,
-    preset: oneOf(PRESET_NAMES),
+    preset: optional(oneOf(PRESET_NAMES)),
     backend: isBackendChoice,
     epochs: optional(isPositiveInteger),
     timeBudgetSeconds: optional(isPositiveNumber),
     seed: optional(isInteger),
+    resume: optional(isBoolean),
+    replace: optional(isBoolean),
     cancelFlag: (v: unknown): v is SharedArrayBuffer => v instanceof SharedArrayBuffer && v.byteLength >= Int32Array.BYTES_PER_ELEMENT,
   }),
   predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice }),
+  useCandidate: shape<UseCandidateOptions>({ labelsPath: isString, backend: isBackendChoice }),
   synth: shape<SynthOptions>({ dir: isString, count: isPositiveInteger, seed: isNonNegativeInteger }),
 };
 
 const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
   train: shape<TrainResult>({
-    modelDir: isString,
+    outcome: oneOf(TRAIN_OUTCOMES),
+    outcomeMessage: isString,
+    modelDir: optional(isString),
     backend: isBackendName,
     seconds: isFiniteNumber,
     steps: isNonNegativeInteger,
     examples: isNonNegativeInteger,
     cancelled: isBoolean,
     validation: isEvalMetrics,
-    predictionsPath: isString,
+    previousValidation: optional(isEvalMetrics),
+    predictionsPath: optional(isString),
   }),
-  predict: shape<PredictResult>({ predictionsPath: isString, count: isNonNegativeInteger, backend: isBackendName, metrics: optional(isEvalMetrics) }),
+  predict: isPredictResult,
+  useCandidate: (v: unknown): v is UseCandidateResult => isPredictResult(v) && isString((v as { modelDir?: unknown }).modelDir),
   synth: shape<SynthResult>({ labelsPath: isString, count: isNonNegativeInteger }),
 };
 

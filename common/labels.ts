@@ -37,6 +37,12 @@ export interface LabelProblem {
   severity: 'error' | 'warning';
   message: string;
   fixes?: LabelFix[];
+  /**
+   * The record itself cannot be read as CSV (a quote never closed, text after a closing quote, the
+   * wrong number of fields): where it ends, and so what the rows after it hold, is uncertain.
+   * Training, evaluation and prediction refuse such a file; other errors only skip their row.
+   */
+  record?: true;
 }
 
 export const LABEL_COLUMNS = ['file', 'label', 'box', 'digit_boxes'] as const;
@@ -297,20 +303,21 @@ export class LabelsDocument {
     const report = (f: CsvField, severity: 'error' | 'warning', message: string, fixes?: LabelFix[]): void => {
       rec.problems.push(fieldProblem(rec, f, severity, message, fixes));
     };
+    const syntax = rec.fields.filter((f) => f.problem);
+    for (const f of syntax) rec.problems.push({ ...fieldProblem(rec, f, 'error', f.problem ?? ''), record: true });
     if (rec.fields.length !== cols.count) {
       const found = rec.fields.length;
-      rec.problems.push(
-        problem(rec.line, 0, lineEnd(rec.raw, 0), 'error', `expected ${cols.count} fields as in the header, found ${found}; quote a value that holds a comma`),
-      );
+      // A field that never closes runs to the end of the file: its count says nothing more.
+      if (!syntax.some((f) => f.end === rec.raw.length && /never closed/.test(f.problem ?? ''))) {
+        rec.problems.push({
+          ...problem(rec.line, 0, lineEnd(rec.raw, 0), 'error', `expected ${cols.count} fields as in the header, found ${found}; quote a value that holds a comma`),
+          record: true,
+        });
+      }
       return undefined;
     }
+    if (syntax.length > 0) return undefined;
     let usable = true;
-    rec.fields.forEach((f, k) => {
-      if (f.problem) {
-        report(f, 'error', f.problem);
-        if (k === cols.file || k === cols.label) usable = false;
-      }
-    });
     const fileField = rec.fields[cols.file];
     const labelField = rec.fields[cols.label];
     const file = fileField.value;

@@ -10,6 +10,7 @@ import { startLanguageClient } from './host/languageClient';
 import { runPredictions } from './host/runPredictions';
 import { EngineStatusBar } from './host/statusBar';
 import { trainModel } from './host/trainModel';
+import { useCandidateModel } from './host/useCandidateModel';
 
 let languageClient: LanguageClient | undefined;
 let engine: EngineClient | undefined;
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     statusBar,
     vscode.commands.registerCommand(COMMANDS.trainModel, (arg?: unknown) => trainModel(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.runPredictions, (arg?: unknown) => runPredictions(deps, arg)),
+    vscode.commands.registerCommand(COMMANDS.useCandidateModel, (arg?: unknown) => useCandidateModel(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.generateDemoDataset, () => generateDemoDataset(deps)),
     vscode.commands.registerCommand(COMMANDS.openGallery, async (arg?: unknown) => {
       const labelsUri = await pickLabelsFile(arg, 'show');

@@ -13,7 +13,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesize } from '../../extension/src/dataset/synth';
-import { runTraining } from '../../extension/src/engine/train';
+import { runTraining } from '../../extension/src/engine/runTraining';
 import { runEval } from '../../extension/src/engine/evaluate';
 import { parsePredictionsCsv } from '../../common/predictionsCsv';
 
@@ -23,7 +23,9 @@ test('training on synthetic crops beats chance clearly on crops it never saw', {
   const held = await synthesize({ dir: path.join(root, 'test'), count: 300, seed: 12 });
   const result = await runTraining({ labelsPath: train.labelsPath, preset: 'fast', backend: 'wasm', epochs: 6, seed: 1 });
   assert.equal(result.cancelled, false);
+  assert.equal(result.outcome, 'current', result.outcomeMessage);
   assert.ok(result.steps > 100, `${result.steps} steps`);
+  assert.ok(result.predictionsPath);
   const predictions = parsePredictionsCsv(await fs.readFile(result.predictionsPath, 'utf8'));
   assert.equal(predictions.rows.length, 900);
   assert.deepEqual(predictions.problems, []);

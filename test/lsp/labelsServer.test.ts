@@ -165,6 +165,18 @@ async function exercise(conn: ProtocolConnection, log: DiagnosticsLog): Promise<
   const cleared = await log.waitFor('cleared diagnostics after close', (p) => log.received.indexOf(p) >= before && p.uri === untitled);
   assert.deepEqual(cleared.diagnostics, []);
 
+  // A stray quote in row 50 swallows the rest of the file: one error, at that row's line.
+  const strayUri = 'untitled:Stray';
+  const strayRows = Array.from({ length: 60 }, (_, i) => (i === 49 ? `img/${i}.png,"${i},` : `img/${i}.png,${i}`));
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: strayUri, languageId: 'digit-labels', version: 1, text: ['file,label', ...strayRows].join('\r\n') + '\r\n' },
+  });
+  const stray = await log.waitFor('the stray quote', (p) => p.uri === strayUri);
+  assert.equal(stray.diagnostics.length, 1, JSON.stringify(stray.diagnostics));
+  assert.equal(stray.diagnostics[0].range.start.line, 50, 'line 51 as an editor counts');
+  assert.equal(stray.diagnostics[0].severity, DiagnosticSeverity.Error);
+  assert.match(messageOf(stray.diagnostics[0]), /never closed/);
+
   // On disk: a row whose image is missing gets a warning, until the image appears.
   const dataset = mkdtempSync(join(tmpdir(), 'digit-lens-lsp-'));
   try {

@@ -76,17 +76,19 @@ function reportSkipped(skipped: SkippedCrop[]): void {
 
 export const trainCliCommand: CliCommand = {
   name: 'train',
-  usage: `train <dir> [${PRESET_FLAG}] [--epochs E] [--time-budget SECONDS] [${BACKEND_FLAG}] [--seed S]`,
+  usage: `train <dir> [${PRESET_FLAG}] [--epochs E] [--time-budget SECONDS] [${BACKEND_FLAG}] [--seed S] [--resume] [--replace]`,
   async run(argv) {
-    const args = parseArgs(argv);
-    checkKnownFlags(args, ['preset', 'epochs', 'time-budget', 'backend', 'seed']);
+    const args = parseArgs(argv, ['resume', 'replace']);
+    checkKnownFlags(args, ['preset', 'epochs', 'time-budget', 'backend', 'seed', 'resume', 'replace']);
     const labelsPath = labelsPathOf(args.positionals[0], 'train');
-    const preset = oneOf(args, 'preset', PRESET_NAMES, DEFAULT_PRESET);
+    const resume = args.flags.get('resume') === true;
+    // Resuming keeps the current model's own preset unless one is named.
+    const preset = args.flags.has('preset') || !resume ? oneOf(args, 'preset', PRESET_NAMES, DEFAULT_PRESET) : undefined;
     const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
     const timeBudgetSeconds = numberFlag(args, 'time-budget', { min: 1 });
     const seed = numberFlag(args, 'seed', { integer: true }) ?? 1;
-    const { runTraining } = await import('../engine/train');
+    const { runTraining } = await import('../engine/runTraining');
     const progress = progressWriter();
     let backendName = backend as string;
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
@@ -96,27 +98,34 @@ export const trainCliCommand: CliCommand = {
       if (interrupts > 1) process.exit(130);
       Atomics.store(cancelFlag, 0, 1);
       progress.done();
-      process.stderr.write('stopping after this step and saving the model (Ctrl-C again to quit without saving)\n');
+      process.stderr.write('stopping after this step (Ctrl-C again to quit at once, saving nothing)\n');
     };
     process.on('SIGINT', onSigint);
     try {
       const result = await runTraining(
-        { labelsPath, preset, backend, epochs, timeBudgetSeconds, seed },
+        { labelsPath, preset, backend, epochs, timeBudgetSeconds, seed, resume, replace: args.flags.get('replace') === true },
         {
           cancel: cancelFlag,
-          onBackend: (name, threads) => {
+          onBackend: (name, threads, note) => {
             backendName = name;
-            process.stderr.write(`backend: ${name} (${threads} thread${threads === 1 ? '' : 's'}), preset ${preset}\n`);
+            process.stderr.write(`backend: ${name} (${threads} thread${threads === 1 ? '' : 's'})${resume ? ', resuming the current model' : `, preset ${preset}`}\n`);
+            if (note) process.stderr.write(`backend: ${note}\n`);
           },
           onSkipped: reportSkipped,
           onProgress: (p) => progress.line(progressLine(p, backendName)),
         },
       );
       progress.done();
+      if (result.outcome === 'discarded') {
+        process.stdout.write(`${result.outcomeMessage}\n`);
+        return interrupts > 0 ? 130 : 0;
+      }
+      const before = result.previousValidation ? `\n${metricsTable('the model current before, on the same rows', result.previousValidation)}` : '';
       process.stdout.write(
-        `${metricsTable('validation', result.validation)}\n` +
-          `model: ${result.modelDir} (${result.steps} steps, ${result.examples} training crops, ${Math.round(result.seconds)} s${result.cancelled ? ', stopped early' : ''})\n` +
-          `predictions: ${result.predictionsPath}\n`,
+        `${metricsTable('validation', result.validation)}${before}\n` +
+          `${result.outcomeMessage}\n` +
+          `${result.outcome === 'current' ? 'model' : 'candidate'}: ${result.modelDir} (${result.steps} steps, ${result.examples} training crops, ${Math.round(result.seconds)} s${result.cancelled ? ', stopped early' : ''})\n` +
+          (result.predictionsPath ? `predictions: ${result.predictionsPath}\n` : `predictions: unchanged (take the candidate with: digit-lens use-candidate ${path.dirname(labelsPath)})\n`),
       );
       return 0;
     } finally {
@@ -162,6 +171,22 @@ export const predictCliCommand: CliCommand = {
       { onSkipped: reportSkipped },
     );
     process.stdout.write(`${result.predictionsPath} (${result.count} crops, backend ${result.backend})\n`);
+    if (result.metrics) process.stdout.write(metricsTable('labeled rows', result.metrics) + '\n');
+    return 0;
+  },
+};
+
+export const useCandidateCliCommand: CliCommand = {
+  name: 'use-candidate',
+  usage: `use-candidate <dir> [${BACKEND_FLAG}]         the kept candidate model becomes current; predictions are rewritten`,
+  async run(argv) {
+    const args = parseArgs(argv);
+    checkKnownFlags(args, ['backend']);
+    const labelsPath = labelsPathOf(args.positionals[0], 'use-candidate');
+    const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
+    const { runUseCandidate } = await import('../engine/useCandidate');
+    const result = await runUseCandidate({ labelsPath, backend }, { onSkipped: reportSkipped });
+    process.stdout.write(`model: ${result.modelDir} is current\n${result.predictionsPath} (${result.count} crops, backend ${result.backend})\n`);
     if (result.metrics) process.stdout.write(metricsTable('labeled rows', result.metrics) + '\n');
     return 0;
   },

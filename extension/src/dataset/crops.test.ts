@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Jimp } from 'jimp';
 import { LabelsDocument } from '../../../common/labels';
 import { decodeShard, fileOfKey, SHARD_COUNT, shardOf, shardPath } from './cropCache';
-import { loadCrops } from './crops';
+import { LabelsFileError, loadCrops } from './crops';
 import { loadImage } from './images';
 import { encodeRgbPng } from './pngEncode';
 import { CROP_BYTES, preprocess } from './preprocess';
@@ -44,7 +44,6 @@ async function dataset(): Promise<{ dir: string; labelsPath: string; good: strin
     'img/blank.png,,,',
     'img/blank.png,-,500 10 20 20,',
     `${good[1]},7,not a box,`,
-    'img/blank.png,1,,,one field too many',
   ];
   // A JPEG among the PNGs.
   const photo = Buffer.alloc(60 * 30 * 4);
@@ -80,14 +79,13 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
   assert.match(reasons.get('img/huge.png') ?? '', /too large \(100000x100000/);
   assert.match(reasons.get('img/blank.png') ?? '', /leaves less than a pixel inside the 40x20 image/);
   const lineReasons = set.skipped.filter((s) => s.file.startsWith('labels.csv line ')).map((s) => s.reason);
-  assert.equal(lineReasons.length, 2);
+  assert.equal(lineReasons.length, 1);
   assert.match(lineReasons[0], /leaves the dataset folder/);
-  assert.match(lineReasons[1], /expected 4 fields/);
   // The row with a malformed box is skipped, not cropped from the whole image.
   const badBox = set.skipped.filter((s) => s.file === good[1]);
   assert.equal(badBox.length, 1);
   assert.match(badBox[0].reason, /not a box/);
-  assert.equal(set.skipped.length, 8);
+  assert.equal(set.skipped.length, 7);
   assert.deepEqual(progress.at(-1), [good.length + 5, good.length + 5]); // unsafe and bad-box rows never get to loading
 
   const all = await loadCrops(labelsPath, { onlyLabeled: false });
@@ -199,4 +197,57 @@ test('real SVHN digit crops load (a few hundred)', async (t) => {
   assert.deepEqual(first, preprocess(await loadImage(path.join(SVHN_DIGITS, set.rows[0].file)), undefined));
   const again = await loadCrops(path.join(dir, 'labels.csv'), { onlyLabeled: true });
   assert.deepEqual(again.pixels, set.pixels);
+});
+
+test('a stray quote or a wrong field count stops the load, names the line and writes nothing', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-broken-'));
+  try {
+    const rows = Array.from({ length: 60 }, (_, i) => `img/${i}.png,${i},,`);
+    const labelsPath = path.join(dir, 'labels.csv');
+    // Row 50 (line 51) opens a quote that never closes: every later row would be one field.
+    rows[49] = 'img/49.png,"49,,';
+    await fs.writeFile(labelsPath, ['file,label,box,digit_boxes', ...rows].join('\r\n') + '\r\n');
+    for (const onlyLabeled of [true, false]) {
+      await assert.rejects(loadCrops(labelsPath, { onlyLabeled }), (err: unknown) => {
+        assert.ok(err instanceof LabelsFileError);
+        assert.match(err.message, /^labels\.csv:51: the quote opened here is never closed/);
+        assert.match(err.message, /Nothing was written/);
+        return true;
+      });
+    }
+    rows[49] = 'img/49.png,49,,';
+    rows[9] = 'img/9.png,9,,,an extra field';
+    await fs.writeFile(labelsPath, ['file,label,box,digit_boxes', ...rows].join('\n') + '\n');
+    await assert.rejects(loadCrops(labelsPath, { onlyLabeled: true }), /^Error: labels\.csv:11: expected 4 fields as in the header, found 5/);
+    assert.deepEqual(await fs.readdir(dir), ['labels.csv'], 'no .digitlens/ (cache, model, predictions) was created');
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an image listed twice counts once; listed with two labels, not at all', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-dup-'));
+  try {
+    const { labelsPath } = await synthesize({ dir, count: 4, seed: 5 });
+    const [a, b, c, d] = LabelsDocument.parse(await fs.readFile(labelsPath, 'utf8')).rows;
+    // a twice with its label, b spelled './' with another label, c through a second name of the
+    // same file (a hard link: what a case-insensitive file system makes of A.png and a.png).
+    await fs.link(path.join(dir, c.file), path.join(dir, 'img', 'SAME.png'));
+    const extra = [`${a.file},${a.label},,`, `./${b.file},${b.label}9,,`, `img/SAME.png,${c.label},,`];
+    await fs.appendFile(labelsPath, extra.join('\n') + '\n');
+    const set = await loadCrops(labelsPath, { onlyLabeled: true, uniqueImages: true });
+    assert.deepEqual(set.rows.map((r) => r.file), [a.file, c.file, d.file]);
+    const reasons = set.skipped.map((s) => `${s.file}: ${s.reason}`);
+    assert.equal(reasons.length, 4, reasons.join('\n'));
+    assert.match(reasons[0], new RegExp(`^${b.file}: one image labeled differently on 2 rows \\("${b.label}" on line 3, "${b.label}9" on line 7\\)`));
+    assert.match(reasons[1], new RegExp(`^${a.file}: the same image as ${a.file} on line 2, with the same label: used once`));
+    assert.match(reasons[2], /^\.\/.*one image labeled differently/);
+    assert.match(reasons[3], new RegExp(`^img/SAME.png: the same image as ${c.file} on line 4`));
+    // Predictions read every row, duplicates included: the gallery shows each row.
+    const all = await loadCrops(labelsPath, { onlyLabeled: false });
+    assert.equal(all.rows.length, 7);
+    assert.deepEqual(all.skipped, []);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 });

@@ -27,8 +27,17 @@ export interface CropSet {
 export interface LoadCropsOptions {
   /** Only rows with a label (digits or '-'); otherwise unlabeled rows too. */
   onlyLabeled: boolean;
+  /**
+   * One row per image (for training and evaluation): rows that name the same file (`a.png` and
+   * `./a.png`, or `A.png` and `a.png` where the file system ignores case) count once when their
+   * labels agree, and not at all when they differ; both cases are reported in `skipped`.
+   */
+  uniqueImages?: boolean;
   onProgress?(done: number, total: number): void;
 }
+
+/** A labels file the engine must not use as it is; the message names the file and line. */
+export class LabelsFileError extends Error {}
 
 /** At most this many images are read at once. */
 const PARALLEL_READS = 8;
@@ -66,15 +75,19 @@ export async function loadCrops(labelsPath: string, options: LoadCropsOptions): 
   };
 
   // 1. Stat every image: its key, or why it cannot be used.
+  const identity = new Map<number, string>();
   await forEachLimited(pending, 32, async (p) => {
     try {
       const stat = await fs.stat(resolveDatasetPath(datasetDir, p.row.file));
       if (!stat.isFile()) reasons.set(p.slot, 'not a file');
       else p.key = cropKey(p.row.file, stat.size, stat.mtimeMs, boxText(p.row));
+      identity.set(p.slot, `${stat.dev}:${stat.ino}`);
     } catch (err) {
       reasons.set(p.slot, readProblem(err));
     }
   });
+
+  if (options.uniqueImages) collapseDuplicates(pending, identity, reasons);
 
   // 2. Hits from the cache.
   const shardIds = [...new Set(pending.filter((p) => p.key).map((p) => shardOf(p.row.file)))];
@@ -125,19 +138,29 @@ export async function loadCrops(labelsPath: string, options: LoadCropsOptions): 
 }
 
 /**
- * The rows to load. Records the labels file could not read (unsafe path, bad label) and rows
- * whose box or digit boxes are malformed are reported as skipped, so nobody trains on a crop
+ * The rows to load. A record that is not readable CSV (a stray quote, a wrong field count) stops
+ * everything: what the rows after it say is uncertain, so nothing is trained, evaluated or
+ * predicted from the file. Rows the labels file reads but cannot use (unsafe path, bad label) and
+ * rows whose box or digit boxes are malformed are reported as skipped, so nobody trains on a crop
  * taken from the wrong place.
  */
 function rowsToLoad(doc: LabelsDocument, text: string, labelsName: string, onlyLabeled: boolean, skipped: SkippedCrop[]): LabelRow[] {
   const headerLine = Math.max(0, text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).findIndex((l) => l.trim() !== ''));
   const errors = doc.problems.filter((p) => p.severity === 'error');
   const headerError = errors.find((p) => p.line === headerLine);
-  if (doc.rows.length === 0 && headerError) throw new Error(`${labelsName}:${headerLine + 1}: ${headerError.message}`);
+  if (doc.rows.length === 0 && headerError) throw new LabelsFileError(`${labelsName}:${headerLine + 1}: ${headerError.message}`);
+  const broken = errors.filter((p) => p.record);
+  if (broken.length > 0) {
+    const more = broken.length > 1 ? ` (and ${broken.length - 1} more record${broken.length > 2 ? 's' : ''})` : '';
+    throw new LabelsFileError(
+      `${labelsName}:${broken[0].line + 1}: ${broken[0].message}${more}. The rows after a broken record cannot be trusted: ` +
+        'fix it (the Problems panel shows it) and run again. Nothing was written.',
+    );
+  }
   const id = (p: LabelProblem) => `${p.line}:${p.startChar}:${p.message}`;
   const rowErrors = doc.rows.map((_, i) => doc.problemsOfRow(i).filter((p) => p.severity === 'error'));
   const ofRows = new Set(rowErrors.flat().map(id));
-  // Records the document left out (unsafe path, bad label, wrong field count): one entry per line.
+  // Records the document left out (unsafe path, bad label): one entry per line.
   const reported = new Set<number>();
   for (const p of errors) {
     if (p.line === headerLine || ofRows.has(id(p)) || reported.has(p.line)) continue;
@@ -152,6 +175,39 @@ function rowsToLoad(doc: LabelsDocument, text: string, labelsName: string, onlyL
     else out.push(row);
   });
   return out;
+}
+
+/**
+ * Rows whose files are one file on disk (same device and inode: however the path is spelled, and
+ * whatever case a case-insensitive file system ignores) become one training example: the first
+ * row when the labels agree; none when they differ, since one of them is wrong. The others lose
+ * their key, so they are neither decoded nor used, and say why.
+ */
+function collapseDuplicates(pending: Pending[], identity: Map<number, string>, reasons: Map<number, string>): void {
+  const groups = new Map<string, Pending[]>();
+  for (const p of pending) {
+    const id = identity.get(p.slot);
+    if (id === undefined || !p.key) continue;
+    const group = groups.get(id);
+    if (group) group.push(p);
+    else groups.set(id, [p]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const [first] = group;
+    if (new Set(group.map((p) => p.row.label)).size > 1) {
+      const listing = group.map((p) => `${JSON.stringify(p.row.label)} on line ${p.row.line + 1}`).join(', ');
+      for (const p of group) {
+        reasons.set(p.slot, `one image labeled differently on ${group.length} rows (${listing}): neither is used until the wrong one is fixed`);
+        p.key = undefined;
+      }
+    } else {
+      for (const p of group.slice(1)) {
+        reasons.set(p.slot, `the same image as ${first.row.file} on line ${first.row.line + 1}, with the same label: used once`);
+        p.key = undefined;
+      }
+    }
+  }
 }
 
 function boxText(row: LabelRow): string {

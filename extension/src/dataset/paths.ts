@@ -23,6 +23,11 @@ export function defaultModelDir(labelsPath: string): string {
   return derived(path.dirname(labelsPath), DERIVED.model);
 }
 
+/** <dataset>/.digitlens/candidate: a trained model kept beside the current one. */
+export function candidateModelDir(labelsPath: string): string {
+  return derived(path.dirname(labelsPath), DERIVED.candidate);
+}
+
 /** The preprocessed-crop cache of a dataset folder. */
 export function cacheDir(datasetDir: string): string {
   return derived(datasetDir, DERIVED.cache);

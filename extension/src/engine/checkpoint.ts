@@ -1,12 +1,14 @@
 // Model checkpoints: a TensorFlow.js Layers model (model.json + weights.bin, the format
-// TensorFlow's converter reads) plus meta.json, written into <dataset>/.digitlens/model as one
-// directory swap (replaceDirAtomic): a crash mid-save leaves the previous checkpoint whole.
+// TensorFlow's converter reads), meta.json, and the optimizer's state (optimizer.bin) so a run can
+// be resumed where it stopped, written into <dataset>/.digitlens/model as one directory swap
+// (replaceDirAtomic): a crash mid-save leaves the previous checkpoint whole, and a crash in the
+// swap itself is repaired before the next read (recoverDirSwap).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { BackendName, Metrics } from '../../../common/domain';
-import { replaceDirAtomic } from '../dataset/atomicWrite';
+import { recoverDirSwap, replaceDirAtomic } from '../dataset/atomicWrite';
 import { PRESETS, type ModelSpec } from './presets';
 import { tf } from './tf';
 
@@ -20,7 +22,16 @@ export interface CheckpointMeta {
   steps: number;
   seconds: number;
   examples: number;
+  /** Steps of every run that led to these weights (a resumed run adds its own). */
+  totalSteps?: number;
   validation?: Metrics;
+  /** The tensors in optimizer.bin, in order, float32 each. Absent in checkpoints without it. */
+  optimizer?: { kind: 'adam'; tensors: { name: string; shape: number[] }[] };
+}
+
+/** An optimizer's state as plain numbers (Adam: its step count, then the first and second moments). */
+export interface OptimizerState {
+  tensors: { name: string; shape: number[]; data: Float32Array }[];
 }
 
 function joinWeights(data: io.WeightData | undefined): Uint8Array {
@@ -36,7 +47,7 @@ function joinWeights(data: io.WeightData | undefined): Uint8Array {
   return out;
 }
 
-export async function saveCheckpoint(model: LayersModel, dir: string, meta: CheckpointMeta): Promise<void> {
+export async function saveCheckpoint(model: LayersModel, dir: string, meta: CheckpointMeta, optimizer?: OptimizerState): Promise<void> {
   let artifacts: io.ModelArtifacts | undefined;
   await model.save({
     save: (a: io.ModelArtifacts) => {
@@ -53,14 +64,47 @@ export async function saveCheckpoint(model: LayersModel, dir: string, meta: Chec
     weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
   };
   const weights = joinWeights(artifacts.weightData);
+  const fullMeta: CheckpointMeta = optimizer
+    ? { ...meta, optimizer: { kind: 'adam', tensors: optimizer.tensors.map((t) => ({ name: t.name, shape: t.shape })) } }
+    : meta;
   await replaceDirAtomic(dir, async (fresh) => {
     await fs.writeFile(path.join(fresh, 'model.json'), JSON.stringify(modelJson));
     await fs.writeFile(path.join(fresh, 'weights.bin'), weights);
-    await fs.writeFile(path.join(fresh, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+    if (optimizer) await fs.writeFile(path.join(fresh, 'optimizer.bin'), concatFloat32(optimizer.tensors.map((t) => t.data)));
+    await fs.writeFile(path.join(fresh, 'meta.json'), JSON.stringify(fullMeta, null, 2) + '\n');
   });
 }
 
+function concatFloat32(parts: Float32Array[]): Uint8Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/** The optimizer state saved beside the weights, or why there is none to resume from. */
+export async function readOptimizerState(dir: string, meta: CheckpointMeta): Promise<OptimizerState> {
+  if (!meta.optimizer) throw new Error(`the model in ${dir} was saved without its optimizer state (by an older version); train from scratch once`);
+  const bytes = await fs.readFile(path.join(dir, 'optimizer.bin'));
+  const sizes = meta.optimizer.tensors.map((t) => t.shape.reduce((a, b) => a * b, 1));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (bytes.byteLength !== total * 4) throw new Error(`${path.join(dir, 'optimizer.bin')} holds ${bytes.byteLength} bytes, not the ${total * 4} its description says`);
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let o = 0;
+  return {
+    tensors: meta.optimizer.tensors.map((t, i) => {
+      const data = all.subarray(o, o + sizes[i]);
+      o += sizes[i];
+      return { name: t.name, shape: t.shape, data };
+    }),
+  };
+}
+
 export async function readMeta(dir: string): Promise<CheckpointMeta> {
+  await recoverDirSwap(dir);
   let text: string;
   try {
     text = await fs.readFile(path.join(dir, 'meta.json'), 'utf8');

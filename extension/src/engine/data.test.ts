@@ -70,3 +70,15 @@ test('random windows stay inside the cache and vary in scale', () => {
   const inverted = ws.filter((w) => w.invert).length;
   assert.ok(inverted > 100 && inverted < 200);
 });
+
+test('one image spelled two ways always lands on one side of the split', () => {
+  const files = Array.from({ length: 3000 }, (_, i) => `img/${i}.png`);
+  const spelled = files.flatMap((f) => [f, `./${f}`, f.replace('img/', 'img//'), f.toUpperCase()]);
+  const { validation } = splitValidation(spelled);
+  const held = new Set(validation);
+  assert.ok(held.size > 0);
+  for (let i = 0; i < files.length; i++) {
+    const sides = [0, 1, 2, 3].map((k) => held.has(4 * i + k));
+    assert.ok(sides.every((s) => s === sides[0]), `${files[i]} is on both sides: ${sides.join(' ')}`);
+  }
+});

@@ -2,6 +2,7 @@
 // model's input size for training, the centre crop for evaluation. Each image is standardised
 // (zero mean, unit variance over its 64x64 pixels): a cheap stand-in for batch norm that also
 // removes the brightness and contrast differences between crops.
+import { normalizeDatasetPath } from '../../../common/datasetPath';
 import { fnv1a } from '../../../common/fnv1a';
 import { mulberry32 } from '../../../common/mulberry32';
 import { CROP_BYTES, CROP_SIZE } from '../dataset/preprocess';
@@ -167,7 +168,9 @@ export function randomOffsets(count: number, size: number, rng: () => number): [
 /**
  * Deterministic held-out split: a file is held out by the hash of its path, so the split does
  * not depend on row order or seed and a file stays on its side as the dataset grows. About 10%
- * is held out, at most ~300 files, and nothing when fewer than 20 rows exist.
+ * is held out, at most ~300 files, and nothing when fewer than 20 rows exist. The path is hashed
+ * in one spelling ('./a.png' is 'a.png', and case is ignored as some file systems ignore it), so
+ * an image listed twice can never sit on both sides.
  */
 export function splitValidation(files: readonly string[]): { train: number[]; validation: number[] } {
   const n = files.length;
@@ -176,6 +179,6 @@ export function splitValidation(files: readonly string[]): { train: number[]; va
   const cut = Math.floor(fraction * 2 ** 32);
   const train: number[] = [];
   const validation: number[] = [];
-  files.forEach((f, i) => (fnv1a(f) < cut ? validation : train).push(i));
+  files.forEach((f, i) => (fnv1a(normalizeDatasetPath(f).toLowerCase()) < cut ? validation : train).push(i));
   return { train, validation };
 }

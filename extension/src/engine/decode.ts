@@ -12,7 +12,10 @@ export interface DecodedSequence {
   digits: number[];
   /** The reading as predictions.csv holds it (common/sequence.ts sequenceText). */
   text: string;
+  /** exp(logScore), 0..1. */
   confidence: number;
+  /** score(length) of DESIGN §1: what confidence orders by, without exp()'s rounding to 1.0 at the top. */
+  logScore: number;
 }
 
 /** Decodes the example whose logits start at `offset` in a [batch, LOGITS] row-major array. */
@@ -41,5 +44,5 @@ export function decodeSequence(logits: ArrayLike<number>, offset = 0): DecodedSe
     }
   }
   const shown = digits.slice(0, Math.min(bestLength, DIGIT_HEADS));
-  return { length: bestLength, digits: shown, text: sequenceText(bestLength, shown), confidence: Math.exp(bestScore) };
+  return { length: bestLength, digits: shown, text: sequenceText(bestLength, shown), confidence: Math.exp(bestScore), logScore: bestScore };
 }

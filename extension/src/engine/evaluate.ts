@@ -12,7 +12,7 @@ export async function runEval(
 ): Promise<EvalMetrics> {
   const backend = await initBackend(options.backend);
   const { model, meta } = await loadCheckpoint(options.modelDir ?? defaultModelDir(options.labelsPath));
-  const crops = await loadCrops(options.labelsPath, { onlyLabeled: true });
+  const crops = await loadCrops(options.labelsPath, { onlyLabeled: true, uniqueImages: true });
   if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);
   if (crops.rows.length === 0) throw new Error(`${options.labelsPath} has no labeled crops to evaluate on`);
   const p = predictPixels(model, meta.spec, crops.pixels, crops.rows.length);

@@ -26,6 +26,26 @@ test('coverage at 98%: hand-computed', () => {
   assert.equal(coverageAtAccuracy([], []), 0);
 });
 
+test('coverage at 98% takes tied examples all or none, whatever their order', () => {
+  // Two equally confident readings, one right and one wrong: half right, so neither is covered,
+  // in either order (cutting inside the tie would cover the right one when it came first).
+  assert.equal(coverageAtAccuracy([true, false], [0, 0]), 0);
+  assert.equal(coverageAtAccuracy([false, true], [0, 0]), 0);
+  // 60 tied at the top with one wrong (59/60 = 98.3%) and 40 below, all right: every order gives 1.0.
+  const correct = Array.from({ length: 100 }, (_, i) => i !== 7);
+  const score = correct.map((_, i) => (i < 60 ? 0 : -1 - i / 100));
+  const expected = coverageAtAccuracy(correct, score);
+  assert.equal(expected, 1);
+  for (let shift = 1; shift < 100; shift += 13) {
+    const rotate = <T>(xs: T[]): T[] => [...xs.slice(shift), ...xs.slice(0, shift)];
+    assert.equal(coverageAtAccuracy(rotate(correct), rotate(score)), expected, `shift ${shift}`);
+  }
+  // Ten tied readings with three wrong (70%) above 90 right ones (97% in all): the tie cannot be
+  // split, so no prefix reaches 98%.
+  const low = Array.from({ length: 100 }, (_, i) => !(i === 3 || i === 5 || i === 8));
+  assert.equal(coverageAtAccuracy(low, low.map((_, i) => (i < 10 ? 0 : -1 - i / 100))), 0);
+});
+
 test('sequence, digit and length accuracy: hand-computed', () => {
   const labels = ['19', '205', '-', '7'];
   const logits = [
@@ -39,9 +59,13 @@ test('sequence, digit and length accuracy: hand-computed', () => {
   assert.equal(m.sequenceAccuracy, 0.5);
   assert.equal(m.digitAccuracy, 5 / 6); // 1,9 | 2,0,(5 vs 6) | 7
   assert.equal(m.lengthAccuracy, 0.75);
-  // All equally confident except by their own length/digit logits: the two right ones are not
-  // necessarily first, so only check the bounds here and the exact value in the test above.
-  assert.ok(m.coverageAt98 >= 0 && m.coverageAt98 <= 0.5);
+  // Scores by hand (each chosen class has logit 10, the others 0): a reading of length l scores
+  // log(e^10/(e^10+6)) + l log(e^10/(e^10+9)), so '7' (right) and '4' (wrong, for '-') tie at the
+  // top with length 1; a tie is taken whole, and half right is not 98%: nothing is covered.
+  assert.equal(m.coverageAt98, 0);
+  // Without the wrong reading, the top is '7', then '19', then '206' (wrong): two of three covered.
+  const three = computeMetrics(['19', '205', '7'], [...logits.slice(0, 57), ...logits.slice(57, 114), ...logits.slice(171)]);
+  assert.equal(three.coverageAt98, 2 / 3);
 });
 
 test('a label longer than five digits is right only as "more than 5" with its first five digits', () => {

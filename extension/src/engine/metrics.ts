@@ -11,16 +11,22 @@ import { parseTargetLabel, predictionMatchesLabel } from '../../../common/sequen
 import { decodeSequence, type DecodedSequence } from './decode';
 
 
-/** Largest fraction k/N such that the k most confident examples are at least `target` correct. */
-export function coverageAtAccuracy(correct: readonly boolean[], confidence: readonly number[], target = 0.98): number {
+/**
+ * Largest fraction k/N such that the k most confident examples are at least `target` correct.
+ * `score` orders them (the log score: many confident readings share exp(score) = 1.0 but not
+ * their log score); examples with equal scores are taken all or none, so the answer never
+ * depends on the order the rows came in.
+ */
+export function coverageAtAccuracy(correct: readonly boolean[], score: readonly number[], target = 0.98): number {
   const n = correct.length;
   if (n === 0) return 0;
-  const order = [...correct.keys()].sort((a, b) => confidence[b] - confidence[a]);
+  const order = [...correct.keys()].sort((a, b) => score[b] - score[a]);
   let right = 0;
   let best = 0;
   order.forEach((i, k) => {
     if (correct[i]) right++;
-    if (right / (k + 1) >= target) best = k + 1;
+    const groupEnds = k + 1 === n || score[order[k + 1]] !== score[i];
+    if (groupEnds && right / (k + 1) >= target) best = k + 1;
   });
   return best / n;
 }
@@ -29,7 +35,7 @@ export function computeMetrics(labels: readonly string[], logits: ArrayLike<numb
   const n = labels.length;
   if (logits.length !== n * LOGITS) throw new Error(`expected ${n * LOGITS} logits, got ${logits.length}`);
   const correct: boolean[] = [];
-  const confidence: number[] = [];
+  const score: number[] = [];
   let lengthRight = 0;
   let digitRight = 0;
   let digitTotal = 0;
@@ -37,7 +43,7 @@ export function computeMetrics(labels: readonly string[], logits: ArrayLike<numb
     const d = decoded?.[k] ?? decodeSequence(logits, k * LOGITS);
     const target = parseTargetLabel(label);
     correct.push(predictionMatchesLabel(d.text, label));
-    confidence.push(d.confidence);
+    score.push(d.logScore);
     if (d.length === target.lengthClass) lengthRight++;
     target.digits.forEach((digit, i) => {
       const o = k * LOGITS + digitOffset(i);
@@ -53,6 +59,6 @@ export function computeMetrics(labels: readonly string[], logits: ArrayLike<numb
     sequenceAccuracy: n ? right / n : 0,
     digitAccuracy: digitTotal ? digitRight / digitTotal : 0,
     lengthAccuracy: n ? lengthRight / n : 0,
-    coverageAt98: coverageAtAccuracy(correct, confidence),
+    coverageAt98: coverageAtAccuracy(correct, score),
   };
 }

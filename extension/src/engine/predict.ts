@@ -100,7 +100,7 @@ export function predictionRows(rows: readonly { file: string; label: string }[],
 }
 
 export interface PredictHooks {
-  onBackend?: (name: PredictResult['backend'], threads: number) => void;
+  onBackend?: (name: PredictResult['backend'], threads: number, note?: string) => void;
   onSkipped?: (skipped: SkippedCrop[]) => void;
 }
 

@@ -4,6 +4,7 @@ import type { TrainProgress } from '../../../common/engineProtocol';
 import { initBackend } from './backend';
 import type { ModelSpec } from './presets';
 import { learningRateAt, trainOnCrops, type CropSet } from './train';
+import { tf } from './tf';
 
 const small: ModelSpec = {
   preset: 'fast',
@@ -102,4 +103,37 @@ test('a small net learns an easy task: over 80% sequence accuracy on held-out ba
   assert.ok(r.validation.count >= 40);
   assert.ok(r.validation.sequenceAccuracy > 0.8, JSON.stringify(r.validation));
   r.model.dispose();
+});
+
+test('a failed run disposes its model and optimizer: tensors and bytes are as before it', async () => {
+  await initBackend('wasm');
+  const data = bars(60);
+  const before = tf.memory();
+  await assert.rejects(
+    trainOnCrops(data, {
+      spec: small, seed: 1, epochs: 5, batchSize: 10,
+      onProgress: (p) => { if (p.step === 2) throw new Error('out of memory (simulated)'); },
+    }),
+    /simulated/,
+  );
+  const after = tf.memory();
+  assert.equal(after.numTensors, before.numTensors, 'tensors left behind');
+  assert.equal(after.numBytes, before.numBytes, 'bytes left behind');
+});
+
+test('a resumed run continues the optimizer where the saved state left it', async () => {
+  await initBackend('wasm');
+  const data = bars(60);
+  const first = await trainOnCrops(data, { spec: small, seed: 1, epochs: 1, batchSize: 10 });
+  const [iter] = first.optimizerState.tensors;
+  assert.equal(iter.name, 'iter');
+  assert.equal(iter.data[0], first.steps);
+  // The step count, then a first and a second moment per trainable weight.
+  assert.equal(first.optimizerState.tensors.length, 1 + 2 * first.model.trainableWeights.length);
+  const before = tf.memory().numTensors;
+  const second = await trainOnCrops(data, { spec: small, seed: 2, epochs: 1, batchSize: 10, initialModel: first.model, initialOptimizer: first.optimizerState });
+  assert.equal(second.model, first.model, 'the same model goes on training');
+  assert.equal(second.optimizerState.tensors[0].data[0], first.steps + second.steps);
+  assert.equal(tf.memory().numTensors, before, 'restoring the state leaves no tensors behind');
+  second.model.dispose();
 });

@@ -1,29 +1,25 @@
 // The training loop: seeded, time- or epoch-bounded, cancellable between steps, with a
-// deterministic held-out split, progress events and (in runTraining) an atomic checkpoint plus
-// predictions.csv at the end.
+// deterministic held-out split and progress events. runTraining.ts wraps it into `train <dir>`
+// (loading crops, choosing which model becomes current, writing checkpoints and predictions).
 //
 // Learning rate: Adam with a one-cycle schedule over the run's planned length (the fraction done
 // is max(steps / planned steps, seconds / time budget)): a short linear warm-up to the peak, then
 // cosine decay to 2% of it. Tying the schedule to the budget is what lets a fixed number of
 // seconds end on a low learning rate, i.e. a settled model, however fast the machine is.
-import type { Tensor } from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { BackendName, Metrics, SkippedCrop } from '../../../common/domain';
-import type { TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
+import type { Metrics } from '../../../common/domain';
+import type { TrainProgress } from '../../../common/engineProtocol';
 import { LOGITS } from '../../../common/heads';
 import { predictionMatchesLabel } from '../../../common/sequence';
-import { loadCrops } from '../dataset/crops';
-import { defaultModelDir } from '../dataset/paths';
-import { initBackend } from './backend';
-import { saveCheckpoint } from './checkpoint';
+import type { OptimizerState } from './checkpoint';
 import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, randomWindows, shuffled, splitValidation, type CropSource } from './data';
 import { decodeSequence } from './decode';
 import { encodeTarget, sequenceLoss } from './loss';
 import { computeMetrics } from './metrics';
 import { buildModel } from './model';
-import { predictionRows, predictLogits, predictPixels } from './predict';
-import { writePredictions } from './predictionsFile';
-import { inputWidthOf, plainCrops, PRESETS, type ModelSpec } from './presets';
+import { predictLogits } from './predict';
+import { inputWidthOf, plainCrops, type ModelSpec } from './presets';
 import { tf } from './tf';
 
 export interface CropSet {
@@ -43,8 +39,10 @@ export interface TrainLoopOptions {
   /** Int32Array(1) (over a SharedArrayBuffer when it crosses threads); 1 = stop after this step. */
   cancel?: Int32Array;
   onProgress?: (p: TrainProgress) => void;
-  /** Continue from this model instead of a fresh one (same spec). */
+  /** Continue from this model instead of a fresh one (same spec). The loop owns it from here: it is disposed if the run fails. */
   initialModel?: LayersModel;
+  /** The optimizer state saved with initialModel, to resume where that run stopped. */
+  initialOptimizer?: OptimizerState;
 }
 
 export interface TrainLoopResult {
@@ -56,6 +54,8 @@ export interface TrainLoopResult {
   trainCount: number;
   validationIndices: number[];
   validation: Metrics;
+  /** Adam's state at the end, for a checkpoint that can be resumed. */
+  optimizerState: OptimizerState;
 }
 
 /** When neither epochs nor a time budget is given. */
@@ -86,150 +86,155 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
 
   const model = opts.initialModel ?? buildModel(spec, opts.seed);
   const optimizer = tf.train.adam(learningRateAt(0, peak));
-  const setLr = (lr: number): void => {
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
-  };
-  const per = spec.inputSize * inputWidthOf(spec) * spec.channels;
-  const xBuf = new Float32Array(batchSize * per);
-  const yBuf = new Float32Array(batchSize * LOGITS);
-  const started = performance.now();
-  const elapsed = (): number => (performance.now() - started) / 1000;
-  const fractionDone = (step: number): number =>
-    Math.min(1, Math.max(plannedSteps ? step / plannedSteps : 0, budget ? elapsed() / budget : 0));
-
-  let step = 0;
-  let epoch = 0;
-  let cancelled = false;
-  let images = 0;
-  // Smoothed training loss and sequence accuracy over recent batches.
-  let emaLoss = NaN;
-  let emaAcc = NaN;
-  let lastYield = performance.now();
-  outer: while (epoch < epochs) {
-    const order = shuffled(train.length, rng).map((i) => train[i]);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const frac = fractionDone(step);
-      if (frac >= 1) break outer;
-      if (opts.cancel && Atomics.load(opts.cancel, 0) === 1) {
-        cancelled = true;
-        break outer;
-      }
-      const batch = order.slice(start, start + batchSize);
-      if (batch.length < Math.min(batchSize, order.length) / 2) continue; // a ragged tail adds noise, not signal
-      const crop = spec.cropSize ?? spec.inputSize;
-      if (spec.augment || !plainCrops(spec)) {
-        const windows = randomWindows(batch.length, crop, spec.augment ?? { scale: [1, 1], aspect: 0, invert: 0 }, rng);
-        fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, windows, inputWidthOf(spec));
-      } else fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
-      batch.forEach((img, b) => encodeTarget(data.labels[img], yBuf, b * LOGITS));
-      setLr(learningRateAt(frac, peak));
-      let logitsOut: Tensor | undefined;
-      const loss = tf.tidy((): Tensor => {
-        const x = tf.tensor4d(xBuf.subarray(0, batch.length * per), [batch.length, spec.inputSize, inputWidthOf(spec), spec.channels]);
-        const y = tf.tensor2d(yBuf.subarray(0, batch.length * LOGITS), [batch.length, LOGITS]);
-        const cost = optimizer.minimize(() => {
-          const logits = model.apply(x, { training: true }) as Tensor;
-          logitsOut = tf.keep(logits);
-          return sequenceLoss(y, logits);
-        }, true);
-        if (!cost) throw new Error('the optimizer returned no loss');
-        return cost;
-      });
-      const lossValue = loss.dataSync()[0];
-      loss.dispose();
-      const logits = logitsOut ? (logitsOut.dataSync() as Float32Array) : new Float32Array(0);
-      logitsOut?.dispose();
-      let right = 0;
-      batch.forEach((img, b) => {
-        if (predictionMatchesLabel(decodeSequence(logits, b * LOGITS).text, data.labels[img])) right++;
-      });
-      if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue})`);
-      emaLoss = Number.isNaN(emaLoss) ? lossValue : 0.9 * emaLoss + 0.1 * lossValue;
-      const acc = right / batch.length;
-      emaAcc = Number.isNaN(emaAcc) ? acc : 0.9 * emaAcc + 0.1 * acc;
-      step++;
-      images += batch.length;
-      const secs = elapsed();
-      opts.onProgress?.({
-        epoch,
-        step,
-        totalSteps: plannedSteps,
-        loss: emaLoss,
-        sequenceAccuracy: emaAcc,
-        elapsedSeconds: secs,
-        imagesPerSecond: images / Math.max(secs, 1e-6),
-        fraction: fractionDone(step),
-      });
-      if (performance.now() - lastYield > 200) {
-        // Let timers, signals and worker messages through between steps.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
-    }
-    epoch++;
+  // Whatever happens below, the optimizer's tensors go; the model goes too unless it is returned:
+  // a long-lived engine worker must not keep hundreds of MB after a failed run.
+  try {
+    const result = await loop();
+    return result;
+  } catch (err) {
+    model.dispose();
+    throw err;
+  } finally {
+    optimizer.dispose();
   }
-  const seconds = elapsed();
-  optimizer.dispose();
-  const valLogits = predictLogits(model, src, validation, spec);
-  const validationMetrics = computeMetrics(validation.map((i) => data.labels[i]), valLogits);
-  return { model, steps: step, epochs: epoch, seconds, cancelled, trainCount: train.length, validationIndices: validation, validation: validationMetrics };
+
+  async function loop(): Promise<TrainLoopResult> {
+    // The model's own trainable variables, in layer order: Adam keeps its moments by position in
+    // this list, so a resumed run must list them the same way (and no other model's variables).
+    const variables = model.trainableWeights.map((w) => w.read() as Variable);
+    if (opts.initialOptimizer) await restoreOptimizer(optimizer, opts.initialOptimizer, variables.length);
+    const setLr = (lr: number): void => {
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    };
+    const per = spec.inputSize * inputWidthOf(spec) * spec.channels;
+    const xBuf = new Float32Array(batchSize * per);
+    const yBuf = new Float32Array(batchSize * LOGITS);
+    const started = performance.now();
+    const elapsed = (): number => (performance.now() - started) / 1000;
+    const fractionDone = (step: number): number =>
+      Math.min(1, Math.max(plannedSteps ? step / plannedSteps : 0, budget ? elapsed() / budget : 0));
+
+    let step = 0;
+    let epoch = 0;
+    let cancelled = false;
+    let images = 0;
+    // Smoothed training loss and sequence accuracy over recent batches.
+    let emaLoss = NaN;
+    let emaAcc = NaN;
+    let lastYield = performance.now();
+    outer: while (epoch < epochs) {
+      const order = shuffled(train.length, rng).map((i) => train[i]);
+      for (let start = 0; start < order.length; start += batchSize) {
+        const frac = fractionDone(step);
+        if (frac >= 1) break outer;
+        if (opts.cancel && Atomics.load(opts.cancel, 0) === 1) {
+          cancelled = true;
+          break outer;
+        }
+        const batch = order.slice(start, start + batchSize);
+        if (batch.length < Math.min(batchSize, order.length) / 2) continue; // a ragged tail adds noise, not signal
+        const crop = spec.cropSize ?? spec.inputSize;
+        if (spec.augment || !plainCrops(spec)) {
+          const windows = randomWindows(batch.length, crop, spec.augment ?? { scale: [1, 1], aspect: 0, invert: 0 }, rng);
+          fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, windows, inputWidthOf(spec));
+        } else fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
+        batch.forEach((img, b) => encodeTarget(data.labels[img], yBuf, b * LOGITS));
+        setLr(learningRateAt(frac, peak));
+        let logitsOut: Tensor | undefined;
+        let lossValue: number;
+        let logits: Float32Array;
+        try {
+          const loss = tf.tidy((): Tensor => {
+            const x = tf.tensor4d(xBuf.subarray(0, batch.length * per), [batch.length, spec.inputSize, inputWidthOf(spec), spec.channels]);
+            const y = tf.tensor2d(yBuf.subarray(0, batch.length * LOGITS), [batch.length, LOGITS]);
+            const cost = optimizer.minimize(
+              () => {
+                const out = model.apply(x, { training: true }) as Tensor;
+                logitsOut = tf.keep(out);
+                return sequenceLoss(y, out);
+              },
+              true,
+              variables,
+            );
+            if (!cost) throw new Error('the optimizer returned no loss');
+            return cost;
+          });
+          lossValue = loss.dataSync()[0];
+          loss.dispose();
+          logits = logitsOut ? (logitsOut.dataSync() as Float32Array) : new Float32Array(0);
+        } finally {
+          logitsOut?.dispose();
+        }
+        let right = 0;
+        batch.forEach((img, b) => {
+          if (predictionMatchesLabel(decodeSequence(logits, b * LOGITS).text, data.labels[img])) right++;
+        });
+        if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue})`);
+        emaLoss = Number.isNaN(emaLoss) ? lossValue : 0.9 * emaLoss + 0.1 * lossValue;
+        const acc = right / batch.length;
+        emaAcc = Number.isNaN(emaAcc) ? acc : 0.9 * emaAcc + 0.1 * acc;
+        step++;
+        images += batch.length;
+        const secs = elapsed();
+        opts.onProgress?.({
+          epoch,
+          step,
+          totalSteps: plannedSteps,
+          loss: emaLoss,
+          sequenceAccuracy: emaAcc,
+          elapsedSeconds: secs,
+          imagesPerSecond: images / Math.max(secs, 1e-6),
+          fraction: fractionDone(step),
+        });
+        if (performance.now() - lastYield > 200) {
+          // Let timers, signals and worker messages through between steps.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+      }
+      epoch++;
+    }
+    const seconds = elapsed();
+    const optimizerState = await snapshotOptimizer(optimizer);
+    const valLogits = predictLogits(model, src, validation, spec);
+    const validationMetrics = computeMetrics(validation.map((i) => data.labels[i]), valLogits);
+    return {
+      model,
+      steps: step,
+      epochs: epoch,
+      seconds,
+      cancelled,
+      trainCount: train.length,
+      validationIndices: validation,
+      validation: validationMetrics,
+      optimizerState,
+    };
+  }
 }
 
-export interface TrainHooks {
-  onBackend?: (name: BackendName, threads: number) => void;
-  onSkipped?: (skipped: SkippedCrop[]) => void;
-  onProgress?: (p: TrainProgress) => void;
-  /** Int32Array(1); 1 = stop after the current step (the model is still saved). */
-  cancel?: Int32Array;
-}
+type Adam = ReturnType<typeof tf.train.adam>;
 
-/**
- * train <dir>: the labeled rows of a labels file -> <dataset>/.digitlens/model (atomic), then
- * .digitlens/predictions.csv for every row, labeled or not.
- */
-export async function runTraining(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
-  const backend = await initBackend(options.backend);
-  hooks.onBackend?.(backend.name, backend.threads);
-  const crops = await loadCrops(options.labelsPath, { onlyLabeled: true });
-  if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);
-  if (crops.rows.length === 0) throw new Error(`${options.labelsPath} has no labeled crops to train on`);
-  const spec = PRESETS[options.preset];
-  const result = await trainOnCrops(
-    { files: crops.rows.map((r) => r.file), labels: crops.rows.map((r) => r.label), pixels: crops.pixels },
-    {
-      spec,
-      seed: options.seed ?? 1,
-      epochs: options.epochs,
-      timeBudgetSeconds: options.timeBudgetSeconds,
-      cancel: hooks.cancel,
-      onProgress: hooks.onProgress,
-    },
+/** Adam's step count and moments as plain numbers (its own tensors go with it). */
+async function snapshotOptimizer(optimizer: Adam): Promise<OptimizerState> {
+  const weights = await optimizer.getWeights();
+  const tensors = await Promise.all(
+    weights.map(async (w) => ({ name: w.name, shape: w.tensor.shape, data: Float32Array.from(await w.tensor.data()) })),
   );
-  const modelDir = defaultModelDir(options.labelsPath);
-  await saveCheckpoint(result.model, modelDir, {
-    format: 'digitlens-model-1',
-    spec,
-    normalisation: 'per-image-standardise',
-    backend: backend.name,
-    date: new Date().toISOString(),
-    steps: result.steps,
-    seconds: result.seconds,
-    examples: result.trainCount,
-    validation: result.validation,
-  });
-  // Predictions for every row (the unlabeled ones are what a user labels next).
-  const all = await loadCrops(options.labelsPath, { onlyLabeled: false });
-  const p = predictPixels(result.model, spec, all.pixels, all.rows.length);
-  const predictionsPath = await writePredictions(options.labelsPath, predictionRows(all.rows, p));
-  result.model.dispose();
-  return {
-    modelDir,
-    backend: backend.name,
-    seconds: result.seconds,
-    steps: result.steps,
-    examples: result.trainCount,
-    cancelled: result.cancelled,
-    validation: { ...result.validation, backend: backend.name },
-    predictionsPath,
-  };
+  // getWeights() makes the step count a fresh tensor; the moments are the optimizer's own.
+  weights[0]?.tensor.dispose();
+  return { tensors };
+}
+
+/** Puts a saved state back into a fresh Adam, for the same list of variables. */
+async function restoreOptimizer(optimizer: Adam, state: OptimizerState, variableCount: number): Promise<void> {
+  if (state.tensors.length !== 1 + 2 * variableCount) {
+    throw new Error(`the saved optimizer state has ${state.tensors.length} tensors; this model needs ${1 + 2 * variableCount}`);
+  }
+  const named = state.tensors.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) }));
+  try {
+    await optimizer.setWeights(named);
+  } finally {
+    // setWeights copies the values into variables of its own.
+    tf.dispose(named.map((n) => n.tensor));
+  }
 }

@@ -61,10 +61,10 @@ test('synth, train, predict and a clear error, through the worker protocol', { t
     assert.deepEqual(backend?.kind === 'event' && backend.event === 'backend' ? backend.data.backend : undefined, 'wasm');
     const trained = train.at(-1);
     assert.equal(trained?.kind, 'result', JSON.stringify(trained));
-    if (trained?.kind === 'result' && trained.method === 'train') {
-      assert.equal(trained.result.steps, 1); // ~36 training crops in batches of 32: a ragged tail under half a batch is skipped
-      assert.ok((await fs.stat(path.join(trained.result.modelDir, 'model.json'))).isFile());
-    }
+    assert.ok(trained?.kind === 'result' && trained.method === 'train');
+    assert.equal(trained.result.steps, 1); // ~36 training crops in batches of 32: a ragged tail under half a batch is skipped
+    assert.equal(trained.result.outcome, 'current');
+    assert.ok((await fs.stat(path.join(trained.result.modelDir ?? '', 'model.json'))).isFile());
     assert.ok(train.some((e) => e.kind === 'event' && e.event === 'progress'));
 
     const predicted = await run(worker, { method: 'predict', id: 4, params: { labelsPath, backend: 'wasm' } });

@@ -14,7 +14,8 @@ import {
 } from '../../../common/engineProtocol';
 import { synthesize } from '../dataset/synth';
 import { runPredict } from './predict';
-import { runTraining } from './train';
+import { runTraining } from './runTraining';
+import { runUseCandidate } from './useCandidate';
 
 /** Sends one progress event of the running request. */
 type Emit<M extends EngineMethod> = <E extends EventsOf<M>>(event: E, data: EngineEvents[E]) => void;
@@ -27,7 +28,7 @@ const handlers: Handlers = {
     let lastProgress = 0;
     return runTraining(options, {
       cancel: new Int32Array(cancelFlag),
-      onBackend: (backend, threads) => emit('backend', { backend, threads }),
+      onBackend: (backend, threads, note) => emit('backend', { backend, threads, note }),
       onSkipped: (skipped) => emit('skipped', skipped),
       onProgress: (progress) => {
         // At most ~4 messages a second: the host redraws a progress bar, not a log.
@@ -40,7 +41,13 @@ const handlers: Handlers = {
   },
   predict(params, emit) {
     return runPredict(params, {
-      onBackend: (backend, threads) => emit('backend', { backend, threads }),
+      onBackend: (backend, threads, note) => emit('backend', { backend, threads, note }),
+      onSkipped: (skipped) => emit('skipped', skipped),
+    });
+  },
+  useCandidate(params, emit) {
+    return runUseCandidate(params, {
+      onBackend: (backend, threads, note) => emit('backend', { backend, threads, note }),
       onSkipped: (skipped) => emit('skipped', skipped),
     });
   },

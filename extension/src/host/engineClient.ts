@@ -18,6 +18,8 @@ import {
   type SynthResult,
   type TrainOptions,
   type TrainResult,
+  type UseCandidateOptions,
+  type UseCandidateResult,
 } from '../../../common/engineProtocol';
 
 /** The shape of vscode.CancellationToken, so callers can pass one without this file importing vscode. */
@@ -66,6 +68,10 @@ export class EngineClient {
 
   predict(options: PredictOptions, listeners: EngineListeners<'predict'> = {}): Promise<PredictResult> {
     return this.call('predict', options, listeners);
+  }
+
+  useCandidate(options: UseCandidateOptions, listeners: EngineListeners<'useCandidate'> = {}): Promise<UseCandidateResult> {
+    return this.call('useCandidate', options, listeners);
   }
 
   synth(options: SynthOptions, listeners: EngineListeners<'synth'> = {}): Promise<SynthResult> {

@@ -1,13 +1,17 @@
 // "Digit Lens: Train Model": trains in the engine worker with a cancellable progress
-// notification, then reports the validation metrics. The worker writes .digitlens/model/ and
-// .digitlens/predictions.csv; the gallery picks the latter up through its file watcher.
+// notification, then says which model is current and how it reads the validation crops. When a
+// model exists, the user chooses between continuing it and training a new one. The worker writes
+// .digitlens/model/ and .digitlens/predictions.csv (or keeps a worse new model as a candidate);
+// the gallery picks predictions up through its file watcher.
 import * as vscode from 'vscode';
-import { SETTINGS, SETTINGS_SECTION } from '../../../common/contributions';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../../../common/contributions';
 import { isBackendChoice, isPresetName, type EvalMetrics } from '../../../common/domain';
 import type { TrainOptions, TrainResult } from '../../../common/engineProtocol';
+import { defaultModelDir } from '../dataset/paths';
 import type { EngineClient } from './engineClient';
-import type { EngineStatusBar } from './statusBar';
 import { pickLabelsFile } from './labelsFiles';
+import { describeModel, readModelSummary } from './modelSummary';
+import type { EngineStatusBar } from './statusBar';
 
 export interface TrainDeps {
   engine: EngineClient;
@@ -37,6 +41,25 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
     if (choice !== save || !(await open.save())) return;
   }
   const options = trainOptions(labelsUri);
+  const current = await readModelSummary(defaultModelDir(labelsUri.fsPath));
+  if (current) {
+    const resume = {
+      label: '$(debug-continue) Continue the current model',
+      description: describeModel(current),
+      detail: 'Goes on from its weights and optimizer state; it stays current unless it reads fewer validation crops right afterwards.',
+    };
+    const fresh = {
+      label: `$(add) Train a new ${options.preset ?? ''} model`,
+      description: 'from scratch, with the Digit Lens settings',
+      detail: 'Becomes current only if it reads at least as many validation crops right as the current model; else it is kept as a candidate.',
+    };
+    const picked = await vscode.window.showQuickPick([resume, fresh], { title: `Digit Lens: train on ${vscode.workspace.asRelativePath(labelsUri)}`, ignoreFocusOut: true });
+    if (!picked) return;
+    if (picked === resume) {
+      options.resume = true;
+      delete options.preset;
+    }
+  }
   const { engine, statusBar, log } = deps;
   log.info(`train: ${JSON.stringify(options)}`);
   running = true;
@@ -124,14 +147,25 @@ export function describeMetrics(m: EvalMetrics, counted = 'validation crops'): s
 }
 
 async function reportResult(deps: TrainDeps, labelsUri: vscode.Uri, result: TrainResult): Promise<void> {
+  if (result.outcome === 'discarded') {
+    deps.log.info(`train: ${result.outcomeMessage}`);
+    void vscode.window.showInformationMessage(`Digit Lens: ${result.outcomeMessage}`);
+    return;
+  }
   const summary =
-    `${result.cancelled ? 'Training stopped early; model saved' : 'Training finished'} ` +
-    `(${result.examples} examples, ${result.steps} steps, ${result.seconds.toFixed(0)} s on ${result.backend}). ` +
-    `Validation: ${describeMetrics(result.validation)}.`;
-  deps.log.info(`train: ${summary} Model: ${result.modelDir}; predictions: ${result.predictionsPath}`);
+    `${result.cancelled ? 'Training stopped early' : 'Training finished'} ` +
+    `(${result.examples} examples, ${result.steps} steps, ${result.seconds.toFixed(0)} s on ${result.backend}): ` +
+    `${result.outcomeMessage} Validation: ${describeMetrics(result.validation)}.`;
+  deps.log.info(`train: ${summary} Model: ${result.modelDir ?? '-'}; predictions: ${result.predictionsPath ?? 'unchanged'}`);
   const openGallery = 'Open Gallery';
-  const choice = await vscode.window.showInformationMessage(`Digit Lens: ${summary}`, openGallery, 'Show Log');
+  const useNew = 'Use the New Model';
+  const actions = result.outcome === 'candidate' ? [useNew, 'Show Log'] : [openGallery, 'Show Log'];
+  const choice =
+    result.outcome === 'candidate'
+      ? await vscode.window.showWarningMessage(`Digit Lens: ${summary}`, ...actions)
+      : await vscode.window.showInformationMessage(`Digit Lens: ${summary}`, ...actions);
   if (choice === openGallery) deps.openGallery(labelsUri);
+  else if (choice === useNew) await vscode.commands.executeCommand(COMMANDS.useCandidateModel, labelsUri);
   else if (choice) deps.log.show();
 }
 

@@ -1,0 +1,112 @@
+// train <dir> as a user meets it: which model is current after a run, and what a run that is
+// stopped, worse, resumed or asked to replace leaves on disk.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodeRgbPng } from '../dataset/pngEncode';
+import { candidateModelDir, defaultModelDir, predictionsPath } from '../dataset/paths';
+import { initBackend } from './backend';
+import { readMeta } from './checkpoint';
+import { runTraining } from './runTraining';
+import { runUseCandidate } from './useCandidate';
+
+/**
+ * 200 crops of stripes, labeled '1' when vertical and '22' when horizontal (the preset's
+ * augmentation, polarity and scale, keeps both): a fresh model learns it in a few dozen steps, so
+ * one trained that long reads every validation crop right and one stopped after a step does not.
+ */
+async function stripes(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-run-'));
+  await fs.mkdir(path.join(dir, 'img'));
+  const rows = ['file,label'];
+  for (let i = 0; i < 200; i++) {
+    const vertical = i % 2 === 0;
+    const phase = (i * 5) % 8;
+    const rgb = new Uint8Array(64 * 64 * 3);
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) rgb.fill(((vertical ? x : y) + phase) % 8 < 4 ? 230 : 20, (y * 64 + x) * 3, (y * 64 + x + 1) * 3);
+    await fs.writeFile(path.join(dir, 'img', `${i}.png`), encodeRgbPng(64, 64, rgb));
+    rows.push(`img/${i}.png,${vertical ? '1' : '22'}`);
+  }
+  const labelsPath = path.join(dir, 'labels.csv');
+  await fs.writeFile(labelsPath, rows.join('\n') + '\n');
+  return labelsPath;
+}
+
+async function snapshot(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  for (const name of await fs.readdir(dir)) files.set(name, await fs.readFile(path.join(dir, name)));
+  return files;
+}
+
+test('which model is current: the first run; not a run stopped before a step; not a worse one unless asked', { timeout: 600_000 }, async (t) => {
+  await initBackend('wasm');
+  const labelsPath = await stripes();
+  try {
+    const first = await runTraining({ labelsPath, preset: 'fast', backend: 'wasm', epochs: 5, seed: 1 });
+    t.diagnostic(`first: ${first.outcomeMessage} ${JSON.stringify(first.validation)}`);
+    assert.equal(first.outcome, 'current');
+    assert.match(first.outcomeMessage, /there was no current model/);
+    assert.ok(first.validation.count >= 15 && first.validation.sequenceAccuracy === 1, JSON.stringify(first.validation));
+    const modelDir = defaultModelDir(labelsPath);
+    assert.ok((await fs.readdir(modelDir)).includes('optimizer.bin'));
+    const model = await snapshot(modelDir);
+    const predictions = await fs.readFile(predictionsPath(labelsPath));
+
+    // Ctrl-C before the first step: nothing is written.
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(cancel, 0, 1);
+    const stopped = await runTraining({ labelsPath, preset: 'fast', backend: 'wasm', epochs: 6, seed: 2 }, { cancel });
+    assert.equal(stopped.outcome, 'discarded');
+    assert.equal(stopped.steps, 0);
+    assert.match(stopped.outcomeMessage, /nothing was written/);
+    assert.deepEqual(await snapshot(modelDir), model, 'the model is byte-identical');
+    assert.deepEqual(await fs.readFile(predictionsPath(labelsPath)), predictions, 'predictions.csv is byte-identical');
+
+    // A run stopped after one step reads worse: it is kept beside the current model.
+    const oneStep = new Int32Array(new SharedArrayBuffer(4));
+    const worse = await runTraining(
+      { labelsPath, preset: 'fast', backend: 'wasm', epochs: 6, seed: 3 },
+      { cancel: oneStep, onProgress: () => Atomics.store(oneStep, 0, 1) },
+    );
+    t.diagnostic(`worse: ${worse.outcomeMessage}`);
+    assert.equal(worse.outcome, 'candidate');
+    assert.equal(worse.steps, 1);
+    assert.equal(worse.modelDir, candidateModelDir(labelsPath));
+    assert.equal(worse.previousValidation?.sequenceAccuracy, 1);
+    assert.equal(worse.previousValidation?.count, worse.validation.count, 'both measured on the same rows');
+    assert.match(worse.outcomeMessage, /^Stopped early; kept the current model: it reads more right \(new \d+\.\d%, before 100\.0% on the same \d+ validation crops\)/);
+    assert.deepEqual(await snapshot(modelDir), model);
+    assert.deepEqual(await fs.readFile(predictionsPath(labelsPath)), predictions);
+    assert.equal((await readMeta(candidateModelDir(labelsPath))).steps, 1);
+
+    // The user takes it anyway: it becomes current and predictions are rewritten.
+    const taken = await runUseCandidate({ labelsPath, backend: 'wasm' });
+    assert.equal(taken.modelDir, modelDir);
+    assert.equal((await readMeta(modelDir)).steps, 1);
+    await assert.rejects(fs.stat(candidateModelDir(labelsPath)), /ENOENT/);
+    assert.notDeepEqual(await fs.readFile(predictionsPath(labelsPath)), predictions);
+    await assert.rejects(runUseCandidate({ labelsPath, backend: 'wasm' }), /there is no candidate model/);
+
+    // Resuming the current (one-step) model goes on from its weights and optimizer state.
+    const resumed = await runTraining({ labelsPath, backend: 'wasm', epochs: 2, seed: 4, resume: true });
+    t.diagnostic(`resumed: ${resumed.outcomeMessage}`);
+    assert.equal(resumed.outcome, 'current');
+    assert.match(resumed.outcomeMessage, /the resumed model is current/);
+    const meta = await readMeta(modelDir);
+    assert.equal(meta.totalSteps, 1 + resumed.steps);
+
+    // The same one-step run as above, made current because the user asks.
+    const again = new Int32Array(new SharedArrayBuffer(4));
+    const replaced = await runTraining(
+      { labelsPath, preset: 'fast', backend: 'wasm', epochs: 6, seed: 3, replace: true },
+      { cancel: again, onProgress: () => Atomics.store(again, 0, 1) },
+    );
+    assert.equal(replaced.outcome, 'current');
+    assert.match(replaced.outcomeMessage, /the new model is current as asked, though it reads fewer right/);
+    assert.equal((await readMeta(modelDir)).steps, 1);
+  } finally {
+    await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,148 @@
+// train <dir> (DESIGN §5): the labeled rows of a labels file -> a trained model, and which model
+// is current afterwards. A run never leaves the user worse off without saying so:
+// - stopped before its first step, it writes nothing;
+// - otherwise the new model and the current one are measured on the same validation rows, and
+//   the new one becomes current (<dataset>/.digitlens/model, with predictions.csv rewritten) only
+//   when it is at least as good, when there is nothing to compare with, or when asked (`replace`);
+//   else it is kept beside it in .digitlens/candidate and predictions.csv is left alone.
+// `resume` continues the current model from its weights and optimizer state.
+import { DEFAULT_PRESET, type BackendName, type EvalMetrics, type SkippedCrop } from '../../../common/domain';
+import type { TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
+import { loadCrops, type CropSet } from '../dataset/crops';
+import { candidateModelDir, defaultModelDir } from '../dataset/paths';
+import { initBackend } from './backend';
+import { loadCheckpoint, readOptimizerState, saveCheckpoint, type CheckpointMeta } from './checkpoint';
+import { imageStats, splitValidation } from './data';
+import { computeMetrics } from './metrics';
+import { predictionRows, predictLogits, predictPixels } from './predict';
+import { writePredictions } from './predictionsFile';
+import { PRESETS } from './presets';
+import { trainOnCrops, type TrainLoopResult } from './train';
+
+export interface TrainHooks {
+  onBackend?: (name: BackendName, threads: number, note?: string) => void;
+  onSkipped?: (skipped: SkippedCrop[]) => void;
+  onProgress?: (p: TrainProgress) => void;
+  /** Int32Array(1); 1 = stop after the current step (a model that trained at all is still saved). */
+  cancel?: Int32Array;
+}
+
+export async function runTraining(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const backend = await initBackend(options.backend);
+  hooks.onBackend?.(backend.name, backend.threads);
+  const modelDir = defaultModelDir(options.labelsPath);
+  const crops = await loadCrops(options.labelsPath, { onlyLabeled: true, uniqueImages: true });
+  if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);
+  if (crops.rows.length === 0) throw new Error(`${options.labelsPath} has no labeled crops to train on`);
+
+  // The current model's reading of the validation rows, measured before training so a resumed
+  // model is compared with what it was.
+  const files = crops.rows.map((r) => r.file);
+  const previous = await currentModelOn(modelDir, crops, splitValidation(files).validation, backend.name);
+  const resumed = options.resume ? await loadCheckpoint(modelDir) : undefined;
+  let resumeState;
+  try {
+    if (resumed && options.preset !== undefined && resumed.meta.spec.preset !== options.preset) {
+      throw new Error(`the current model is a ${resumed.meta.spec.preset} model: resume it with that preset, or train a ${options.preset} model from scratch`);
+    }
+    resumeState = resumed && (await readOptimizerState(modelDir, resumed.meta));
+  } catch (err) {
+    resumed?.model.dispose();
+    throw err;
+  }
+  const spec = resumed?.meta.spec ?? PRESETS[options.preset ?? DEFAULT_PRESET];
+  const result = await trainOnCrops(
+    { files, labels: crops.rows.map((r) => r.label), pixels: crops.pixels },
+    {
+      spec,
+      seed: options.seed ?? 1,
+      epochs: options.epochs,
+      timeBudgetSeconds: options.timeBudgetSeconds,
+      cancel: hooks.cancel,
+      onProgress: hooks.onProgress,
+      initialModel: resumed?.model,
+      initialOptimizer: resumeState,
+    },
+  );
+  try {
+    const validation: EvalMetrics = { ...result.validation, backend: backend.name };
+    const base = { backend: backend.name, seconds: result.seconds, steps: result.steps, examples: result.trainCount, cancelled: result.cancelled, validation };
+    if (result.steps === 0) {
+      return { ...base, outcome: 'discarded', outcomeMessage: 'Stopped before the first training step: nothing was written; the current model and predictions are as they were.' };
+    }
+    const decision = decide(result, validation, previous, options.replace === true, resumed !== undefined);
+    const meta: CheckpointMeta = {
+      format: 'digitlens-model-1',
+      spec,
+      normalisation: 'per-image-standardise',
+      backend: backend.name,
+      date: new Date().toISOString(),
+      steps: result.steps,
+      totalSteps: result.steps + (resumed?.meta.totalSteps ?? resumed?.meta.steps ?? 0),
+      seconds: result.seconds,
+      examples: result.trainCount,
+      validation: result.validation,
+    };
+    if (decision.current) {
+      await saveCheckpoint(result.model, modelDir, meta, result.optimizerState);
+      // Predictions for every row (the unlabeled ones are what a user labels next).
+      const all = await loadCrops(options.labelsPath, { onlyLabeled: false });
+      const p = predictPixels(result.model, spec, all.pixels, all.rows.length);
+      const predictionsPath = await writePredictions(options.labelsPath, predictionRows(all.rows, p));
+      return { ...base, outcome: 'current', outcomeMessage: decision.message, modelDir, predictionsPath, previousValidation: previous };
+    }
+    const candidateDir = candidateModelDir(options.labelsPath);
+    await saveCheckpoint(result.model, candidateDir, meta, result.optimizerState);
+    return { ...base, outcome: 'candidate', outcomeMessage: decision.message, modelDir: candidateDir, previousValidation: previous };
+  } finally {
+    result.model.dispose();
+  }
+}
+
+/**
+ * The current model's metrics on the validation rows the new one was measured on, or undefined
+ * when there is no current model, it cannot be read, or there are no validation rows.
+ */
+async function currentModelOn(modelDir: string, crops: CropSet, validation: number[], backend: BackendName): Promise<EvalMetrics | undefined> {
+  if (validation.length === 0) return undefined;
+  let current;
+  try {
+    current = await loadCheckpoint(modelDir);
+  } catch {
+    return undefined;
+  }
+  try {
+    const src = { pixels: crops.pixels, ...imageStats(crops.pixels, crops.rows.length) };
+    const logits = predictLogits(current.model, src, validation, current.meta.spec);
+    return { ...computeMetrics(validation.map((i) => crops.rows[i].label), logits), backend };
+  } finally {
+    current.model.dispose();
+  }
+}
+
+function percent(x: number): string {
+  return `${(100 * x).toFixed(1)}%`;
+}
+
+function decide(
+  result: TrainLoopResult,
+  validation: EvalMetrics,
+  previous: EvalMetrics | undefined,
+  replace: boolean,
+  resumed: boolean,
+): { current: boolean; message: string } {
+  const stopped = result.cancelled ? 'Stopped early; ' : '';
+  const which = resumed ? 'resumed' : 'new';
+  if (!previous) {
+    const why = validation.count === 0 ? 'no validation rows to compare on' : 'there was no current model';
+    return { current: true, message: `${stopped}the new model is current (${why}).` };
+  }
+  const on = `on the same ${validation.count} validation crops`;
+  const scores = `${which} ${percent(validation.sequenceAccuracy)}, before ${percent(previous.sequenceAccuracy)} ${on}`;
+  if (validation.sequenceAccuracy >= previous.sequenceAccuracy) return { current: true, message: `${stopped}the ${which} model is current (${scores}).` };
+  if (replace) return { current: true, message: `${stopped}the ${which} model is current as asked, though it reads fewer right (${scores}).` };
+  return {
+    current: false,
+    message: `${stopped}kept the current model: it reads more right (${scores}). The ${which} model is saved beside it as a candidate.`,
+  };
+}
