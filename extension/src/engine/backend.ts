@@ -24,6 +24,13 @@ let current: BackendInfo | undefined;
  * else the package in node_modules (running from source under tsx).
  */
 export function findWasmDir(): string {
+  // Test hook: DIGITLENS_WASM_DIR names the only folder to use (tests point it at a folder with
+  // missing or broken binaries). Unset, the search below is unchanged.
+  const override = process.env.DIGITLENS_WASM_DIR;
+  if (override) {
+    if (fs.existsSync(path.join(override, 'tfjs-backend-wasm-simd.wasm'))) return path.join(override, path.sep);
+    throw new Error(`tfjs wasm binaries not found in ${override} (DIGITLENS_WASM_DIR)`);
+  }
   const candidates = [
     path.join(__dirname, 'wasm'),
     path.join(__dirname, '..', 'wasm'),

@@ -22,6 +22,20 @@ const WORKER_PRELUDE =
   'global.require$$3=require("perf_hooks");global.require$$4=require("os");global.commonjsGlobal=globalThis;' +
   'URL.createObjectURL=function(o){return o.__path};URL.revokeObjectURL=function(){};';
 
+// Test hook (for tests only; never set in production): DIGITLENS_WASM_THREADS_FAULT=script makes
+// every pthread worker script throw as it loads, =hang makes every pthread worker drop the messages
+// it sends, so it never answers 'loaded'. It only adds to the worker prelude: unset, nothing changes.
+function faultPrelude(): string {
+  switch (process.env.DIGITLENS_WASM_THREADS_FAULT) {
+    case 'script':
+      return 'throw new Error("pthread worker script failed (DIGITLENS_WASM_THREADS_FAULT=script)");';
+    case 'hang':
+      return 'require("worker_threads").parentPort.postMessage=function(){};';
+    default:
+      return '';
+  }
+}
+
 interface ScriptBlob {
   __path: string;
 }
@@ -64,7 +78,8 @@ export async function withWasmThreads(threads: number, init: () => Promise<boole
       if (text.startsWith('var WasmBackendModuleThreadedSimd')) {
         minified = !text.includes('require$$0') || !text.includes('commonjsGlobal');
       } else if (text.includes('worker_threads')) {
-        text = text.startsWith('"use strict";') ? `"use strict";${WORKER_PRELUDE}${text.slice(13)}` : WORKER_PRELUDE + text;
+        const prelude = WORKER_PRELUDE + faultPrelude();
+        text = text.startsWith('"use strict";') ? `"use strict";${prelude}${text.slice(13)}` : prelude + text;
       }
       this.__path = path.join(dir, `script${n++}.js`);
       writeFileSync(this.__path, text);
