@@ -87,7 +87,7 @@ export type EngineRequest =
 
 /** Worker -> host. */
 export type EngineEvent =
-  | { kind: 'backend'; id: number; backend: BackendName; threads: number }
+  | { kind: 'backend'; id: number; backend: BackendName; threads: number; /** why the engine fell back to this backend or thread count */ note?: string }
   | { kind: 'progress'; id: number; progress: TrainProgress }
   | { kind: 'skipped'; id: number; skipped: SkippedCrop[] }
   | { kind: 'trainDone'; id: number; result: TrainResult }

@@ -22,7 +22,7 @@ export interface CancellationSignal {
 }
 
 export interface EngineListeners {
-  onBackend?(backend: BackendName, threads: number): void;
+  onBackend?(backend: BackendName, threads: number, note?: string): void;
   onProgress?(progress: TrainProgress): void;
   onSkipped?(skipped: SkippedCrop[]): void;
   onSynthProgress?(done: number, total: number): void;
@@ -148,8 +148,8 @@ export class EngineClient {
     const { listeners } = pending;
     switch (event.kind) {
       case 'backend':
-        this.log(`engine: backend ${event.backend} (${event.threads} thread${event.threads === 1 ? '' : 's'})`);
-        listeners.onBackend?.(event.backend, event.threads);
+        this.log(`engine: backend ${event.backend} (${event.threads} thread${event.threads === 1 ? '' : 's'})${event.note ? `: ${event.note}` : ''}`);
+        listeners.onBackend?.(event.backend, event.threads, event.note);
         return;
       case 'progress':
         listeners.onProgress?.(event.progress);

@@ -38,8 +38,9 @@ export async function runPredictions(deps: PredictDeps, arg?: unknown): Promise<
         deps.engine.predict(
           { labelsPath: labelsUri.fsPath, backend },
           {
-            onBackend(name, threads) {
+            onBackend(name, threads, note) {
               deps.statusBar.setBackend(name, threads);
+              if (note) deps.log.warn(`predict: ${note}`);
               progress.report({ message: `reading every crop on ${name}…` });
             },
           },

@@ -49,9 +49,10 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
         return engine.train(
           options,
           {
-            onBackend(name, threads) {
+            onBackend(name, threads, note) {
               backend = name;
               statusBar.setBackend(name, threads);
+              if (note) log.warn(`train: ${note}`);
               progress.report({ message: `backend ${name}: preparing crops…` });
             },
             onSkipped(skipped) {

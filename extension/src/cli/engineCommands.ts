@@ -102,9 +102,10 @@ export const trainCommand: CliCommand = {
         { labelsPath, preset, backend, epochs, timeBudgetSeconds, seed },
         {
           cancel: cancelFlag,
-          onBackend: (name, threads) => {
+          onBackend: (name, threads, note) => {
             backendName = name;
             process.stderr.write(`backend: ${name} (${threads} thread${threads === 1 ? '' : 's'}), preset ${preset}\n`);
+            if (note) process.stderr.write(`note: ${note}\n`);
           },
           onSkipped: reportSkipped,
           onProgress: (p) => progress.line(progressLine(p, backendName)),
@@ -157,7 +158,12 @@ export const predictCommand: CliCommand = {
     const { runPredict } = await import('../engine/predict');
     const result = await runPredict(
       { labelsPath, modelDir: model && path.resolve(model), backend },
-      { onSkipped: reportSkipped },
+      {
+        onSkipped: reportSkipped,
+        onBackend: (_name, _threads, note) => {
+          if (note) process.stderr.write(`note: ${note}\n`);
+        },
+      },
     );
     process.stdout.write(`${result.predictionsPath} (${result.count} crops, backend ${result.backend})\n`);
     if (result.metrics) process.stdout.write(metricsTable('labeled rows', result.metrics) + '\n');

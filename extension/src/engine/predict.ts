@@ -112,14 +112,14 @@ export function predictionRows(rows: readonly { file: string; label: string }[],
 }
 
 export interface PredictHooks {
-  onBackend?: (name: PredictResult['backend'], threads: number) => void;
+  onBackend?: (name: PredictResult['backend'], threads: number, note?: string) => void;
   onSkipped?: (skipped: SkippedCrop[]) => void;
 }
 
 /** predict <dir>: every row of the labels file (labeled or not) -> .digitlens/predictions.csv. */
 export async function runPredict(options: PredictOptions, hooks: PredictHooks = {}): Promise<PredictResult> {
   const backend = await initBackend(options.backend);
-  hooks.onBackend?.(backend.name, backend.threads);
+  hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const modelDir = options.modelDir ?? defaultModelDir(options.labelsPath);
   const { model, meta } = await loadCheckpoint(modelDir);
   const crops = await loadCrops(options.labelsPath, { onlyLabeled: false });

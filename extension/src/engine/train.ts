@@ -171,7 +171,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
 }
 
 export interface TrainHooks {
-  onBackend?: (name: BackendName, threads: number) => void;
+  onBackend?: (name: BackendName, threads: number, note?: string) => void;
   onSkipped?: (skipped: SkippedCrop[]) => void;
   onProgress?: (p: TrainProgress) => void;
   /** Int32Array(1); 1 = stop after the current step (the model is still saved). */
@@ -184,7 +184,7 @@ export interface TrainHooks {
  */
 export async function runTraining(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const backend = await initBackend(options.backend);
-  hooks.onBackend?.(backend.name, backend.threads);
+  hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const crops = await loadCrops(options.labelsPath, { onlyLabeled: true });
   if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);
   if (crops.rows.length === 0) throw new Error(`${options.labelsPath} has no labeled crops to train on`);

@@ -15,7 +15,7 @@ export async function handleRequest(request: EngineRequest, post: (event: Engine
         let lastProgress = 0;
         const result = await runTraining(request.options, {
           cancel: new Int32Array(request.cancelFlag),
-          onBackend: (backend, threads) => post({ kind: 'backend', id, backend, threads }),
+          onBackend: (backend, threads, note) => post({ kind: 'backend', id, backend, threads, note }),
           onSkipped: (skipped) => post({ kind: 'skipped', id, skipped }),
           onProgress: (progress) => {
             // At most ~4 messages a second: the host redraws a progress bar, not a log.
@@ -30,7 +30,7 @@ export async function handleRequest(request: EngineRequest, post: (event: Engine
       }
       case 'predict': {
         const result = await runPredict(request.options, {
-          onBackend: (backend, threads) => post({ kind: 'backend', id, backend, threads }),
+          onBackend: (backend, threads, note) => post({ kind: 'backend', id, backend, threads, note }),
           onSkipped: (skipped) => post({ kind: 'skipped', id, skipped }),
         });
         post({ kind: 'predictDone', id, result });
