@@ -168,7 +168,12 @@ export const predictCliCommand: CliCommand = {
     const { runPredict } = await import('../engine/predict');
     const result = await runPredict(
       { labelsPath, modelDir: model && path.resolve(model), backend },
-      { onSkipped: reportSkipped },
+      {
+        onSkipped: reportSkipped,
+        onBackend: (_name, _threads, note) => {
+          if (note) process.stderr.write(`backend: ${note}\n`);
+        },
+      },
     );
     process.stdout.write(`${result.predictionsPath} (${result.count} crops, backend ${result.backend})\n`);
     if (result.metrics) process.stdout.write(metricsTable('labeled rows', result.metrics) + '\n');

@@ -1,5 +1,7 @@
 // Picks and initialises the TensorFlow.js backend (DESIGN §4): auto = tfjs-node-gpu, tfjs-node,
 // wasm, cpu, the first that loads. An explicit choice that fails is an error that says why.
+// wasm falls back from threads to one thread (wasmThreads.ts), auto from wasm to cpu; either
+// fallback is reported in BackendInfo.note, which the CLI prints and the extension logs.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,12 +10,14 @@ import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../../../common/domain';
 import { tf, useNativeTf, usingBundledTf } from './tf';
 import { registerWasmKernels } from './wasmKernels';
-import { withWasmThreads } from './wasmThreads';
+import { startWasm } from './wasmThreads';
 
 export interface BackendInfo {
   name: BackendName;
   /** Threads the backend computes with (wasm: its pthread pool; native: the CPU count it may use). */
   threads: number;
+  /** Set when the engine fell back to get here (e.g. wasm threads failed to start): what and why. */
+  note?: string;
 }
 
 let current: BackendInfo | undefined;
@@ -23,6 +27,13 @@ let current: BackendInfo | undefined;
  * else the package in node_modules (running from source under tsx).
  */
 export function findWasmDir(): string {
+  // Test hook: DIGITLENS_WASM_DIR names the only folder to use (tests point it at a folder with
+  // missing or broken binaries). Unset, the search below is unchanged.
+  const override = process.env.DIGITLENS_WASM_DIR;
+  if (override) {
+    if (fs.existsSync(path.join(override, 'tfjs-backend-wasm-simd.wasm'))) return path.join(override, path.sep);
+    throw new Error(`tfjs wasm binaries not found in ${override} (DIGITLENS_WASM_DIR)`);
+  }
   const candidates = [
     path.join(__dirname, 'wasm'),
     path.join(__dirname, '..', 'wasm'),
@@ -49,6 +60,16 @@ export function wasmThreadCount(): number {
   return Math.max(1, Math.min(os.cpus().length, 4));
 }
 
+/**
+ * Bound on each wasm initialisation attempt (the threaded one, then the single-threaded one).
+ * A normal threaded start takes ~0.5 s from the bundle, 2-3 s under tsx on a busy 2-core machine,
+ * so the default leaves room for a loaded machine; DIGITLENS_WASM_INIT_TIMEOUT_MS overrides it.
+ */
+export function wasmInitTimeoutMs(): number {
+  const fromEnv = Number(process.env.DIGITLENS_WASM_INIT_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 8000;
+}
+
 async function tryInit(name: BackendName): Promise<BackendInfo> {
   switch (name) {
     case 'tfjs-node-gpu':
@@ -60,11 +81,18 @@ async function tryInit(name: BackendName): Promise<BackendInfo> {
     }
     case 'wasm': {
       if (!usingBundledTf()) throw new Error('wasm: a native backend is already loaded in this process');
-      tfWasm.setWasmPaths(findWasmDir());
+      const wasmDir = findWasmDir();
+      tfWasm.setWasmPaths(wasmDir);
       registerWasmKernels();
-      const ok = await withWasmThreads(wasmThreadCount(), () => tf.setBackend('wasm'));
-      if (!ok) throw new Error('wasm: backend did not initialise');
-      return { name, threads: tfWasm.getThreadsCount() };
+      const { threadsFailure } = await startWasm({
+        threads: wasmThreadCount(),
+        wasmDir,
+        timeoutMs: wasmInitTimeoutMs(),
+        init: () => tf.setBackend('wasm'),
+      });
+      const threads = tfWasm.getThreadsCount();
+      if (threadsFailure === undefined) return { name, threads };
+      return { name, threads, note: `wasm threads failed to start (${threadsFailure}); using ${threads} thread${threads === 1 ? '' : 's'}` };
     }
     case 'cpu': {
       // Naming an export keeps the bundler from dropping the package, whose import registers 'cpu'.
@@ -96,14 +124,18 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     return current;
   }
   const failures: string[] = [];
+  let wasmFailure: string | undefined;
   for (const name of BACKEND_NAMES) {
     // Once a native package has loaded, the bundled backends are out of reach and vice versa.
     if ((name === 'wasm' || name === 'cpu') && !usingBundledTf()) continue;
     try {
       current = await tryInit(name);
+      // The native packages are optional (often not installed): only a wasm that failed is news.
+      if (name === 'cpu' && wasmFailure) current = { ...current, note: `wasm failed to start (${wasmFailure}); using cpu` };
       return current;
     } catch (err) {
       failures.push(`${name}: ${reason(err)}`);
+      if (name === 'wasm') wasmFailure = reason(err);
     }
   }
   throw new Error(`no TensorFlow.js backend loaded (${failures.join('; ')})`);

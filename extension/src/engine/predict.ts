@@ -107,7 +107,7 @@ export interface PredictHooks {
 /** predict <dir>: every row of the labels file (labeled or not) -> .digitlens/predictions.csv. */
 export async function runPredict(options: PredictOptions, hooks: PredictHooks = {}): Promise<PredictResult> {
   const backend = await initBackend(options.backend);
-  hooks.onBackend?.(backend.name, backend.threads);
+  hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const modelDir = options.modelDir ?? defaultModelDir(options.labelsPath);
   const { model, meta } = await loadCheckpoint(modelDir);
   const crops = await loadCrops(options.labelsPath, { onlyLabeled: false });

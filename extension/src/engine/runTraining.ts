@@ -29,7 +29,7 @@ export interface TrainHooks {
 
 export async function runTraining(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const backend = await initBackend(options.backend);
-  hooks.onBackend?.(backend.name, backend.threads);
+  hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const modelDir = defaultModelDir(options.labelsPath);
   const crops = await loadCrops(options.labelsPath, { onlyLabeled: true, uniqueImages: true });
   if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);

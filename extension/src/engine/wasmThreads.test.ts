@@ -15,6 +15,7 @@ test('the threaded wasm build runs 2 threads and matches the cpu backend', async
   const info = await initBackend('wasm');
   assert.equal(info.name, 'wasm');
   assert.equal(info.threads, 2);
+  assert.equal(info.note, undefined, 'a threaded start that works is not a fallback');
   assert.equal(tfWasm.getThreadsCount(), 2);
   const results: Float32Array[][] = [];
   for (const backend of ['wasm', 'cpu']) {
