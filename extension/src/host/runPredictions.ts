@@ -41,7 +41,7 @@ export async function runPredictions(deps: PredictDeps, arg?: unknown): Promise<
           { labelsPath: labelsUri.fsPath, backend },
           {
             onBackend({ backend: name, threads, note }) {
-              deps.statusBar.setBackend(name, threads);
+              deps.statusBar.setBackend(name, threads, note);
               if (note) deps.log.warn(`predict: ${note}`);
               progress.report({ message: `reading every crop on ${name}…` });
             },

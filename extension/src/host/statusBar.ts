@@ -8,6 +8,8 @@ export class EngineStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('digitLens.engine', vscode.StatusBarAlignment.Left, 10);
   private backend: string = 'not started';
   private threads = 0;
+  /** Why the backend is not the one asked for (e.g. wasm threads failed to start), when it is not. */
+  private note: string | undefined;
   private activity: string | undefined;
 
   constructor() {
@@ -17,9 +19,10 @@ export class EngineStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  setBackend(backend: BackendName, threads: number): void {
+  setBackend(backend: BackendName, threads: number, note?: string): void {
     this.backend = backend;
     this.threads = threads;
+    this.note = note;
     this.render();
   }
 
@@ -30,12 +33,13 @@ export class EngineStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const icon = this.activity ? '$(sync~spin)' : '$(circuit-board)';
+    const icon = this.activity ? '$(sync~spin)' : this.note ? '$(warning)' : '$(circuit-board)';
     this.item.text = `${icon} Digit Lens: ${this.backend}${this.activity ? ` · ${this.activity}` : ''}`;
     this.item.tooltip =
       this.backend === 'not started'
         ? 'Digit Lens: the engine starts with the first training run (the fastest backend that loads is used). Click for the log.'
-        : `Digit Lens engine on TensorFlow.js backend "${this.backend}"${this.threads > 0 ? `, ${this.threads} thread(s)` : ''}. Click for the log.`;
+        : `Digit Lens engine on TensorFlow.js backend "${this.backend}"${this.threads > 0 ? `, ${this.threads} thread(s)` : ''}.` +
+          `${this.note ? ` ${this.note}.` : ''} Click for the log.`;
   }
 
   dispose(): void {

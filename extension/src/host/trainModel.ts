@@ -76,7 +76,7 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
           {
             onBackend({ backend: name, threads, note }) {
               backend = name;
-              statusBar.setBackend(name, threads);
+              statusBar.setBackend(name, threads, note);
               progress.report({ message: `backend ${name}: preparing crops…` });
               if (note) log.warn(`train: ${note}`);
             },
@@ -105,7 +105,6 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
         );
       },
     );
-    statusBar.setBackend(result.backend, 0);
     // Not awaited: the run is over even while the message waits for the user.
     void reportResult(deps, labelsUri, result);
   } catch (err) {

@@ -33,7 +33,7 @@ export async function useCandidateModel(deps: UseCandidateDeps, arg?: unknown): 
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Digit Lens: using the candidate model', cancellable: false },
-      () => deps.engine.useCandidate({ labelsPath: labelsUri.fsPath, backend }, { onBackend: ({ backend: name, threads }) => deps.statusBar.setBackend(name, threads) }),
+      () => deps.engine.useCandidate({ labelsPath: labelsUri.fsPath, backend }, { onBackend: ({ backend: name, threads, note }) => deps.statusBar.setBackend(name, threads, note) }),
     );
     const message = `The candidate model (${describeModel(candidate)}) is current; predicted ${result.count} crops with it.`;
     deps.log.info(`use candidate: ${message}`);
