@@ -70,7 +70,7 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
   for (let i = 0; i < good.length; i++) assert.deepEqual(cropOf(set.pixels, i), await expectedCrop(dir, good[i], labelsPath), good[i]);
   const reasons = new Map(set.skipped.map((s) => [s.file, s.reason]));
   assert.match(reasons.get('img/missing.png') ?? '', /does not exist/);
-  assert.match(reasons.get('img/truncated.png') ?? '', /corrupt or truncated/);
+  assert.match(reasons.get('img/truncated.png') ?? '', /the PNG file is truncated/);
   assert.match(reasons.get('img/notes.png') ?? '', /not a PNG or JPEG/);
   assert.match(reasons.get('img/huge.png') ?? '', /too large \(100000x100000/);
   assert.match(reasons.get('img/blank.png') ?? '', /leaves less than a pixel inside the 40x20 image/);

@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Jimp } from 'jimp';
+import { decodeJpeg, jpegMemoryLimitBytes, readJpegFrame } from './jpegDecode';
+
+const MAX_PIXELS = 50_000_000;
+
+/** A baseline JPEG (jimp's encoder) of a pattern whose pixels all differ. */
+async function jpegOf(width: number, height: number): Promise<Buffer> {
+  const data = Buffer.alloc(width * height * 4);
+  for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? 255 : (i * 13 + (i >> 7) * 29) & 0xff;
+  return Jimp.fromBitmap({ width, height, data }).getBuffer('image/jpeg', { quality: 90 });
+}
+
+/** An APP1 Exif segment whose IFD0 holds only the orientation tag. */
+function exifSegment(orientation: number, littleEndian: boolean): Buffer {
+  const tiff = Buffer.alloc(8 + 2 + 12 + 4);
+  const u16 = (v: number, at: number) => (littleEndian ? tiff.writeUInt16LE(v, at) : tiff.writeUInt16BE(v, at));
+  const u32 = (v: number, at: number) => (littleEndian ? tiff.writeUInt32LE(v, at) : tiff.writeUInt32BE(v, at));
+  tiff.write(littleEndian ? 'II' : 'MM', 0, 'latin1');
+  u16(42, 2);
+  u32(8, 4);
+  u16(1, 8); // one entry
+  u16(0x0112, 10);
+  u16(3, 12); // SHORT
+  u32(1, 14);
+  u16(orientation, 18);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const head = Buffer.from([0xff, 0xe1, 0, 0]);
+  head.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([head, body]);
+}
+
+const withSegment = (jpeg: Buffer, segment: Buffer) => Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+
+test('EXIF orientations 1-8 turn the image as jimp did (so boxes drawn on the rotated view still fit)', async () => {
+  const jpeg = await jpegOf(5, 3);
+  for (let orientation = 1; orientation <= 8; orientation++) {
+    const file = withSegment(jpeg, exifSegment(orientation, orientation % 2 === 0));
+    const frame = readJpegFrame(file);
+    assert.equal(frame.orientation, orientation);
+    const image = decodeJpeg(file, frame, MAX_PIXELS);
+    const expected = (await Jimp.fromBuffer(file)).bitmap;
+    assert.deepEqual([image.width, image.height], [expected.width, expected.height], `orientation ${orientation}`);
+    assert.deepEqual(Buffer.from(image.data), expected.data, `orientation ${orientation}`);
+  }
+  // No EXIF: as stored.
+  assert.equal(readJpegFrame(jpeg).orientation, 1);
+  assert.deepEqual(Buffer.from(decodeJpeg(jpeg, readJpegFrame(jpeg), MAX_PIXELS).data), (await Jimp.fromBuffer(jpeg)).bitmap.data);
+});
+
+test('a JPEG cut short anywhere is refused', async () => {
+  const jpeg = await jpegOf(24, 16);
+  let refused = 0;
+  for (let n = 2; n < jpeg.length; n++) {
+    const cut = jpeg.subarray(0, n);
+    assert.throws(
+      () => decodeJpeg(cut, readJpegFrame(cut), MAX_PIXELS),
+      /the JPEG file is corrupt or truncated|the JPEG file is truncated before its frame header/,
+      `cut at ${n} of ${jpeg.length}`,
+    );
+    refused++;
+  }
+  assert.equal(refused, jpeg.length - 2);
+});
+
+test('jpeg-js may not spend more memory than the first frame header implies', async () => {
+  const jpeg = await jpegOf(16, 16);
+  const frame = readJpegFrame(jpeg);
+  assert.ok(jpegMemoryLimitBytes(frame, jpeg.length) < 2 << 20, 'a 16x16 JPEG gets about a megabyte');
+  // A second frame header claiming 4000x4000 (16 MP, under the pixel limit): jpeg-js would
+  // allocate ~200 MB of coefficient blocks for it before noticing the file has two frames.
+  const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+  const second = Buffer.from(jpeg.subarray(sof, sof + 2 + jpeg.readUInt16BE(sof + 2)));
+  second.writeUInt16BE(4000, 5);
+  second.writeUInt16BE(4000, 7);
+  const sos = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+  const twoFrames = Buffer.concat([jpeg.subarray(0, sos), second, jpeg.subarray(sos)]);
+  const before = process.memoryUsage().arrayBuffers;
+  assert.throws(() => decodeJpeg(twoFrames, readJpegFrame(twoFrames), MAX_PIXELS), /needs more memory than its 16x16 header allows/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 32 << 20);
+  // A legitimate large frame fits its own limit.
+  const big = await jpegOf(900, 700);
+  assert.equal(decodeJpeg(big, readJpegFrame(big), MAX_PIXELS).data.length, 900 * 700 * 4);
+});
+
+test('frames with a colour component count jpeg-js cannot show are refused before decoding', async () => {
+  const jpeg = Buffer.from(await jpegOf(8, 8));
+  const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+  jpeg[sof + 9] = 5;
+  assert.throws(() => decodeJpeg(jpeg, readJpegFrame(jpeg), MAX_PIXELS), /has 5 colour components \(1 to 4 are supported\)/);
+});
