@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deflateSync } from 'node:zlib';
 import { Jimp } from 'jimp';
 import { LabelsDocument } from '../../../common/labels';
-import { decodeShard, fileOfKey, SHARD_COUNT, shardOf, shardPath } from './cropCache';
+import { pngWith } from '../../../test/support/hostileImages';
+import { decodeShard, encodeShard, fileOfKey, SHARD_COUNT, shardOf, shardPath } from './cropCache';
 import { loadCrops } from './crops';
 import { loadImage } from './images';
 import { encodeRgbPng } from './pngEncode';
@@ -95,20 +98,22 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
 
 test('the cache serves unchanged images and is invalidated by a new file or box', async () => {
   const { dir, labelsPath, good } = await dataset();
-  const target = path.join(dir, good[2]);
-  const when = 1_700_000_000; // whole seconds, so the file system keeps the time exactly
-  await fs.utimes(target, when, when);
   const first = await loadCrops(labelsPath, { onlyLabeled: true });
-  // Prove the second load reads the cache: garble an image but keep its size and times.
-  const original = await fs.readFile(target);
-  await fs.writeFile(target, Buffer.alloc(original.length, 0x42));
-  await fs.utimes(target, when, when);
+  // Prove the second load reads the cache: every cached crop becomes a marker colour.
+  const shards = Array.from({ length: SHARD_COUNT }, (_, s) => shardPath(dir, s)).filter((f) => existsSync(f));
+  for (const file of shards) {
+    const shard = decodeShard(await fs.readFile(file));
+    assert.ok(shard, file);
+    shard.pixels.fill(0x42);
+    await fs.writeFile(file, encodeShard(shard));
+  }
   const second = await loadCrops(labelsPath, { onlyLabeled: true });
-  assert.equal(second.skipped.length, first.skipped.length);
-  assert.deepEqual(second.pixels, first.pixels);
+  assert.deepEqual(second.rows, first.rows);
+  assert.deepEqual(second.pixels, new Uint8Array(first.pixels.length).fill(0x42));
 
-  // A real change (new mtime) is seen: now the garbled file is reported.
-  await fs.utimes(target, when, when + 5);
+  // A changed image is seen: garbled, it is reported.
+  const target = path.join(dir, good[2]);
+  await fs.writeFile(target, Buffer.alloc((await fs.stat(target)).size, 0x42));
   const third = await loadCrops(labelsPath, { onlyLabeled: true });
   assert.match(third.skipped.find((s) => s.file === good[2])?.reason ?? '', /not a PNG or JPEG/);
   assert.equal(third.rows.length, good.length - 1);
@@ -125,8 +130,71 @@ test('the cache serves unchanged images and is invalidated by a new file or box'
   assert.equal(fourth.rows.length, good.length);
   assert.deepEqual(cropOf(fourth.pixels, 2), new Uint8Array(CROP_BYTES).fill(90));
   assert.deepEqual(cropOf(fourth.pixels, 3), await expectedCrop(dir, good[3], labelsPath));
-  assert.notDeepEqual(cropOf(fourth.pixels, 3), cropOf(first.pixels, 3));
-  for (const i of [0, 1, 4]) assert.deepEqual(cropOf(fourth.pixels, i), cropOf(first.pixels, i));
+  for (const i of [0, 1, 4]) assert.deepEqual(cropOf(fourth.pixels, i), cropOf(second.pixels, i), `crop ${i} still comes from the cache`);
+});
+
+/** A flat 40x20 RGB PNG stored without compression: the same byte size whatever the colour. */
+function flatPng(value: number): Buffer {
+  const row = [0, ...new Array<number>(40 * 3).fill(value)];
+  return pngWith(40, 20, deflateSync(Buffer.from(Array.from({ length: 20 }, () => row).flat()), { level: 0 }));
+}
+
+/**
+ * Waits until a file written now would get a later change time than `file` has: file systems
+ * keep coarse clocks (a few ms on Linux, up to 2 s on FAT), and two writes within one tick are
+ * indistinguishable by their times, whatever the cache keys on.
+ */
+async function nextTick(file: string): Promise<void> {
+  const probe = `${file}.tick`;
+  const { ctimeNs } = await fs.stat(file, { bigint: true });
+  for (let waited = 0; waited < 5000; waited += 5) {
+    await fs.writeFile(probe, '');
+    if ((await fs.stat(probe, { bigint: true })).ctimeNs > ctimeNs) break;
+    await sleep(5);
+  }
+  await fs.rm(probe);
+}
+
+/** A one-image dataset whose image has a flat colour and a whole-second mtime. */
+async function oneImage(): Promise<{ labelsPath: string; image: string; when: number }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-stale-'));
+  await fs.mkdir(path.join(dir, 'img'));
+  const image = path.join(dir, 'img', 'a.png');
+  const when = 1_700_000_000; // whole seconds, so the file system keeps the time exactly
+  await fs.writeFile(image, flatPng(40));
+  await fs.utimes(image, when, when);
+  const labelsPath = path.join(dir, 'labels.csv');
+  await fs.writeFile(labelsPath, 'file,label\nimg/a.png,7\n');
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(set.pixels, new Uint8Array(CROP_BYTES).fill(40));
+  assert.equal(flatPng(120).length, flatPng(40).length, 'the replacement has the same byte size');
+  await nextTick(image);
+  return { labelsPath, image, when };
+}
+
+test('an image rewritten in place with its old size and mtime restored (cp -p) gives its new pixels', async () => {
+  const { labelsPath, image, when } = await oneImage();
+  const before = await fs.stat(image, { bigint: true });
+  await fs.writeFile(image, flatPng(120)); // same inode, truncated and rewritten
+  await fs.utimes(image, when, when);
+  const after = await fs.stat(image, { bigint: true });
+  assert.deepEqual([after.ino, after.size, after.mtimeNs], [before.ino, before.size, before.mtimeNs], 'only the change time tells');
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(set.pixels, new Uint8Array(CROP_BYTES).fill(120));
+});
+
+test('an image replaced by renaming a new file over it with the old mtime (rsync -a) gives its new pixels', async () => {
+  const { labelsPath, image, when } = await oneImage();
+  const before = await fs.stat(image, { bigint: true });
+  const temporary = path.join(path.dirname(image), '.a.png.Xy12ab');
+  await fs.writeFile(temporary, flatPng(120));
+  await fs.utimes(temporary, when, when);
+  await fs.rename(temporary, image);
+  const after = await fs.stat(image, { bigint: true });
+  assert.deepEqual([after.size, after.mtimeNs], [before.size, before.mtimeNs]);
+  assert.notEqual(after.ino, before.ino);
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(set.pixels, new Uint8Array(CROP_BYTES).fill(120));
 });
 
 test('a corrupt cache is ignored and rebuilt', async () => {
