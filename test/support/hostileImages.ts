@@ -3,7 +3,7 @@
 // reason must match, so every test names the same why.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { constants, createDeflate, deflateSync } from 'node:zlib';
 import { pngChunk } from '../../extension/src/dataset/pngEncode';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -19,10 +19,19 @@ export function pngWith(width: number, height: number, compressed: Uint8Array, o
 
 /**
  * A 16x16 RGB PNG whose image data inflates to `megabytes` MB of zeros (16x16 needs 784 bytes,
- * 798 interlaced): ~1 KB of file per MB it expands to.
+ * 798 interlaced): ~1 KB of file per MB it expands to. Streamed through run-length deflate, so
+ * making a 1 GB bomb takes under a second and never holds the gigabyte.
  */
-export function pngBomb(interlaced: boolean, megabytes = 64): Buffer {
-  return pngWith(16, 16, deflateSync(Buffer.alloc(megabytes << 20), { level: 9 }), { interlaced });
+export async function pngBomb(interlaced: boolean, megabytes = 64): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9, strategy: constants.Z_RLE });
+  const parts: Buffer[] = [];
+  deflate.on('data', (part: Buffer) => parts.push(part));
+  const ended = new Promise((resolve, reject) => deflate.on('end', resolve).on('error', reject));
+  const zeros = Buffer.alloc(1 << 20);
+  for (let i = 0; i < megabytes; i++) if (!deflate.write(zeros)) await new Promise((resolve) => deflate.once('drain', resolve));
+  deflate.end();
+  await ended;
+  return pngWith(16, 16, Buffer.concat(parts), { interlaced });
 }
 
 /** A well-formed PNG whose IHDR claims width x height, with a tiny IDAT. */
@@ -38,20 +47,24 @@ export interface HostileFile {
   reason: RegExp;
 }
 
-/** The bad files of an acceptance dataset; `good` is the bytes of a valid PNG to cut short. */
-export function hostileFiles(good: Uint8Array): HostileFile[] {
+/**
+ * The bad files of an acceptance dataset; `good` is the bytes of a valid PNG to cut short. The
+ * interlaced bomb expands to `bombMegabytes` (what pngjs inflated without a limit, twice over).
+ */
+export async function hostileFiles(good: Uint8Array, bombMegabytes = 64): Promise<HostileFile[]> {
+  const expands = /compressed data expands beyond what its 16x16 header allows/;
   return [
-    { file: 'img/bomb-interlaced.png', bytes: pngBomb(true), reason: /compressed data expands beyond what its 16x16 header allows/ },
+    { file: 'img/bomb-interlaced.png', bytes: await pngBomb(true, bombMegabytes), reason: expands },
     { file: 'img/huge.png', bytes: pngClaiming(50000, 50000), reason: /too large \(50000x50000/ },
     { file: 'img/truncated.png', bytes: good.subarray(0, good.length >> 1), reason: /truncated/ },
     { file: 'img/notes.png', bytes: Buffer.from('file,label\nthis is a text file, not an image\n'), reason: /not a PNG or JPEG file/ },
-    { file: 'img/bomb.png', bytes: pngBomb(false), reason: /compressed data expands beyond what its 16x16 header allows/ },
+    { file: 'img/bomb.png', bytes: await pngBomb(false), reason: expands },
   ];
 }
 
 /** Writes the hostile files into `dir` and appends a labelled row for each to its labels file. */
-export async function addHostileFiles(dir: string, labelsPath: string, good: Uint8Array): Promise<HostileFile[]> {
-  const files = hostileFiles(good);
+export async function addHostileFiles(dir: string, labelsPath: string, good: Uint8Array, bombMegabytes?: number): Promise<HostileFile[]> {
+  const files = await hostileFiles(good, bombMegabytes);
   for (const f of files) {
     await fs.mkdir(path.dirname(path.join(dir, f.file)), { recursive: true });
     await fs.writeFile(path.join(dir, f.file), f.bytes);

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deflateSync } from 'node:zlib';
 import { Jimp } from 'jimp';
 import { LabelsDocument } from '../../../common/labels';
-import { pngWith } from '../../../test/support/hostileImages';
+import { addHostileFiles, pngWith } from '../../../test/support/hostileImages';
 import { decodeShard, encodeShard, fileOfKey, SHARD_COUNT, shardOf, shardPath } from './cropCache';
 import { loadCrops } from './crops';
 import { loadImage } from './images';
@@ -94,6 +94,28 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
     [...good.slice(0, -1).map((f, i) => [f, set.rows[i].label]), ['img/blank.png', ''], ['img/photo.jpg', '8']],
   );
   assert.deepEqual(cropOf(all.pixels, good.length - 1), preprocess(await loadImage(path.join(dir, 'img/blank.png')), undefined));
+});
+
+test('hostile files among good crops (bombs, a 50000x50000 header, a cut PNG, text named .png) are each skipped with why; the good crops load', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-hostile-'));
+  const { labelsPath } = await synthesize({ dir, count: 6, seed: 5 });
+  const good = LabelsDocument.parse(await fs.readFile(labelsPath, 'utf8')).rows.map((r) => r.file);
+  const bad = await addHostileFiles(dir, labelsPath, await fs.readFile(path.join(dir, good[0])));
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(
+    set.rows.map((r) => r.file),
+    good,
+  );
+  for (let i = 0; i < good.length; i++) assert.deepEqual(cropOf(set.pixels, i), await expectedCrop(dir, good[i], labelsPath), good[i]);
+  assert.deepEqual(
+    set.skipped.map((s) => s.file),
+    bad.map((b) => b.file),
+  );
+  for (const [i, b] of bad.entries()) assert.match(set.skipped[i].reason, b.reason, b.file);
+  // The second load serves the good crops from the cache and refuses the bad files again.
+  const again = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(again.pixels, set.pixels);
+  assert.deepEqual(again.skipped, set.skipped);
 });
 
 test('the cache serves unchanged images and is invalidated by a new file or box', async () => {
