@@ -34,6 +34,25 @@ export async function pngBomb(interlaced: boolean, megabytes = 64): Promise<Buff
   return pngWith(16, 16, Buffer.concat(parts), { interlaced });
 }
 
+/**
+ * A valid 16x16 grey PNG whose image data is split into one-byte IDAT chunks and followed by
+ * `emptyChunks` empty ones (12 bytes each, all allowed): memory per chunk must not add up.
+ */
+export function pngChunkFlood(emptyChunks: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(16, 0);
+  ihdr.writeUInt32BE(16, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const data = deflateSync(Buffer.alloc(16 * 17, 0));
+  return Buffer.concat([
+    SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    ...[...data].map((b) => pngChunk('IDAT', Buffer.from([b]))),
+    Buffer.alloc(12 * emptyChunks, pngChunk('IDAT', new Uint8Array(0))),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
 /** A well-formed PNG whose IHDR claims width x height, with a tiny IDAT. */
 export function pngClaiming(width: number, height: number): Buffer {
   return pngWith(width, height, deflateSync(Buffer.alloc(16)));

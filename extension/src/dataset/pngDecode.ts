@@ -97,97 +97,136 @@ interface PngChunks {
   header: PngHeader;
   palette?: Uint8Array;
   transparency?: Uint8Array;
-  /** The IDAT bodies, in order (the last one possibly cut short). */
-  data: Uint8Array[];
-  /** [type offset, CRC offset] of each whole IDAT, to name a bad CRC when inflating fails. */
-  dataCrcs: [number, number][];
-  /** The file ends before IEND (cut inside or between chunks). */
+  /** Non-empty IDAT chunks, their total body bytes, and the first body. */
+  dataChunks: number;
+  dataBytes: number;
+  firstData?: Uint8Array;
+  /** The file ends before IEND (cut inside or between chunks, or garbage after the image data). */
   cutShort: boolean;
 }
 
-/** An uppercase first letter marks a chunk a decoder must understand to show the image right. */
-const isCritical = (type: string): boolean => type.charCodeAt(0) < 0x61;
+// Chunk types as big-endian 32-bit numbers: comparing them allocates nothing, which matters when
+// a file holds millions of chunks.
+const IHDR = 0x49484452;
+const PLTE = 0x504c5445;
+const IDAT = 0x49444154;
+const IEND = 0x49454e44;
+const TRNS = 0x74524e53;
 
-function readChunks(bytes: Uint8Array): PngChunks {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let header: PngHeader | undefined;
-  let palette: Uint8Array | undefined;
-  let transparency: Uint8Array | undefined;
-  const data: Uint8Array[] = [];
-  const dataCrcs: [number, number][] = [];
-  let cutShort = false;
+const typeName = (type: number): string => String.fromCharCode(type >>> 24, (type >>> 16) & 0xff, (type >>> 8) & 0xff, type & 0xff);
+const isLetter = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+/** An uppercase first letter marks a chunk a decoder must understand to show the image right. */
+const isCritical = (type: number): boolean => type >>> 24 < 0x61;
+
+/** Called per chunk: its type, offset, body [start, end) (end may pass the file's end) and whether it is whole. */
+type ChunkVisitor = (type: number, at: number, start: number, end: number, whole: boolean) => void;
+
+/**
+ * Visits the chunks after the signature up to IEND, keeping nothing per chunk (a 256 MB file can
+ * hold 20 million). Returns true when the file stops before IEND: cut short, or garbage where a
+ * chunk should start after image data (the pixels may still be whole; inflating decides).
+ */
+function walkChunks(bytes: Uint8Array, view: DataView, visit: ChunkVisitor): boolean {
+  let seenData = false;
   for (let pos = 8; ; ) {
-    if (pos + 8 > bytes.length) {
-      cutShort = true;
-      break;
-    }
+    if (pos + 8 > bytes.length) return true;
     const length = view.getUint32(pos);
-    const type = String.fromCharCode(bytes[pos + 4], bytes[pos + 5], bytes[pos + 6], bytes[pos + 7]);
-    if (!/^[A-Za-z]{4}$/.test(type) || length > 0x7fffffff) {
-      // No chunk where one should start. After image data the pixels may still be whole: stop and let inflating decide.
-      if (data.length > 0) {
-        cutShort = true;
-        break;
-      }
+    const type = view.getUint32(pos + 4);
+    if (length > 0x7fffffff || !(isLetter(bytes[pos + 4]) && isLetter(bytes[pos + 5]) && isLetter(bytes[pos + 6]) && isLetter(bytes[pos + 7]))) {
+      if (seenData) return true;
       throw new Error(`the PNG file is corrupt (no valid chunk at byte ${pos})`);
     }
-    if (pos === 8 && type !== 'IHDR') throw new Error('the PNG file does not start with an IHDR chunk');
+    if (type === IEND) return false;
     const start = pos + 8;
     const end = start + length;
     const whole = end + 4 <= bytes.length;
-    if (type === 'IEND') break;
-    if (type === 'IDAT') {
-      data.push(bytes.subarray(start, Math.min(end, bytes.length)));
-      if (whole) dataCrcs.push([pos + 4, end]);
-    } else if (type === 'IHDR' || (header && usesChunk(header, type))) {
-      // A chunk that decides what the pixels are: it must be whole and intact.
-      if (!whole) throw new Error(`the PNG file is truncated (inside its ${type} chunk)`);
-      if (crc32(bytes, pos + 4, end) !== view.getUint32(end)) throw new Error(`the PNG file is corrupt (its ${type} chunk fails its CRC check)`);
-      const body = bytes.subarray(start, end);
-      if (type === 'IHDR') {
-        if (header) throw new Error('the PNG file is corrupt (it has two IHDR chunks)');
-        header = parsePngHeader(body);
-      } else if (type === 'PLTE') palette = body;
-      else transparency = body;
-    } else if (isCritical(type) && type !== 'PLTE') {
-      throw new Error(`the PNG file needs a chunk this decoder does not know (${type})`);
-    }
-    if (!whole) {
-      cutShort = true;
-      break;
-    }
+    seenData ||= type === IDAT;
+    visit(type, pos, start, end, whole);
+    if (!whole) return true;
     pos = end + 4;
   }
+}
+
+function readChunks(bytes: Uint8Array, view: DataView): PngChunks {
+  let header: PngHeader | undefined;
+  let palette: Uint8Array | undefined;
+  let transparency: Uint8Array | undefined;
+  let dataChunks = 0;
+  let dataBytes = 0;
+  let firstData: Uint8Array | undefined;
+  const cutShort = walkChunks(bytes, view, (type, at, start, end, whole) => {
+    if (!header && type !== IHDR) throw new Error('the PNG file does not start with an IHDR chunk');
+    if (type === IDAT) {
+      const length = Math.min(end, bytes.length) - start;
+      if (length > 0 && dataChunks++ === 0) firstData = bytes.subarray(start, start + length);
+      dataBytes += length;
+    } else if (type === IHDR || (header && usesChunk(header, type))) {
+      // A chunk that decides what the pixels are: it must be whole and intact.
+      const name = typeName(type);
+      if (!whole) throw new Error(`the PNG file is truncated (inside its ${name} chunk)`);
+      if (crc32(bytes, at + 4, end) !== view.getUint32(end)) throw new Error(`the PNG file is corrupt (its ${name} chunk fails its CRC check)`);
+      const body = bytes.subarray(start, end);
+      if (type === IHDR) {
+        if (header) throw new Error('the PNG file is corrupt (it has two IHDR chunks)');
+        header = parsePngHeader(body);
+      } else if (type === PLTE) palette = body;
+      else transparency = body;
+    } else if (isCritical(type) && type !== PLTE) {
+      throw new Error(`the PNG file needs a chunk this decoder does not know (${typeName(type)})`);
+    }
+  });
   if (!header) throw new Error('the PNG file is truncated (no IHDR chunk)');
-  return { header, palette, transparency, data, dataCrcs, cutShort };
+  return { header, palette, transparency, dataChunks, dataBytes, firstData, cutShort };
 }
 
 /** PLTE matters for palette images only; tRNS for grey, RGB and palette images (alpha types carry their own). */
-function usesChunk(header: PngHeader, type: string): boolean {
-  if (type === 'PLTE') return header.colorType === 3;
-  if (type === 'tRNS') return header.colorType === 0 || header.colorType === 2 || header.colorType === 3;
+function usesChunk(header: PngHeader, type: number): boolean {
+  if (type === PLTE) return header.colorType === 3;
+  if (type === TRNS) return header.colorType === 0 || header.colorType === 2 || header.colorType === 3;
   return false;
 }
 
+/** The zlib stream: the one IDAT body as it is, or all of them copied into one buffer. */
+function compressedData(bytes: Uint8Array, view: DataView, chunks: PngChunks): Uint8Array {
+  if (chunks.dataChunks === 1 && chunks.firstData) return chunks.firstData;
+  const joined = Buffer.allocUnsafe(chunks.dataBytes);
+  let at = 0;
+  walkChunks(bytes, view, (type, _at, start, end) => {
+    if (type !== IDAT) return;
+    const body = bytes.subarray(start, Math.min(end, bytes.length));
+    joined.set(body, at);
+    at += body.length;
+  });
+  return joined;
+}
+
+/** True when a whole IDAT chunk fails its CRC: said alongside a zlib error, it points at damage in the file. */
+function dataCrcFails(bytes: Uint8Array, view: DataView): boolean {
+  let fails = false;
+  walkChunks(bytes, view, (type, at, _start, end, whole) => {
+    if (!fails && type === IDAT && whole) fails = crc32(bytes, at + 4, end) !== view.getUint32(end);
+  });
+  return fails;
+}
+
 /** The inflated image data, exactly pngDataBytes(header) long, or an error saying why not. */
-function inflateImageData(bytes: Uint8Array, chunks: PngChunks): Uint8Array {
+function inflateImageData(bytes: Uint8Array, view: DataView, chunks: PngChunks): Uint8Array {
   const { header } = chunks;
   const size = `${header.width}x${header.height}`;
   const expected = pngDataBytes(header);
-  const compressed = chunks.data.length === 1 ? chunks.data[0] : Buffer.concat(chunks.data);
   let raw: Uint8Array;
   try {
     // One output chunk a byte larger than needed: no concatenation copy, and one byte too many
     // is already over the limit, which aborts inflating before it allocates anything more.
-    raw = inflateSync(compressed, { maxOutputLength: expected, chunkSize: Math.max(64, expected + 1) });
+    raw = inflateSync(compressedData(bytes, view, chunks), { maxOutputLength: expected, chunkSize: Math.max(64, expected + 1) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`the PNG's compressed data expands beyond what its ${size} header allows (${expected} bytes)`);
     if (code === 'Z_BUF_ERROR') {
       throw new Error(chunks.cutShort ? 'the PNG file is truncated (its image data stops early)' : `the PNG's image data is truncated (its compressed stream stops early)`);
     }
-    const badCrc = chunks.dataCrcs.some(([from, at]) => crc32(bytes, from, at) !== new DataView(bytes.buffer, bytes.byteOffset).getUint32(at));
-    throw new Error(`the PNG file is corrupt (image data: ${(err as Error).message}${badCrc ? '; an IDAT chunk fails its CRC check' : ''})`);
+    const crcNote = dataCrcFails(bytes, view) ? '; an IDAT chunk fails its CRC check' : '';
+    throw new Error(`the PNG file is corrupt (image data: ${(err as Error).message}${crcNote})`);
   }
   if (raw.length < expected) throw new Error(`the PNG's image data is truncated (${raw.length} of the ${expected} bytes its ${size} header needs)`);
   return raw;
@@ -347,13 +386,14 @@ function rowWriter(header: PngHeader, palette: Uint8Array | undefined, trns: Uin
 
 /** Decodes PNG bytes (signature included) to RGBA; errors give the reason without a file name. */
 export function decodePng(bytes: Uint8Array): RgbaImage {
-  const chunks = readChunks(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const chunks = readChunks(bytes, view);
   const { header } = chunks;
-  if (chunks.data.length === 0) {
-    throw new Error(chunks.cutShort ? 'the PNG file is truncated (before its image data)' : 'the PNG file has no image data (no IDAT chunk)');
+  if (chunks.dataChunks === 0) {
+    throw new Error(chunks.cutShort ? 'the PNG file is truncated (before its image data)' : 'the PNG file has no image data (no IDAT chunk with data)');
   }
   const write = rowWriter(header, chunks.palette, chunks.transparency);
-  const raw = inflateImageData(bytes, chunks);
+  const raw = inflateImageData(bytes, view, chunks);
   const { width, height } = header;
   const bits = bitsPerPixel(header);
   const filterStep = Math.max(1, bits >> 3);
