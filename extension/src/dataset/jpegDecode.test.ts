@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Jimp } from 'jimp';
-import { decodeJpeg, jpegMemoryLimitBytes, readJpegFrame } from './jpegDecode';
+import { decode } from 'jpeg-js';
+import { decodeJpeg, jpegDecodeBytes, MAX_JPEG_DECODE_BYTES, readJpegFrame } from './jpegDecode';
 
 const MAX_PIXELS = 50_000_000;
 
@@ -64,10 +65,43 @@ test('a JPEG cut short anywhere is refused', async () => {
   assert.equal(refused, jpeg.length - 2);
 });
 
+test('the memory a frame needs is what jpeg-js counts for it', async () => {
+  for (const [width, height] of [
+    [16, 16],
+    [37, 21],
+    [300, 200],
+  ]) {
+    const jpeg = await jpegOf(width, height);
+    const need = jpegDecodeBytes(readJpegFrame(jpeg));
+    // jpeg-js also counts its tables (a few KB): with those it fits, without them it does not.
+    assert.equal(decode(jpeg, { useTArray: true, maxMemoryUsageInMB: (need + 65536) / 2 ** 20 }).width, width);
+    assert.throws(() => decode(jpeg, { useTArray: true, maxMemoryUsageInMB: (need - 1) / 2 ** 20 }), /maxMemoryUsageInMB/, `${width}x${height}`);
+  }
+});
+
+/** `jpeg` with its frame header saying width x height. */
+function claiming(jpeg: Buffer, width: number, height: number): Buffer {
+  const out = Buffer.from(jpeg);
+  const sof = out.indexOf(Buffer.from([0xff, 0xc0]));
+  out.writeUInt16BE(height, sof + 5);
+  out.writeUInt16BE(width, sof + 7);
+  return out;
+}
+
+test('a frame under the pixel limit that would need more than 512 MB to decode is refused before jpeg-js runs', async () => {
+  // 7000x7000 is 49 MP, under the 50 MP limit; as a real photo jpeg-js took 1.6 GB and 30 s for it.
+  const huge = claiming(await jpegOf(16, 16), 7000, 7000);
+  const started = performance.now();
+  const before = process.memoryUsage().arrayBuffers;
+  assert.throws(() => decodeJpeg(huge, readJpegFrame(huge), MAX_PIXELS), /too large to decode \(its 7000x7000 frame needs about 1029 MB; the limit is 512 MB\)/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 1 << 20);
+  assert.ok(performance.now() - started < 100);
+  assert.ok(jpegDecodeBytes(readJpegFrame(claiming(huge, 3000, 3000))) < MAX_JPEG_DECODE_BYTES, '9 MP fits');
+});
+
 test('jpeg-js may not spend more memory than the first frame header implies', async () => {
   const jpeg = await jpegOf(16, 16);
-  const frame = readJpegFrame(jpeg);
-  assert.ok(jpegMemoryLimitBytes(frame, jpeg.length) < 2 << 20, 'a 16x16 JPEG gets about a megabyte');
+  assert.ok(jpegDecodeBytes(readJpegFrame(jpeg)) < 16 << 10, 'a 16x16 JPEG needs a few KB');
   // A second frame header claiming 4000x4000 (16 MP, under the pixel limit): jpeg-js would
   // allocate ~200 MB of coefficient blocks for it before noticing the file has two frames.
   const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
@@ -84,9 +118,13 @@ test('jpeg-js may not spend more memory than the first frame header implies', as
   assert.equal(decodeJpeg(big, readJpegFrame(big), MAX_PIXELS).data.length, 900 * 700 * 4);
 });
 
-test('frames with a colour component count jpeg-js cannot show are refused before decoding', async () => {
+test('frames with a component count or sampling factors outside the standard are refused before decoding', async () => {
   const jpeg = Buffer.from(await jpegOf(8, 8));
   const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
-  jpeg[sof + 9] = 5;
-  assert.throws(() => decodeJpeg(jpeg, readJpegFrame(jpeg), MAX_PIXELS), /has 5 colour components \(1 to 4 are supported\)/);
+  const five = Buffer.from(jpeg);
+  five[sof + 9] = 5;
+  assert.throws(() => decodeJpeg(five, readJpegFrame(five), MAX_PIXELS), /has 5 colour components \(1 to 4 are supported\)/);
+  const sampled = Buffer.from(jpeg);
+  sampled[sof + 11] = 0x51; // first component: 5x1 sampling
+  assert.throws(() => decodeJpeg(sampled, readJpegFrame(sampled), MAX_PIXELS), /a sampling factor outside 1-4/);
 });

@@ -1,16 +1,26 @@
 // JPEG decoding into 8-bit RGBA through jpeg-js, called directly so its limits can be set: the
 // resolution limit is the caller's pixel limit, and the memory limit is what the frame header
-// implies, so a JPEG cannot cost more memory than its (already checked) size justifies. jimp
-// called jpeg-js with its defaults (512 MB). EXIF orientation is applied as jimp did, because the
-// gallery shows photos the way a browser does (rotated) and boxes are drawn on that view.
+// implies (computed as jpeg-js counts), capped at MAX_JPEG_DECODE_BYTES. A frame that needs more
+// is refused before jpeg-js sees it. EXIF orientation is applied as jimp did, because the gallery
+// shows photos the way a browser does (rotated) and boxes are drawn on that view.
 import { decode } from 'jpeg-js';
 import type { RgbaImage } from './images';
+
+/**
+ * The most memory one JPEG decode may count (jpeg-js's own default, which jimp used). jpeg-js keeps
+ * 64 32-bit coefficients per 8x8 block of every component, so a 49 MP 4:4:4 photo counts ~1 GB
+ * and really takes ~1.6 GB (seen: a 1.3 MB 7000x7000 JPEG, 30 s). This admits ~24 MP at 4:4:4 and
+ * ~37 MP at 4:2:0, more than street-number photos need.
+ */
+export const MAX_JPEG_DECODE_BYTES = 512 * 2 ** 20;
 
 export interface JpegFrame {
   width: number;
   height: number;
   /** Colour components (1 grey, 3 YCbCr, 4 CMYK/YCCK). */
   components: number;
+  /** Horizontal and vertical sampling factor of each component, in frame order. */
+  sampling: { h: number; v: number }[];
   /** EXIF orientation 1-8 from the APP1 segment before the frame header (1 when absent). */
   orientation: number;
 }
@@ -42,7 +52,9 @@ export function readJpegFrame(bytes: Uint8Array): JpegFrame {
       const width = (bytes[i + 5] << 8) | bytes[i + 6];
       const components = bytes[i + 7];
       if (height === 0) throw new Error('the JPEG file does not state its height (DNL), which is not supported');
-      return { width, height, components, orientation: orientation || 1 };
+      if (i + 8 + 3 * components > bytes.length) break;
+      const sampling = Array.from({ length: components }, (_, c) => ({ h: bytes[i + 9 + 3 * c] >> 4, v: bytes[i + 9 + 3 * c] & 15 }));
+      return { width, height, components, sampling, orientation: orientation || 1 };
     }
     i += length;
   }
@@ -71,30 +83,39 @@ function exifOrientation(app1: Uint8Array): number {
 }
 
 /**
- * The most memory jpeg-js may account for when it decodes this frame: per component, 64 32-bit
- * coefficients per 8x8 block and a byte per sample, with rows and columns padded to whole MCUs
- * (sampling factors go up to 15, so up to 16 more blocks a side); then its component output and
- * our RGBA buffer; and its tables, which grow with the file (DQT: 256 bytes per 65 in the file).
+ * The memory jpeg-js counts to decode this frame, computed as it does: per component, 64 32-bit
+ * coefficients for every 8x8 block of whole MCUs and a byte per (block-padded) sample; then its
+ * component output and the RGBA result.
  */
-export function jpegMemoryLimitBytes(frame: JpegFrame, fileBytes: number): number {
-  const blocksAcross = Math.ceil(frame.width / 8) + 16;
-  const blocksDown = Math.ceil(frame.height / 8) + 16;
-  const perComponent = blocksAcross * blocksDown * (64 * 4 + 64);
+export function jpegDecodeBytes(frame: JpegFrame): number {
+  const maxH = Math.max(1, ...frame.sampling.map((s) => s.h));
+  const maxV = Math.max(1, ...frame.sampling.map((s) => s.v));
+  const mcusAcross = Math.ceil(frame.width / 8 / maxH);
+  const mcusDown = Math.ceil(frame.height / 8 / maxV);
+  let bytes = 0;
+  for (const { h, v } of frame.sampling) {
+    bytes += mcusAcross * h * mcusDown * v * 64 * 4;
+    bytes += Math.ceil((Math.ceil(frame.width / 8) * h) / maxH) * 8 * Math.ceil((Math.ceil(frame.height / 8) * v) / maxV) * 8;
+  }
   const pixels = frame.width * frame.height;
-  return frame.components * (perComponent + pixels) + pixels * 4 + 4 * fileBytes + (1 << 20);
+  return bytes + pixels * frame.components + pixels * 4;
 }
+
+const megabytes = (bytes: number) => Math.ceil(bytes / 2 ** 20);
 
 /** Decodes JPEG bytes whose frame header the caller has read and size-checked. Errors give the reason. */
 export function decodeJpeg(bytes: Uint8Array, frame: JpegFrame, maxPixels: number): RgbaImage {
   if (frame.components < 1 || frame.components > 4) throw new Error(`the JPEG file has ${frame.components} colour components (1 to 4 are supported)`);
+  if (frame.sampling.some((s) => s.h < 1 || s.h > 4 || s.v < 1 || s.v > 4)) throw new Error('the JPEG file is corrupt (a sampling factor outside 1-4)');
+  const need = jpegDecodeBytes(frame);
+  if (need > MAX_JPEG_DECODE_BYTES) {
+    throw new Error(`the JPEG is too large to decode (its ${frame.width}x${frame.height} frame needs about ${megabytes(need)} MB; the limit is ${megabytes(MAX_JPEG_DECODE_BYTES)} MB)`);
+  }
+  // Tables are counted too and grow with the file (a DQT table counts 256 bytes per 65 in the file).
+  const limit = Math.min(need + 4 * bytes.length + 2 ** 20, MAX_JPEG_DECODE_BYTES);
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: true,
-      maxResolutionInMP: maxPixels / 1e6,
-      maxMemoryUsageInMB: jpegMemoryLimitBytes(frame, bytes.length) / 2 ** 20,
-    });
+    decoded = decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: limit / 2 ** 20 });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     if (/maxMemoryUsageInMB|maxResolutionInMP/.test(reason)) {
