@@ -1,8 +1,8 @@
 // Image decoding for datasets: PNG and JPEG into 8-bit RGBA, with memory bounded by the header.
 // The header is read first and checked against a pixel limit, so a file that claims to be
 // 100000x100000 is refused before any decoder allocates memory for it; then each decoder is held
-// to what that header implies (pngDecode.ts inflates with a hard output limit, jpegDecode.ts gives
-// jpeg-js a memory limit), so a small file cannot expand into gigabytes either.
+// to what that header implies (pngDecode.ts inflates with a hard output limit; jpegDecode.ts gives
+// jpeg-js a memory limit, at most 512 MB), so a small file cannot expand into gigabytes either.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { decodeJpeg, readJpegFrame } from './jpegDecode';

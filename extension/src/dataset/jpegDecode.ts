@@ -134,7 +134,7 @@ export function decodeJpeg(bytes: Uint8Array, frame: JpegFrame, maxPixels: numbe
  * The image as EXIF orientation `o` says to show it: for each output pixel, the source pixel
  * (the same mapping as jimp's, which follows the EXIF specification).
  */
-export function orient(image: RgbaImage, o: number): RgbaImage {
+function orient(image: RgbaImage, o: number): RgbaImage {
   if (o < 2 || o > 8) return image;
   const { width: w, height: h } = image;
   const swap = o > 4;

@@ -48,7 +48,7 @@ interface Pass {
   height: number;
 }
 
-export function bitsPerPixel(header: PngHeader): number {
+function bitsPerPixel(header: PngHeader): number {
   return CHANNELS[header.colorType] * header.bitDepth;
 }
 
@@ -77,7 +77,7 @@ export function pngDataBytes(header: PngHeader): number {
   return passesOf(header).reduce((n, p) => n + p.height * (1 + rowStride(p.width, bits)), 0);
 }
 
-export function parsePngHeader(body: Uint8Array): PngHeader {
+function parsePngHeader(body: Uint8Array): PngHeader {
   if (body.length !== 13) throw new Error(`the PNG file is corrupt (its IHDR chunk holds ${body.length} bytes, not 13)`);
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const [bitDepth, colorType, compression, filter, interlace] = body.subarray(8);
