@@ -55,7 +55,7 @@ export const parts = [
     tsconfig: 'extension/src/dataset/tsconfig.json',
     roots: ['extension/src/dataset/'],
     mayImport: ['common', 'dataset'],
-    packages: ['jimp', 'opentype.js'],
+    packages: ['jpeg-js', 'opentype.js'],
     node: true,
   },
   {

@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cropKey, decodeShard, encodeShard, fileOfKey, SHARD_COUNT, shardOf } from './cropCache';
+import { cropKey, decodeShard, encodeShard, fileOfKey, SHARD_COUNT, shardOf, type FileStamp } from './cropCache';
 import { CROP_BYTES } from './preprocess';
 
+const stamp = (changes: Partial<FileStamp> = {}): FileStamp => ({ ino: 42n, size: 10n, mtimeNs: 5n, ctimeNs: 7n, ...changes });
+
 function shard(n: number) {
-  const keys = Array.from({ length: n }, (_, i) => cropKey(`img/${i}.png`, 100 + i, 1_700_000_000_000 + i, i % 2 ? '1 2 3 4' : ''));
+  const keys = Array.from({ length: n }, (_, i) => cropKey(`img/${i}.png`, stamp({ size: 100n + BigInt(i), mtimeNs: 1_700_000_000_000_000_000n + BigInt(i) }), i % 2 ? '1 2 3 4' : ''));
   const pixels = new Uint8Array(n * CROP_BYTES);
   for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 31 + (i >> 12)) & 0xff;
   return { keys, pixels };
@@ -20,12 +22,21 @@ test('a shard round-trips and every key names its file', () => {
   assert.deepEqual(decodeShard(encodeShard({ keys: [], pixels: new Uint8Array(0) })), { keys: [], pixels: new Uint8Array(0) });
 });
 
-test('keys change with size, time and box', () => {
-  const base = cropKey('a.png', 10, 5, '');
-  assert.notEqual(cropKey('a.png', 11, 5, ''), base);
-  assert.notEqual(cropKey('a.png', 10, 6, ''), base);
-  assert.notEqual(cropKey('a.png', 10, 5, '0 0 1 1'), base);
-  assert.equal(cropKey('a.png', 10, 5, ''), base);
+test('keys change with the inode, size, either time and the box', () => {
+  const base = cropKey('a.png', stamp(), '');
+  assert.notEqual(cropKey('a.png', stamp({ size: 11n }), ''), base);
+  assert.notEqual(cropKey('a.png', stamp({ mtimeNs: 6n }), ''), base);
+  // What cp -p (new change time) and rsync -a (new inode) leave different when they restore size and mtime.
+  assert.notEqual(cropKey('a.png', stamp({ ctimeNs: 8n }), ''), base);
+  assert.notEqual(cropKey('a.png', stamp({ ino: 43n }), ''), base);
+  // Beyond 2^53: a number would round both to the same key.
+  assert.notEqual(cropKey('a.png', stamp({ ino: 2n ** 60n }), ''), cropKey('a.png', stamp({ ino: 2n ** 60n + 1n }), ''));
+  assert.notEqual(cropKey('a.png', stamp(), '0 0 1 1'), base);
+  assert.notEqual(cropKey('b.png', stamp(), ''), base);
+  assert.equal(cropKey('a.png', stamp(), ''), base);
+  assert.equal(fileOfKey(base), 'a.png');
+  // A key of the previous format (path, size, mtime in ms, box) is not this version's.
+  assert.equal(fileOfKey(JSON.stringify(['p1', 'a.png', 10, 5, ''])), '');
   for (const f of ['a.png', 'img/b.png', 'c/d/e.jpg']) assert.ok(shardOf(f) >= 0 && shardOf(f) < SHARD_COUNT);
 });
 

@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deflateSync } from 'node:zlib';
 import { Jimp } from 'jimp';
 import { LabelsDocument } from '../../../common/labels';
-import { decodeShard, fileOfKey, SHARD_COUNT, shardOf, shardPath } from './cropCache';
+import { addHostileFiles, pngWith } from '../../../test/support/hostileImages';
+import { decodeShard, encodeShard, fileOfKey, SHARD_COUNT, shardOf, shardPath } from './cropCache';
 import { LabelsFileError, loadCrops } from './crops';
 import { loadImage } from './images';
 import { encodeRgbPng } from './pngEncode';
@@ -74,7 +77,7 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
   for (let i = 0; i < good.length; i++) assert.deepEqual(cropOf(set.pixels, i), await expectedCrop(dir, good[i], labelsPath), good[i]);
   const reasons = new Map(set.skipped.map((s) => [s.file, s.reason]));
   assert.match(reasons.get('img/missing.png') ?? '', /does not exist/);
-  assert.match(reasons.get('img/truncated.png') ?? '', /corrupt or truncated/);
+  assert.match(reasons.get('img/truncated.png') ?? '', /the PNG file is truncated/);
   assert.match(reasons.get('img/notes.png') ?? '', /not a PNG or JPEG/);
   assert.match(reasons.get('img/huge.png') ?? '', /too large \(100000x100000/);
   assert.match(reasons.get('img/blank.png') ?? '', /leaves less than a pixel inside the 40x20 image/);
@@ -96,22 +99,46 @@ test('loads good crops in order and reports missing, corrupt, huge, unsafe and b
   assert.deepEqual(cropOf(all.pixels, good.length - 1), preprocess(await loadImage(path.join(dir, 'img/blank.png')), undefined));
 });
 
+test('hostile files among good crops (bombs, a 50000x50000 header, a cut PNG, text named .png) are each skipped with why; the good crops load', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-hostile-'));
+  const { labelsPath } = await synthesize({ dir, count: 6, seed: 5 });
+  const good = LabelsDocument.parse(await fs.readFile(labelsPath, 'utf8')).rows.map((r) => r.file);
+  const bad = await addHostileFiles(dir, labelsPath, await fs.readFile(path.join(dir, good[0])));
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(
+    set.rows.map((r) => r.file),
+    good,
+  );
+  for (let i = 0; i < good.length; i++) assert.deepEqual(cropOf(set.pixels, i), await expectedCrop(dir, good[i], labelsPath), good[i]);
+  assert.deepEqual(
+    set.skipped.map((s) => s.file),
+    bad.map((b) => b.file),
+  );
+  for (const [i, b] of bad.entries()) assert.match(set.skipped[i].reason, b.reason, b.file);
+  // The second load serves the good crops from the cache and refuses the bad files again.
+  const again = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(again.pixels, set.pixels);
+  assert.deepEqual(again.skipped, set.skipped);
+});
+
 test('the cache serves unchanged images and is invalidated by a new file or box', async () => {
   const { dir, labelsPath, good } = await dataset();
-  const target = path.join(dir, good[2]);
-  const when = 1_700_000_000; // whole seconds, so the file system keeps the time exactly
-  await fs.utimes(target, when, when);
   const first = await loadCrops(labelsPath, { onlyLabeled: true });
-  // Prove the second load reads the cache: garble an image but keep its size and times.
-  const original = await fs.readFile(target);
-  await fs.writeFile(target, Buffer.alloc(original.length, 0x42));
-  await fs.utimes(target, when, when);
+  // Prove the second load reads the cache: every cached crop becomes a marker colour.
+  const shards = Array.from({ length: SHARD_COUNT }, (_, s) => shardPath(dir, s)).filter((f) => existsSync(f));
+  for (const file of shards) {
+    const shard = decodeShard(await fs.readFile(file));
+    assert.ok(shard, file);
+    shard.pixels.fill(0x42);
+    await fs.writeFile(file, encodeShard(shard));
+  }
   const second = await loadCrops(labelsPath, { onlyLabeled: true });
-  assert.equal(second.skipped.length, first.skipped.length);
-  assert.deepEqual(second.pixels, first.pixels);
+  assert.deepEqual(second.rows, first.rows);
+  assert.deepEqual(second.pixels, new Uint8Array(first.pixels.length).fill(0x42));
 
-  // A real change (new mtime) is seen: now the garbled file is reported.
-  await fs.utimes(target, when, when + 5);
+  // A changed image is seen: garbled, it is reported.
+  const target = path.join(dir, good[2]);
+  await fs.writeFile(target, Buffer.alloc((await fs.stat(target)).size, 0x42));
   const third = await loadCrops(labelsPath, { onlyLabeled: true });
   assert.match(third.skipped.find((s) => s.file === good[2])?.reason ?? '', /not a PNG or JPEG/);
   assert.equal(third.rows.length, good.length - 1);
@@ -128,8 +155,71 @@ test('the cache serves unchanged images and is invalidated by a new file or box'
   assert.equal(fourth.rows.length, good.length);
   assert.deepEqual(cropOf(fourth.pixels, 2), new Uint8Array(CROP_BYTES).fill(90));
   assert.deepEqual(cropOf(fourth.pixels, 3), await expectedCrop(dir, good[3], labelsPath));
-  assert.notDeepEqual(cropOf(fourth.pixels, 3), cropOf(first.pixels, 3));
-  for (const i of [0, 1, 4]) assert.deepEqual(cropOf(fourth.pixels, i), cropOf(first.pixels, i));
+  for (const i of [0, 1, 4]) assert.deepEqual(cropOf(fourth.pixels, i), cropOf(second.pixels, i), `crop ${i} still comes from the cache`);
+});
+
+/** A flat 40x20 RGB PNG stored without compression: the same byte size whatever the colour. */
+function flatPng(value: number): Buffer {
+  const row = [0, ...new Array<number>(40 * 3).fill(value)];
+  return pngWith(40, 20, deflateSync(Buffer.from(Array.from({ length: 20 }, () => row).flat()), { level: 0 }));
+}
+
+/**
+ * Waits until a file written now would get a later change time than `file` has: file systems
+ * keep coarse clocks (a few ms on Linux, up to 2 s on FAT), and two writes within one tick are
+ * indistinguishable by their times, whatever the cache keys on.
+ */
+async function nextTick(file: string): Promise<void> {
+  const probe = `${file}.tick`;
+  const { ctimeNs } = await fs.stat(file, { bigint: true });
+  for (let waited = 0; waited < 5000; waited += 5) {
+    await fs.writeFile(probe, '');
+    if ((await fs.stat(probe, { bigint: true })).ctimeNs > ctimeNs) break;
+    await sleep(5);
+  }
+  await fs.rm(probe);
+}
+
+/** A one-image dataset whose image has a flat colour and a whole-second mtime. */
+async function oneImage(): Promise<{ labelsPath: string; image: string; when: number }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crops-stale-'));
+  await fs.mkdir(path.join(dir, 'img'));
+  const image = path.join(dir, 'img', 'a.png');
+  const when = 1_700_000_000; // whole seconds, so the file system keeps the time exactly
+  await fs.writeFile(image, flatPng(40));
+  await fs.utimes(image, when, when);
+  const labelsPath = path.join(dir, 'labels.csv');
+  await fs.writeFile(labelsPath, 'file,label\nimg/a.png,7\n');
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(set.pixels, new Uint8Array(CROP_BYTES).fill(40));
+  assert.equal(flatPng(120).length, flatPng(40).length, 'the replacement has the same byte size');
+  await nextTick(image);
+  return { labelsPath, image, when };
+}
+
+test('an image rewritten in place with its old size and mtime restored (cp -p) gives its new pixels', async () => {
+  const { labelsPath, image, when } = await oneImage();
+  const before = await fs.stat(image, { bigint: true });
+  await fs.writeFile(image, flatPng(120)); // same inode, truncated and rewritten
+  await fs.utimes(image, when, when);
+  const after = await fs.stat(image, { bigint: true });
+  assert.deepEqual([after.ino, after.size, after.mtimeNs], [before.ino, before.size, before.mtimeNs], 'only the change time tells');
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(set.pixels, new Uint8Array(CROP_BYTES).fill(120));
+});
+
+test('an image replaced by renaming a new file over it with the old mtime (rsync -a) gives its new pixels', async () => {
+  const { labelsPath, image, when } = await oneImage();
+  const before = await fs.stat(image, { bigint: true });
+  const temporary = path.join(path.dirname(image), '.a.png.Xy12ab');
+  await fs.writeFile(temporary, flatPng(120));
+  await fs.utimes(temporary, when, when);
+  await fs.rename(temporary, image);
+  const after = await fs.stat(image, { bigint: true });
+  assert.deepEqual([after.size, after.mtimeNs], [before.size, before.mtimeNs]);
+  assert.notEqual(after.ino, before.ino);
+  const set = await loadCrops(labelsPath, { onlyLabeled: true });
+  assert.deepEqual(set.pixels, new Uint8Array(CROP_BYTES).fill(120));
 });
 
 test('a corrupt cache is ignored and rebuilt', async () => {

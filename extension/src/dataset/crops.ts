@@ -74,13 +74,14 @@ export async function loadCrops(labelsPath: string, options: LoadCropsOptions): 
     if (done === total || done % progressEvery === 0) options.onProgress?.(done, total);
   };
 
-  // 1. Stat every image: its key, or why it cannot be used.
+  // 1. Stat every image: its key, or why it cannot be used. The stat comes before the read, so an
+  // image changed in between is cached under a key it no longer has: decoded again next time, never stale.
   const identity = new Map<number, string>();
   await forEachLimited(pending, 32, async (p) => {
     try {
-      const stat = await fs.stat(resolveDatasetPath(datasetDir, p.row.file));
+      const stat = await fs.stat(resolveDatasetPath(datasetDir, p.row.file), { bigint: true });
       if (!stat.isFile()) reasons.set(p.slot, 'not a file');
-      else p.key = cropKey(p.row.file, stat.size, stat.mtimeMs, boxText(p.row));
+      else p.key = cropKey(p.row.file, stat, boxText(p.row));
       identity.set(p.slot, `${stat.dev}:${stat.ino}`);
     } catch (err) {
       reasons.set(p.slot, readProblem(err));

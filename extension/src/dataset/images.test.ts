@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { Jimp } from 'jimp';
 import { decodeImage, ImageError, loadImage, readImageHeader } from './images';
 import { pngChunk as chunk } from './pngEncode';
+import { pngBomb, pngChunkFlood, pngClaiming as claiming } from '../../../test/support/hostileImages';
 
 /** A 3x2 image whose pixels are all different, so decoding errors show. */
 function sampleBitmap(): { width: number; height: number; data: Buffer } {
@@ -95,6 +97,7 @@ test('a header claiming 100000x100000 is refused before decoding', async () => {
     assert.match(err.message, /^huge\.png: the image is too large \(100000x100000/);
     return true;
   });
+  await assert.rejects(decodeImage(claiming(50000, 50000), 'huge50k.png'), /^Error: huge50k\.png: the image is too large \(50000x50000; the limit is 16384 px a side and 50 megapixels\)$/);
   await assert.rejects(decodeImage(pngClaiming(20000, 10), 'wide.png'), /wide\.png: the image is too large/);
   await assert.rejects(decodeImage(pngClaiming(0, 10), 'empty.png'), /empty\.png: the image is empty/);
   // A JPEG whose SOF claims 60000x60000 (36 ... 3.6 gigapixels).
@@ -110,26 +113,77 @@ test('a header claiming 100000x100000 is refused before decoding', async () => {
 test('corrupt and truncated files give an error naming the file', async () => {
   const png = await encoded('image/png');
   const jpeg = await encoded('image/jpeg');
-  const cases: [string, Uint8Array][] = [
-    ['truncated.png', png.subarray(0, png.length - 20)],
-    ['short.png', png.subarray(0, 16)],
-    ['truncated.jpg', jpeg.subarray(0, 40)],
-    ['text.png', Buffer.from('this is not an image at all')],
-    ['empty.png', new Uint8Array(0)],
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['truncated.png', png.subarray(0, png.length - 20), /the PNG file is truncated \(its image data stops early\)/],
+    ['short.png', png.subarray(0, 16), /the PNG file is truncated \(no IHDR chunk\)/],
+    ['before-data.png', png.subarray(0, 40), /the PNG file is truncated/],
+    ['truncated.jpg', jpeg.subarray(0, 40), /the JPEG file is truncated before its frame header/],
+    ['cut-scan.jpg', jpeg.subarray(0, jpeg.length - 30), /the JPEG file is corrupt or truncated/],
+    ['no-eoi.jpg', jpeg.subarray(0, jpeg.length - 2), /the JPEG file is corrupt or truncated/],
+    ['text.png', Buffer.from('this is not an image at all'), /not a PNG or JPEG file/],
+    ['empty.png', new Uint8Array(0), /not a PNG or JPEG file/],
   ];
-  // Flipped bytes inside the compressed image data: the CRC no longer matches.
+  // Flipped bytes inside the compressed image data: zlib's check fails, and so does the chunk CRC.
   const flipped = Buffer.from(png);
   const idat = flipped.indexOf('IDAT');
   for (let i = idat + 6; i < idat + 12; i++) flipped[i] ^= 0x5a;
-  cases.push(['flipped.png', flipped]);
-  for (const [name, bytes] of cases) {
+  cases.push(['flipped.png', flipped, /the PNG file is corrupt \(image data: .*an IDAT chunk fails its CRC check\)/]);
+  for (const [name, bytes, reason] of cases) {
     await assert.rejects(decodeImage(bytes, name), (err: Error) => {
       assert.ok(err instanceof ImageError, `${name}: ${String(err)}`);
       assert.ok(err.message.startsWith(`${name}: `), err.message);
-      assert.match(err.message, /corrupt|truncated|not a PNG or JPEG/);
+      assert.match(err.reason, reason, name);
       return true;
     });
   }
+});
+
+test('a PNG bomb (16x16 header, 64 MB of zeros behind it) is refused, interlaced or not', async () => {
+  for (const interlaced of [true, false]) {
+    const bomb = await pngBomb(interlaced);
+    assert.ok(bomb.length < 100_000, `${bomb.length} bytes`);
+    await assert.rejects(decodeImage(bomb, 'bomb.png'), (err: Error) => {
+      assert.ok(err instanceof ImageError);
+      assert.equal(err.message, `bomb.png: the PNG's compressed data expands beyond what its 16x16 header allows (${interlaced ? 798 : 784} bytes)`);
+      return true;
+    });
+  }
+});
+
+test('hostile PNGs cost no memory beyond their header and file (peak RSS in a fresh process)', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'images-bomb-'));
+  const files = [path.join(dir, 'interlaced.png'), path.join(dir, 'plain.png'), path.join(dir, 'flood.png')];
+  await fs.writeFile(files[0], await pngBomb(true));
+  await fs.writeFile(files[1], await pngBomb(false));
+  // 2 million empty IDAT chunks (24 MB): anything kept per chunk would add up to hundreds of MB.
+  await fs.writeFile(files[2], pngChunkFlood(2_000_000));
+  // Loads the decoder, warms it on a good image, reads the files, then reports how much decoding them raised the peak.
+  const probe = `
+    const { readFileSync } = require('node:fs');
+    const { decodeImage } = require(${JSON.stringify(path.join(__dirname, 'images.ts'))});
+    const { encodeRgbPng } = require(${JSON.stringify(path.join(__dirname, 'pngEncode.ts'))});
+    (async () => {
+      await decodeImage(encodeRgbPng(8, 8, new Uint8Array(192)), 'warm.png');
+      const inputs = process.argv.slice(1).map((f) => readFileSync(f));
+      const peakBefore = process.resourceUsage().maxRSS;
+      const buffersBefore = process.memoryUsage().arrayBuffers;
+      const outcomes = [];
+      for (const bytes of inputs) {
+        outcomes.push(await decodeImage(bytes, 'x.png').then((image) => 'decoded ' + image.width + 'x' + image.height, (err) => err.message));
+      }
+      const report = { outcomes, peakGrowthKB: process.resourceUsage().maxRSS - peakBefore, arrayBuffersGrowth: process.memoryUsage().arrayBuffers - buffersBefore };
+      process.stdout.write(JSON.stringify(report));
+    })();
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe, ...files], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { outcomes: string[]; peakGrowthKB: number; arrayBuffersGrowth: number };
+  const outcomes = report.outcomes.join('; ');
+  assert.ok(report.peakGrowthKB < 32 * 1024, `peak RSS grew by ${(report.peakGrowthKB / 1024).toFixed(1)} MB (${outcomes})`);
+  assert.ok(report.arrayBuffersGrowth < 32 << 20, `array buffers grew by ${(report.arrayBuffersGrowth / 2 ** 20).toFixed(1)} MB (${outcomes})`);
+  assert.match(report.outcomes[0], /expands beyond what its 16x16 header allows/);
+  assert.match(report.outcomes[1], /expands beyond what its 16x16 header allows/);
+  assert.equal(report.outcomes[2], 'decoded 16x16');
 });
 
 test('loadImage reports a missing file and reads a real one', async () => {

@@ -1,9 +1,12 @@
-// Image decoding for datasets: PNG and JPEG through jimp, into 8-bit RGBA.
+// Image decoding for datasets: PNG and JPEG into 8-bit RGBA, with memory bounded by the header.
 // The header is read first and checked against a pixel limit, so a file that claims to be
-// 100000x100000 is refused before any decoder allocates memory for it.
+// 100000x100000 is refused before any decoder allocates memory for it; then each decoder is held
+// to what that header implies (pngDecode.ts inflates with a hard output limit; jpegDecode.ts gives
+// jpeg-js a memory limit, at most 512 MB), so a small file cannot expand into gigabytes either.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Jimp } from 'jimp';
+import { decodeJpeg, readJpegFrame } from './jpegDecode';
+import { decodePng } from './pngDecode';
 
 /** More pixels than any street-number photo; 50 MP of RGBA is already 200 MB. */
 export const MAX_IMAGE_PIXELS = 50_000_000;
@@ -55,34 +58,9 @@ function readPngHeader(bytes: Uint8Array): ImageHeader {
   return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
 }
 
-/** Start-of-frame markers (baseline, progressive, lossless, arithmetic); not DHT (C4), JPG (C8), DAC (CC). */
-function isStartOfFrame(marker: number): boolean {
-  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-}
-
 function readJpegHeader(bytes: Uint8Array): ImageHeader {
-  let i = 2;
-  while (i < bytes.length) {
-    if (bytes[i] !== 0xff) throw new Error(`the JPEG file is corrupt (no marker at byte ${i})`);
-    while (i < bytes.length && bytes[i] === 0xff) i++; // fill bytes
-    if (i >= bytes.length) break;
-    const marker = bytes[i++];
-    // Markers without a length: TEM, RST0-7, SOI.
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) continue;
-    if (marker === 0xd9 || marker === 0xda) throw new Error('the JPEG file has no frame header before its image data');
-    if (i + 2 > bytes.length) break;
-    const length = (bytes[i] << 8) | bytes[i + 1];
-    if (length < 2) throw new Error('the JPEG file is corrupt (bad segment length)');
-    if (isStartOfFrame(marker)) {
-      if (i + 7 > bytes.length) break;
-      const height = (bytes[i + 3] << 8) | bytes[i + 4];
-      const width = (bytes[i + 5] << 8) | bytes[i + 6];
-      if (height === 0) throw new Error('the JPEG file does not state its height (DNL), which is not supported');
-      return { format: 'jpeg', width, height };
-    }
-    i += length;
-  }
-  throw new Error('the JPEG file is truncated before its frame header');
+  const { width, height } = readJpegFrame(bytes);
+  return { format: 'jpeg', width, height };
 }
 
 /** Why an image of this size is refused, or undefined when it is acceptable. */
@@ -96,9 +74,18 @@ export function imageSizeProblem(width: number, height: number): string | undefi
 
 /**
  * Decodes PNG or JPEG bytes into RGBA. `name` (usually the file path) goes into every error
- * message. Throws ImageError for anything that is not a usable image.
+ * message. Rejects with ImageError for anything that is not a usable image.
  */
-export async function decodeImage(bytes: Uint8Array, name: string): Promise<RgbaImage> {
+export function decodeImage(bytes: Uint8Array, name: string): Promise<RgbaImage> {
+  try {
+    return Promise.resolve(decodeImageSync(bytes, name));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** decodeImage, synchronously: throws ImageError. */
+export function decodeImageSync(bytes: Uint8Array, name: string): RgbaImage {
   let header: ImageHeader;
   try {
     header = readImageHeader(bytes);
@@ -107,20 +94,13 @@ export async function decodeImage(bytes: Uint8Array, name: string): Promise<Rgba
   }
   const sizeProblem = imageSizeProblem(header.width, header.height);
   if (sizeProblem) throw new ImageError(name, sizeProblem);
-  let image: { bitmap: { width: number; height: number; data: Buffer } };
   try {
-    image = await Jimp.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // Both decoders are synchronous: one image's buffers are alive at a time however many files load at once.
+    if (header.format === 'png') return decodePng(bytes);
+    return decodeJpeg(bytes, readJpegFrame(bytes), MAX_IMAGE_PIXELS);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new ImageError(name, `the ${header.format === 'png' ? 'PNG' : 'JPEG'} file is corrupt or truncated (decoder: ${reason})`);
+    throw new ImageError(name, err instanceof Error ? err.message : String(err));
   }
-  const { width, height, data } = image.bitmap;
-  // JPEG EXIF orientation may swap the sides; anything else means the decoder and header disagree.
-  const sidesMatch = (width === header.width && height === header.height) || (width === header.height && height === header.width);
-  if (!sidesMatch || data.length !== width * height * 4) {
-    throw new ImageError(name, `the decoded image (${width}x${height}) does not match its header (${header.width}x${header.height})`);
-  }
-  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
 /** Reads and decodes an image file; errors name the file as `displayName` (default: its path). */

@@ -1,22 +1,7 @@
 // A minimal PNG encoder for 8-bit RGB (synthetic crops, contact sheets). Deterministic: the same
 // pixels give the same bytes, which the generator's same-seed-same-bytes promise relies on.
 import { deflateSync } from 'node:zlib';
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from './crc32';
 
 /** One PNG chunk: length, type, body, CRC. */
 export function pngChunk(type: string, body: Uint8Array): Buffer {
