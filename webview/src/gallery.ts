@@ -191,9 +191,43 @@ function applyFilter(): void {
   const empty = el('empty');
   empty.hidden = visible.length > 0;
   empty.textContent = emptyText(state.filter, dataset.hasPredictions);
+  // New data rebuilds every cell, and may come at any time (a label written a moment ago, a
+  // training run's predictions): a label being typed meanwhile carries over to its row's new cell.
+  const typing = typedEdit();
   for (const cell of rendered.values()) cell.remove();
   rendered.clear();
   render();
+  if (typing) resumeEdit(typing);
+}
+
+/** A label being typed in a cell: its row as the edit started, and the input's state. */
+interface TypedEdit {
+  crop: GalleryCrop;
+  value: string;
+  selectionStart: number | null;
+  selectionEnd: number | null;
+  focused: boolean;
+}
+
+function typedEdit(): TypedEdit | undefined {
+  for (const cell of rendered.values()) {
+    const input = cell.querySelector<HTMLInputElement>('input.label-input');
+    const crop = cellCrops.get(cell);
+    // A disabled input was sent already: the new data is its answer.
+    if (!input || input.disabled || !crop) continue;
+    return { crop, value: input.value, selectionStart: input.selectionStart, selectionEnd: input.selectionEnd, focused: document.activeElement === input };
+  }
+  return undefined;
+}
+
+/** Reopens the edit on the row's new cell, unless the row changed meanwhile (then the new label shows, and the edit is dropped). */
+function resumeEdit(typing: TypedEdit): void {
+  for (const cell of rendered.values()) {
+    const crop = cellCrops.get(cell);
+    if (crop?.line !== typing.crop.line || crop.file !== typing.crop.file) continue;
+    if (crop.label === typing.crop.label) startLabelEdit(cell, typing);
+    return;
+  }
 }
 
 function emptyText(filter: GalleryFilter, hasPredictions: boolean): string {
@@ -243,7 +277,7 @@ function render(): void {
 }
 
 /** Replaces the cell's label with an input; Enter sends it to the host, Escape or leaving cancels. */
-function startLabelEdit(cell: HTMLElement): void {
+function startLabelEdit(cell: HTMLElement, resume?: TypedEdit): void {
   const crop = cellCrops.get(cell);
   const label = cell.querySelector<HTMLElement>('.caption .label');
   if (!crop || !label || cell.querySelector('.label-input')) return;
@@ -254,8 +288,15 @@ function startLabelEdit(cell: HTMLElement): void {
   input.setAttribute('aria-label', `label of ${crop.file}`);
   input.spellcheck = false;
   label.replaceWith(input);
-  input.focus();
-  input.select();
+  if (resume) {
+    input.value = resume.value;
+    input.classList.toggle('invalid', !isValidLabel(input.value));
+    if (resume.focused) input.focus();
+    input.setSelectionRange(resume.selectionStart, resume.selectionEnd);
+  } else {
+    input.focus();
+    input.select();
+  }
   let closed = false;
   const cancel = (): void => {
     // Once only: replacing the focused input fires its blur, which calls this again.
