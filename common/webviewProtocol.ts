@@ -1,7 +1,7 @@
 // Messages between the extension host and the gallery webview. Both sides import these types;
 // one discriminated union per direction, nothing crosses untyped.
 
-import { isNonNegativeInteger, isRecord, isString, oneOf, shape, type Check } from './guards';
+import { isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
 /** Which crops the gallery shows; the first is the default. */
 export const GALLERY_FILTERS = ['all', 'mismatches', 'unlabeled'] as const;
@@ -61,16 +61,23 @@ export interface GalleryState {
 export type HostToGalleryMessage =
   | { kind: 'dataset'; dataset: GalleryDataset }
   | { kind: 'error'; message: string }
-  /** The answer to a setLabel: written (the dataset follows), or why not. */
-  | { kind: 'labelResult'; file: string; ok: boolean; message?: string };
+  /**
+   * The answer to a setLabel, naming its row as the setLabel did: done (the dataset follows), or
+   * why nothing was written (the webview puts the old label back; a fresh dataset follows).
+   */
+  | { kind: 'labelResult'; line: number; file: string; ok: boolean; message?: string };
 
 /** Webview -> host. */
 export type GalleryToHostMessage =
   | { kind: 'ready' }
   | { kind: 'revealRow'; line: number }
   | { kind: 'refresh' }
-  /** The user typed a new label for the row of `file` (digits, '-' or ''). */
-  | { kind: 'setLabel'; file: string; label: string }
+  /**
+   * The user set a new label (digits, '-' or '') on one row, named as the gallery got it: its
+   * 0-based `line`, its `file` field exactly as written (two spellings of one image are two
+   * rows), and the label it showed, `expected`. The host edits that row only if it is still so.
+   */
+  | { kind: 'setLabel'; line: number; file: string; expected: string; label: string }
   /** The page's CSP refused something: a bug to log, never expected in normal use. */
   | { kind: 'cspViolation'; directive: string; blocked: string };
 
@@ -78,14 +85,24 @@ const hostToGalleryChecks: { [K in HostToGalleryMessage['kind']]: Check<unknown>
   // The dataset comes from the host that made the page; its kind is what the page dispatches on.
   dataset: shape<{ dataset: unknown }>({ dataset: isRecord }),
   error: shape<{ message: string }>({ message: isString }),
-  labelResult: shape<{ file: string }>({ file: isString }),
+  labelResult: shape<{ line: number; file: string; ok: boolean; message: string | undefined }>({
+    line: isNonNegativeInteger,
+    file: isString,
+    ok: isBoolean,
+    message: optional(isString),
+  }),
 };
 
 const galleryToHostChecks: { [K in GalleryToHostMessage['kind']]: Check<unknown> } = {
   ready: isRecord,
   refresh: isRecord,
   revealRow: shape<{ line: number }>({ line: isNonNegativeInteger }),
-  setLabel: shape<{ file: string; label: string }>({ file: isString, label: isString }),
+  setLabel: shape<{ line: number; file: string; expected: string; label: string }>({
+    line: isNonNegativeInteger,
+    file: isString,
+    expected: isString,
+    label: isString,
+  }),
   cspViolation: shape<{ directive: string; blocked: string }>({ directive: isString, blocked: isString }),
 };
 

@@ -1,8 +1,9 @@
 // The extension end to end in a real VS Code: code-server 4.100.3 (VS Code 1.100) driven by
 // playwright-core and Debian's Chromium. Packages the production build into a .vsix, installs it
 // into a fresh profile, trains on a small synthetic dataset from the command palette, opens the
-// gallery and checks the Problems panel for a malformed labels row. Screenshots go to
-// test-artifacts/e2e/. Needs code-server (bash scripts/install-code-server.sh) and Chromium.
+// gallery, fixes labels there (into the file's bytes, and into an editor with unsaved changes) and
+// checks the Problems panel for a malformed labels row. Screenshots go to test-artifacts/e2e/.
+// Needs code-server (bash scripts/install-code-server.sh) and Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -23,7 +24,71 @@ const skip = missingPrerequisite([
 
 /** Seconds of training the test allows the extension (a setting in the workspace). */
 const TRAIN_BUDGET_SECONDS = 20;
-const BAD_ROW = 'img/bad.png,12a,,';
+
+/** One line of the workspace's labels.csv in bytes: before its label field, the label, after it (line end included). */
+interface CsvLine {
+  /** The file field as written; '' for the header. */
+  file: string;
+  before: Buffer;
+  label: string;
+  after: Buffer;
+}
+
+/**
+ * The synthetic labels.csv as a spreadsheet export leaves it: CRLF line ends but one LF row, an
+ * extra column `note` with a cp1252 byte (0x92, ’: not UTF-8) and a quoted field, one image listed
+ * a second time under another spelling (img/./00001.png), and a malformed row at the end. Saving
+ * through a VS Code document rewrites the LF row's line end and the 0x92 byte; a label edit must not.
+ */
+function messyLabels(synthCsv: string): CsvLine[] {
+  const rows = synthCsv
+    .split('\n')
+    .slice(1)
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [file, label, ...rest] = l.split(',');
+      return { file, label, rest: rest.join(',') };
+    });
+  const line = (file: string, label: string, rest: string, note: Buffer | string, end = '\r\n'): CsvLine => ({
+    file,
+    before: Buffer.from(`${file},`),
+    label,
+    after: Buffer.concat([Buffer.from(`,${rest},`), Buffer.from(note), Buffer.from(end)]),
+  });
+  const [first, second, third, fourth, ...others] = rows;
+  return [
+    { file: '', before: Buffer.from('file,label,box,digit_boxes,note\r\n'), label: '', after: Buffer.alloc(0) },
+    line(first.file, first.label, first.rest, ''),
+    line(second.file, second.label, second.rest, Buffer.from([...Buffer.from('shop'), 0x92, ...Buffer.from('s sign')])),
+    line(first.file.replace('/', '/./'), first.label, first.rest, 'listed twice'),
+    line(third.file, third.label, third.rest, '"faded, left"'),
+    line(fourth.file, fourth.label, fourth.rest, '', '\n'),
+    ...others.map((r) => line(r.file, r.label, r.rest, '')),
+    // Malformed (a label that is not a number): its error must reach the Problems panel.
+    line('img/bad.png', '12a', ',', ''),
+  ];
+}
+
+/** The file's bytes, with the labels of some lines (0-based) replaced. */
+function labelsBytes(lines: CsvLine[], labels: Record<number, string> = {}): Buffer {
+  return Buffer.concat(lines.flatMap((l, k) => [l.before, Buffer.from(labels[k] ?? l.label), l.after]));
+}
+
+/** What the gallery shows for a label (webview/src/cropCell.ts). */
+function shownLabel(label: string): string {
+  return label === '' ? 'unlabeled' : label === '-' ? '– no number' : label;
+}
+
+/** Types a label into the gallery's edit field of the row on `line`, and waits for the gallery to show it. */
+async function typeLabelInGallery(gallery: FrameLocator, line: number, file: string, label: string): Promise<void> {
+  const cell = gallery.locator(`.crop[data-line="${line}"]`);
+  assert.equal(await cell.getAttribute('data-file'), file);
+  await cell.locator('.caption .label').click();
+  const input = cell.locator('input.label-input');
+  await input.fill(label);
+  await input.press('Enter');
+  await gallery.locator(`.crop[data-line="${line}"] .caption .label`).filter({ hasText: new RegExp(`^${shownLabel(label)}$`) }).waitFor({ timeout: 20_000 });
+}
 
 function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): string {
   const r = spawnSync(cmd, args, { cwd: options.cwd ?? root, env: options.env ?? process.env, encoding: 'utf8', timeout: options.timeoutMs });
@@ -144,9 +209,9 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const workspace = path.join(work, 'workspace');
     run(process.execPath, [path.join(stage, 'dist', 'cli.js'), 'synth', workspace, '--count', '120', '--seed', '3'], { timeoutMs: 180_000 });
     const labelsPath = path.join(workspace, 'labels.csv');
-    const labelsText = readFileSync(labelsPath, 'utf8');
-    appendFileSync(labelsPath, `${labelsText.endsWith('\n') ? '' : '\n'}${BAD_ROW}\n`);
-    const badLine = readFileSync(labelsPath, 'utf8').split('\n').indexOf(BAD_ROW) + 1;
+    const lines = messyLabels(readFileSync(labelsPath, 'utf8'));
+    writeFileSync(labelsPath, labelsBytes(lines));
+    const badLine = lines.findIndex((l) => l.file === 'img/bad.png') + 1;
     mkdirSync(path.join(workspace, '.vscode'));
     writeFileSync(
       path.join(workspace, '.vscode', 'settings.json'),
@@ -166,6 +231,9 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
         'update.mode': 'none',
         'extensions.autoUpdate': false,
         'workbench.tips.enabled': false,
+        // VS Code's default on the desktop; in a browser it saves 1 s after typing, so step 10
+        // could not keep an editor with unsaved changes.
+        'files.autoSave': 'off',
       }),
     );
     const installed = run(codeServer, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { env, timeoutMs: 120_000 });
@@ -256,33 +324,79 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.ok(overlays.length > 5 && overlays.every((d) => /^(-|\d{1,5}|>5:\d{5})$/.test(d)), `prediction overlays: ${overlays.slice(0, 8).join(' ')}`);
     await shot('3-gallery-with-predictions');
 
-    // 9. A label typed in the gallery lands in labels.csv, changing that field's bytes only.
-    const before = readFileSync(labelsPath, 'utf8');
-    const editedCell = gallery.locator('.crop').nth(1);
-    const editedFile = (await editedCell.getAttribute('data-file')) ?? '';
-    const editedLine = Number(await editedCell.getAttribute('data-line'));
-    await editedCell.locator('.caption .label').click();
-    const labelInput = editedCell.locator('input.label-input');
-    await labelInput.fill('90210');
-    await labelInput.press('Enter');
-    const lines = before.split('\n');
-    const fields = lines[editedLine].split(',');
-    assert.equal(fields[0], editedFile);
-    fields[1] = '90210';
-    lines[editedLine] = fields.join(',');
-    const expected = lines.join('\n');
-    await waitFor('the edited label in labels.csv', 20_000, () => readFileSync(labelsPath, 'utf8') === expected || undefined);
-    await gallery.locator(`.crop[data-file="${editedFile}"] .caption .label`, { hasText: '90210' }).waitFor({ timeout: 20_000 });
-    await shot('4-label-edited');
+    // 9. Label fixes typed in the gallery, labels.csv open in no editor, change exactly those
+    //    label fields' bytes on disk: the LF row, the cp1252 byte and the quotes stay, and the
+    //    second spelling of img/00001.png is edited as itself, not as the first.
+    const original = labelsBytes(lines);
+    assert.ok(readFileSync(labelsPath).equals(original), 'nothing rewrote labels.csv before the first edit');
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'labels.csv' }).count(), 0, 'labels.csv is open in no editor');
+    const fixes: Record<number, string> = { 2: '90210', 3: '0432', 4: '-' };
+    for (const [line, label] of Object.entries(fixes).map(([k, v]) => [Number(k), v] as const)) {
+      assert.notEqual(lines[line].label, label);
+      await typeLabelInGallery(gallery, line, lines[line].file, label);
+    }
+    const fixed = labelsBytes(lines, fixes);
+    await waitFor('labels.csv with exactly the three label fields replaced', 20_000, () => readFileSync(labelsPath).equals(fixed) || undefined).catch(() => {
+      assert.equal(readFileSync(labelsPath).toString('latin1'), fixed.toString('latin1'));
+    });
+    assert.equal(await gallery.locator('.crop[data-line="1"] .caption .label').textContent(), shownLabel(lines[1].label), 'img/00001.png keeps its label');
+    await shot('4-labels-fixed-on-disk');
 
-    // 10. A window reload brings the gallery back (WebviewPanelSerializer + the webview's state).
+    // 10. labels.csv open in an editor with an unsaved change typed there: a gallery edit goes into
+    //     that editor, unsaved, beside the typed change; the disk is not touched; Ctrl+Z in the
+    //     editor undoes the gallery's edit only.
+    const row = 6;
+    const { file: rowFile, label: rowLabel } = lines[row];
+    const rowRest = lines[row].after.toString('latin1').replace(/\r\n$/, '');
+    assert.ok(rowRest.endsWith(','), `the row ends with an empty note: ${rowRest}`);
+    // A click on the crop shows its row in an editor beside the gallery.
+    await gallery.locator(`.crop[data-line="${row}"] .frame`).click();
+    const editorLine = page.locator('.monaco-editor .view-lines .view-line', { hasText: `${rowFile},` }).first();
+    await editorLine.waitFor({ timeout: 30_000 });
+    const editorText = async (): Promise<string> => ((await editorLine.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    // By keyboard: to the row's line, to its end (the empty note), and type.
+    await page.keyboard.press('F1');
+    const goTo = page.locator('.quick-input-widget input.input');
+    await goTo.fill(`:${row + 1}`);
+    await goTo.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.type('checked by hand');
+    // Back to the line's start, so the screenshots show the label column.
+    await page.keyboard.press('Home');
+    const dirtyTab = page.locator('.tabs-container .tab.dirty', { hasText: 'labels.csv' });
+    await dirtyTab.waitFor({ timeout: 10_000 });
+    assert.equal(await editorText(), `${rowFile},${rowLabel}${rowRest}checked by hand`);
+
+    await typeLabelInGallery(gallery, row, rowFile, '777');
+    await gallery.locator('#warnings', { hasText: 'unsaved changes' }).waitFor({ timeout: 10_000 });
+    await waitFor('the gallery edit in the editor', 10_000, async () => (await editorText()) === `${rowFile},777${rowRest}checked by hand` || undefined);
+    assert.equal(await dirtyTab.count(), 1, 'the editor is still unsaved');
+    assert.ok(readFileSync(labelsPath).equals(fixed), 'the disk is not touched while the editor has unsaved changes');
+    await shot('5-edit-in-unsaved-editor');
+
+    await editorLine.click();
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Home');
+    await waitFor('Ctrl+Z to undo the gallery edit in the editor', 10_000, async () => (await editorText()) === `${rowFile},${rowLabel}${rowRest}checked by hand` || undefined);
+    // The gallery shows the editor's text: the old label is back there too.
+    await gallery.locator(`.crop[data-line="${row}"] .caption .label`).filter({ hasText: new RegExp(`^${shownLabel(rowLabel)}$`) }).waitFor({ timeout: 10_000 });
+    assert.equal(await dirtyTab.count(), 1, 'the typed change is still there, unsaved');
+    assert.ok(readFileSync(labelsPath).equals(fixed));
+    await shot('6-gallery-edit-undone');
+    // Leave the file as on disk for what follows (a save here would rewrite its line ends).
+    await runCommand(page, 'File: Revert File');
+    await waitFor('the editor to be reverted', 10_000, async () => (await dirtyTab.count()) === 0 || undefined);
+    assert.equal(await editorText(), `${rowFile},${rowLabel}${rowRest}`);
+    assert.ok(readFileSync(labelsPath).equals(fixed));
+
+    // 11. A window reload brings the gallery back (WebviewPanelSerializer + the webview's state).
     // (Through the command, not page.reload(): the workbench saves its editors on its own shutdown.)
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForEvent('load', { timeout: 60_000 });
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ timeout: 60_000 });
     await page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('.crop .prediction .digits').first().waitFor({ timeout: 60_000 });
 
-    // 11. The malformed row's error reaches the Problems panel through the language server.
+    // 12. The malformed row's error reaches the Problems panel through the language server.
     await page.keyboard.press('Control+P');
     const quickOpen = page.locator('.quick-input-widget input.input');
     await quickOpen.fill('labels.csv');
@@ -295,9 +409,9 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const problemText = (await problem.first().textContent()) ?? '';
     t.diagnostic(`problem: ${problemText}`);
     assert.match(problemText, new RegExp(`\\[Ln ${badLine}, Col \\d+\\]`));
-    await shot('5-problems');
+    await shot('7-problems');
 
-    // 12. Run Predictions (labels.csv is the active editor, so no pick) rewrites predictions.csv.
+    // 13. Run Predictions (labels.csv is the active editor, so no pick) rewrites predictions.csv.
     const predictedBefore = statSync(predictionsPath).mtimeMs;
     await runCommand(page, 'Digit Lens: Run Predictions');
     const predicted = toasts.locator('.notification-list-item', { hasText: /Predicted \d+ crops on / });
@@ -305,7 +419,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     t.diagnostic(`predict message: ${await predicted.first().textContent()}`);
     assert.ok(statSync(predictionsPath).mtimeMs > predictedBefore, 'predictions.csv was rewritten');
 
-    // 13. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
+    // 14. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
     //     a pick between the two datasets.
     await runCommand(page, 'Digit Lens: Generate Demo Dataset');
     const input = page.locator('.quick-input-widget input.input');
@@ -325,15 +439,19 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await demoChoice.first().click();
     const demoGallery = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await demoGallery.locator('#summary', { hasText: '12 of 12 crops' }).waitFor({ timeout: 30_000 });
-    await shot('6-demo-gallery');
+    await shot('8-demo-gallery');
 
-    // 14. The extension's log: the run and the gallery are there, and no CSP refusal.
+    // 15. The extension's log: the run and the gallery are there, and no CSP refusal.
     // One log per extension host: the window reload started a second one.
     const logFiles = findFiles(path.join(userData, 'logs'), 'Digit Lens.log');
     assert.ok(logFiles.length >= 2, `the Digit Lens output channel logs (${logFiles.length})`);
     const log = logFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
     assert.match(log, /train: Training finished/);
     assert.match(log, /gallery: \d+ crops from /);
+    assert.match(log, /gallery: label of img\/\.\/00001\.png \(line 4\) set to "0432" \(written\)/);
+    assert.match(log, new RegExp(`gallery: label of ${rowFile} \\(line ${row + 1}\\) set to "777" \\(inUnsavedEditor\\)`));
+    // Training, predictions, reloads and a demo dataset later, labels.csv holds the three fixes only.
+    assert.ok(readFileSync(labelsPath).equals(fixed), 'labels.csv changed after the label edits');
     assert.doesNotMatch(log, /Content Security Policy/);
   } catch (err) {
     await shot('failure').catch(() => undefined);

@@ -62,6 +62,10 @@ let state: GalleryState = {
 let dataset: GalleryDataset | undefined;
 let visible: GalleryCrop[] = [];
 const rendered = new Map<number, HTMLElement>();
+/** The crop each rendered cell shows: rows are named by line and file, never looked up by file alone. */
+const cellCrops = new WeakMap<HTMLElement, GalleryCrop>();
+/** The answer to the last label edit, shown with the dataset's warnings until the next edit. */
+let labelNotice: string | undefined;
 let frameRequested = false;
 
 const app = document.getElementById('app') ?? document.body;
@@ -121,9 +125,10 @@ grid.addEventListener('click', (event) => {
   }
   const accept = target.closest<HTMLElement>('.accept');
   if (accept) {
-    if (cell.classList.contains('saving') || accept.dataset.label === undefined || cell.dataset.file === undefined) return;
+    const crop = cellCrops.get(cell);
+    if (cell.classList.contains('saving') || accept.dataset.label === undefined || !crop) return;
     cell.classList.add('saving');
-    vscode.postMessage({ kind: 'setLabel', file: cell.dataset.file, label: accept.dataset.label });
+    sendLabel(crop, accept.dataset.label);
     return;
   }
   const line = Number(cell.dataset.line);
@@ -139,7 +144,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       showWarnings([message.message]);
       return;
     case 'labelResult':
-      onLabelResult(message.file, message.ok, message.message);
+      onLabelResult(message.line, message.file, message.ok, message.message);
       return;
     case 'dataset': {
       el('loading').hidden = true;
@@ -168,9 +173,11 @@ function setState(patch: Partial<GalleryState>): void {
 }
 
 function showWarnings(warnings: string[]): void {
+  // The label notice stays through the refresh that follows a label edit.
+  const all = labelNotice === undefined ? warnings : [labelNotice, ...warnings];
   const box = el('warnings');
-  box.hidden = warnings.length === 0;
-  box.replaceChildren(...warnings.map((w) => Object.assign(document.createElement('div'), { textContent: w })));
+  box.hidden = all.length === 0;
+  box.replaceChildren(...all.map((w) => Object.assign(document.createElement('div'), { textContent: w })));
 }
 
 function applyFilter(): void {
@@ -184,9 +191,43 @@ function applyFilter(): void {
   const empty = el('empty');
   empty.hidden = visible.length > 0;
   empty.textContent = emptyText(state.filter, dataset.hasPredictions);
+  // New data rebuilds every cell, and may come at any time (a label written a moment ago, a
+  // training run's predictions): a label being typed meanwhile carries over to its row's new cell.
+  const typing = typedEdit();
   for (const cell of rendered.values()) cell.remove();
   rendered.clear();
   render();
+  if (typing) resumeEdit(typing);
+}
+
+/** A label being typed in a cell: its row as the edit started, and the input's state. */
+interface TypedEdit {
+  crop: GalleryCrop;
+  value: string;
+  selectionStart: number | null;
+  selectionEnd: number | null;
+  focused: boolean;
+}
+
+function typedEdit(): TypedEdit | undefined {
+  for (const cell of rendered.values()) {
+    const input = cell.querySelector<HTMLInputElement>('input.label-input');
+    const crop = cellCrops.get(cell);
+    // A disabled input was sent already: the new data is its answer.
+    if (!input || input.disabled || !crop) continue;
+    return { crop, value: input.value, selectionStart: input.selectionStart, selectionEnd: input.selectionEnd, focused: document.activeElement === input };
+  }
+  return undefined;
+}
+
+/** Reopens the edit on the row's new cell, unless the row changed meanwhile (then the new label shows, and the edit is dropped). */
+function resumeEdit(typing: TypedEdit): void {
+  for (const cell of rendered.values()) {
+    const crop = cellCrops.get(cell);
+    if (crop?.line !== typing.crop.line || crop.file !== typing.crop.file) continue;
+    if (crop.label === typing.crop.label) startLabelEdit(cell, typing);
+    return;
+  }
 }
 
 function emptyText(filter: GalleryFilter, hasPredictions: boolean): string {
@@ -225,6 +266,7 @@ function render(): void {
     let cell = rendered.get(index);
     if (!cell) {
       cell = cropCell(visible[index]);
+      cellCrops.set(cell, visible[index]);
       rendered.set(index, cell);
       fragment.appendChild(cell);
     }
@@ -235,9 +277,8 @@ function render(): void {
 }
 
 /** Replaces the cell's label with an input; Enter sends it to the host, Escape or leaving cancels. */
-function startLabelEdit(cell: HTMLElement): void {
-  const file = cell.dataset.file;
-  const crop = dataset?.crops.find((c) => c.file === file);
+function startLabelEdit(cell: HTMLElement, resume?: TypedEdit): void {
+  const crop = cellCrops.get(cell);
   const label = cell.querySelector<HTMLElement>('.caption .label');
   if (!crop || !label || cell.querySelector('.label-input')) return;
   const input = document.createElement('input');
@@ -247,8 +288,15 @@ function startLabelEdit(cell: HTMLElement): void {
   input.setAttribute('aria-label', `label of ${crop.file}`);
   input.spellcheck = false;
   label.replaceWith(input);
-  input.focus();
-  input.select();
+  if (resume) {
+    input.value = resume.value;
+    input.classList.toggle('invalid', !isValidLabel(input.value));
+    if (resume.focused) input.focus();
+    input.setSelectionRange(resume.selectionStart, resume.selectionEnd);
+  } else {
+    input.focus();
+    input.select();
+  }
   let closed = false;
   const cancel = (): void => {
     // Once only: replacing the focused input fires its blur, which calls this again.
@@ -256,12 +304,13 @@ function startLabelEdit(cell: HTMLElement): void {
     closed = true;
     input.replaceWith(label);
   };
+  // The labels format's rule as it is, no trimming: what is sent is what was checked and shown.
   input.addEventListener('blur', cancel);
-  input.addEventListener('input', () => input.classList.toggle('invalid', !isValidLabel(input.value.trim())));
+  input.addEventListener('input', () => input.classList.toggle('invalid', !isValidLabel(input.value)));
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') cancel();
     if (event.key !== 'Enter') return;
-    const value = input.value.trim();
+    const value = input.value;
     if (!isValidLabel(value)) {
       input.classList.add('invalid');
       input.title = "A label is digits only, '-' for a crop with no number, or empty for not labeled yet";
@@ -273,17 +322,25 @@ function startLabelEdit(cell: HTMLElement): void {
     }
     input.disabled = true;
     cell.classList.add('saving');
-    vscode.postMessage({ kind: 'setLabel', file: crop.file, label: value });
+    sendLabel(crop, value);
   });
 }
 
-/** A rejected label puts the old one back and says why; an accepted one arrives with the next dataset. */
-function onLabelResult(file: string, ok: boolean, message: string | undefined): void {
-  const cell = [...rendered.values()].find((c) => c.dataset.file === file);
-  if (message) showWarnings([message]);
-  if (ok || !cell) return;
+/** Asks the host to set a row's label, naming the row as this gallery got it and the label it showed. */
+function sendLabel(crop: GalleryCrop, label: string): void {
+  labelNotice = undefined;
+  vscode.postMessage({ kind: 'setLabel', line: crop.line, file: crop.file, expected: crop.label, label });
+}
+
+/** A refused label puts the old one back and says why; an accepted one arrives with the next dataset. */
+function onLabelResult(line: number, file: string, ok: boolean, message: string | undefined): void {
+  labelNotice = message;
+  showWarnings(dataset?.warnings ?? []);
+  if (ok) return;
+  const cell = [...rendered.values()].find((c) => cellCrops.get(c)?.line === line && cellCrops.get(c)?.file === file);
+  const crop = cell && cellCrops.get(cell);
+  if (!cell || !crop) return;
   cell.classList.remove('saving');
   const input = cell.querySelector<HTMLInputElement>('.label-input');
-  const crop = dataset?.crops.find((c) => c.file === file);
-  if (input && crop) input.replaceWith(labelSpan(crop.label));
+  if (input) input.replaceWith(labelSpan(crop.label));
 }

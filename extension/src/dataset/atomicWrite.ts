@@ -28,19 +28,35 @@ async function syncFile(file: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+export interface AtomicWriteOptions {
+  /**
+   * Permission bits for the new file (e.g. the replaced file's, so a label edit does not turn a
+   * private 0600 file into a 0644 one). The temporary file is created with them, so its content is
+   * never more readable than that, and set exactly afterwards, so the umask does not narrow them.
+   */
+  mode?: number;
+  /**
+   * Runs when the new content is safely on disk, just before it replaces the target; throwing
+   * aborts the write (the target stays as it was, the temporary file is removed). A caller that
+   * edited the old content checks here that nobody changed the target meanwhile.
+   */
+  beforeRename?: () => Promise<void>;
+}
+
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'w', options.mode);
+  // 'wx': a fresh file, never one planted at the temporary name.
+  const handle = await fs.open(tmp, 'wx', options.mode ?? 0o666);
   try {
-    // The mode given to open() is filtered by the umask; a mode asked for is set as asked.
-    if (options.mode !== undefined) await handle.chmod(options.mode);
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(data);
+      if (options.mode !== undefined) await handle.chmod(options.mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await options.beforeRename?.();
     await fs.rename(tmp, target);
   } catch (err) {
     await fs.rm(tmp, { force: true });

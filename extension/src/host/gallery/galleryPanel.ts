@@ -6,9 +6,10 @@ import * as vscode from 'vscode';
 import { GALLERY_VIEW_TYPE } from '../../../../common/contributions';
 import { DERIVED } from '../../../../common/derivedPaths';
 import { isGalleryToHostMessage, type GalleryState, type HostToGalleryMessage } from '../../../../common/webviewProtocol';
+import { LabelEditRefused, type RowLabelEdit } from '../../dataset/labelsFile';
 import { loadGalleryDataset } from './galleryData';
 import { galleryHtml } from './galleryHtml';
-import { setLabelInLabelsFile } from './labelEdit';
+import { applyLabelEdit, type LabelsEditor } from './labelEdit';
 
 export class GalleryPanel {
   private static readonly open = new Map<string, GalleryPanel>();
@@ -95,7 +96,7 @@ export class GalleryPanel {
         void this.revealRow(message.line);
         return;
       case 'setLabel':
-        void this.setLabel(message.file, message.label);
+        void this.setLabel({ line: message.line, file: message.file, expected: message.expected, label: message.label });
         return;
       case 'cspViolation':
         this.log.warn(`gallery: the Content Security Policy blocked ${message.blocked} (${message.directive})`);
@@ -103,22 +104,57 @@ export class GalleryPanel {
     }
   }
 
-  private async setLabel(file: string, label: string): Promise<void> {
+  private async setLabel(edit: RowLabelEdit): Promise<void> {
+    const name = path.basename(this.labelsUri.fsPath);
+    const what = `label of ${edit.file} (line ${edit.line + 1})`;
     let result: HostToGalleryMessage;
     try {
-      const outcome = await setLabelInLabelsFile(this.labelsUri, file, label);
-      this.log.info(`gallery: label of ${file} set to ${JSON.stringify(label)} (${outcome})`);
+      const outcome = await applyLabelEdit(this.labelsUri.fsPath, edit, this.labelsEditor());
+      this.log.info(`gallery: ${what} set to ${JSON.stringify(edit.label)} (${outcome})`);
       result = {
         kind: 'labelResult',
-        file,
+        line: edit.line,
+        file: edit.file,
         ok: true,
-        message: outcome === 'unsaved' ? 'Changed in the open editor, which has unsaved edits: save it to keep the label.' : undefined,
+        message:
+          outcome === 'inUnsavedEditor'
+            ? `The label of ${edit.file} is set in the open editor of ${name}, which has unsaved changes: save it there to keep the label (Ctrl+Z there undoes it).`
+            : undefined,
       };
     } catch (err) {
-      result = { kind: 'labelResult', file, ok: false, message: (err as Error).message };
-      this.log.warn(`gallery: label of ${file} not set: ${result.message}`);
+      const message =
+        err instanceof LabelEditRefused
+          ? `${err.message}${err.stale ? ' — the gallery has been refreshed' : ''}`
+          : `Could not set the ${what} in ${name}: ${(err as Error).message}`;
+      result = { kind: 'labelResult', line: edit.line, file: edit.file, ok: false, message };
+      this.log.warn(`gallery: ${what} not set: ${message}`);
     }
     await this.panel.webview.postMessage(result);
+    // Written or not, the gallery shows the file as it is now: after a refusal, what changed underneath.
+    await this.refresh();
+  }
+
+  /** The labels file's open document, if any, as a label edit needs it. */
+  private labelsEditor(): LabelsEditor | undefined {
+    const document = this.openDocument();
+    if (!document) return undefined;
+    return {
+      get isDirty() {
+        return document.isDirty;
+      },
+      getText: () => document.getText(),
+      replace: (change) => {
+        // Applied right after getText(), in the same turn: the edit carries that document version,
+        // and VS Code refuses it (false) if the user typed in between.
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(document.uri, new vscode.Range(change.line, change.startChar, change.line, change.endChar), change.newText);
+        return vscode.workspace.applyEdit(edit);
+      },
+    };
+  }
+
+  private openDocument(): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === this.labelsUri.fsPath);
   }
 
   private scheduleRefresh(): void {
@@ -133,12 +169,14 @@ export class GalleryPanel {
     let message: HostToGalleryMessage;
     try {
       const webview = this.panel.webview;
-      // An open editor's text wins over the disk: the gallery shows what the user sees there.
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === this.labelsUri.fsPath);
+      // An editor's unsaved text wins over the disk: the gallery shows what the user sees there,
+      // and its label edits go there (labelEdit.ts). Otherwise the disk, where they go: an open
+      // editor without changes may not have reloaded a label just written yet.
+      const open = this.openDocument();
       const dataset = await loadGalleryDataset(
         this.labelsUri.fsPath,
         (p) => webview.asWebviewUri(vscode.Uri.file(p)).toString(),
-        open?.getText(),
+        open?.isDirty ? open.getText() : undefined,
       );
       message = { kind: 'dataset', dataset };
       this.log.info(`gallery: ${dataset.crops.length} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''}`);

@@ -1,29 +1,39 @@
-// A label typed in the gallery reaches the labels file the way an edit typed in the editor does:
-// as a WorkspaceEdit on the labels file's TextDocument, changing only that field's characters.
-// An open editor, its undo stack and its unsaved changes all stay consistent with it.
-import * as vscode from 'vscode';
-import { encodeCsvField } from '../../../../common/csvRecords';
-import { isValidLabel, LabelsDocument } from '../../../../common/labels';
+// Where a label typed in the gallery goes. Into an editor that holds unsaved changes of the labels
+// file, as an edit of that document, not saved: the user's unsaved work stays, and Ctrl+Z there
+// undoes the gallery's edit. Otherwise straight into the file's bytes (dataset/labelsFile.ts):
+// saving through a VS Code document would turn mixed CRLF/LF line ends into one and re-encode
+// bytes that are not UTF-8, changing rows nobody edited. An open editor without changes reloads
+// the file by itself. No `vscode` import, so the choice is tested without VS Code
+// (galleryPanel.ts adapts a TextDocument to LabelsEditor).
+import * as path from 'node:path';
+import { checkNewLabel, labelEditInText, LabelEditRefused, setLabelInFile, type LineEdit, type RowLabelEdit } from '../../dataset/labelsFile';
 
-export class LabelEditError extends Error {}
+/** The labels file's open document, as far as a label edit needs it. */
+export interface LabelsEditor {
+  readonly isDirty: boolean;
+  getText(): string;
+  /**
+   * Applies the edit to the document as one undoable step, without saving. False when VS Code
+   * refuses it, e.g. because the document changed since getText().
+   */
+  replace(edit: LineEdit): PromiseLike<boolean>;
+}
 
-/** Sets the label of the row naming `file`; saves unless the document had unsaved edits already. */
-export async function setLabelInLabelsFile(labelsUri: vscode.Uri, file: string, label: string): Promise<'saved' | 'unsaved'> {
-  if (!isValidLabel(label)) {
-    throw new LabelEditError(`"${label}" is not a label: write digits only, '-' for a crop with no number, or nothing for not labeled yet`);
+/** written: on disk; inUnsavedEditor: in the editor's unsaved document; unchanged: the row had that label already. */
+export type LabelEditOutcome = 'written' | 'inUnsavedEditor' | 'unchanged';
+
+/** Sets the label of the row `edit` names. Throws LabelEditRefused when nothing changed. */
+export async function applyLabelEdit(labelsPath: string, edit: RowLabelEdit, editor: LabelsEditor | undefined): Promise<LabelEditOutcome> {
+  checkNewLabel(edit.label);
+  if (!editor?.isDirty) return setLabelInFile(labelsPath, edit);
+  // The gallery showed this document's text (see GalleryPanel.refresh), so the row is checked there.
+  const change = labelEditInText(editor.getText(), edit);
+  if (!change) return 'unchanged';
+  if (!(await editor.replace(change))) {
+    throw new LabelEditRefused(
+      `the open editor of ${path.basename(labelsPath)} changed while the label was being set, or refuses edits; nothing was written`,
+      true,
+    );
   }
-  const document = await vscode.workspace.openTextDocument(labelsUri);
-  // Parsed from the document, not the disk: it may hold edits not saved yet.
-  const labels = LabelsDocument.parse(document.getText());
-  const rowIndex = labels.indexOfFile(file);
-  if (rowIndex < 0) throw new LabelEditError(`${file} is no longer listed in ${vscode.workspace.asRelativePath(labelsUri)}`);
-  const range = labels.fieldRange(rowIndex, 'label');
-  if (!range) throw new LabelEditError(`${vscode.workspace.asRelativePath(labelsUri)} has no label column`);
-  const hadUnsavedEdits = document.isDirty;
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(labelsUri, new vscode.Range(range.line, range.startChar, range.line, range.endChar), encodeCsvField(label));
-  if (!(await vscode.workspace.applyEdit(edit))) throw new LabelEditError('VS Code refused the edit (is the file read-only?)');
-  if (hadUnsavedEdits) return 'unsaved';
-  if (!(await document.save())) throw new LabelEditError(`could not save ${labelsUri.fsPath}`);
-  return 'saved';
+  return 'inUnsavedEditor';
 }
