@@ -47,7 +47,13 @@ function joinWeights(data: io.WeightData | undefined): Uint8Array {
   return out;
 }
 
-export async function saveCheckpoint(model: LayersModel, dir: string, meta: CheckpointMeta, optimizer?: OptimizerState): Promise<void> {
+/** Files a run keeps with its model (e.g. the label-error finder's evidence): name and content. */
+export interface CheckpointExtra {
+  name: string;
+  data: string | Uint8Array;
+}
+
+export async function saveCheckpoint(model: LayersModel, dir: string, meta: CheckpointMeta, optimizer?: OptimizerState, extras: readonly CheckpointExtra[] = []): Promise<void> {
   let artifacts: io.ModelArtifacts | undefined;
   await model.save({
     save: (a: io.ModelArtifacts) => {
@@ -71,6 +77,7 @@ export async function saveCheckpoint(model: LayersModel, dir: string, meta: Chec
     await fs.writeFile(path.join(fresh, 'model.json'), JSON.stringify(modelJson));
     await fs.writeFile(path.join(fresh, 'weights.bin'), weights);
     if (optimizer) await fs.writeFile(path.join(fresh, 'optimizer.bin'), concatFloat32(optimizer.tensors.map((t) => t.data)));
+    for (const extra of extras) await fs.writeFile(path.join(fresh, path.basename(extra.name)), extra.data);
     await fs.writeFile(path.join(fresh, 'meta.json'), JSON.stringify(fullMeta, null, 2) + '\n');
   });
 }

@@ -8,6 +8,7 @@
 // `resume` continues the current model from its weights and optimizer state.
 import { DEFAULT_PRESET, type BackendName, type EvalMetrics, type SkippedCrop } from '../../../common/domain';
 import type { TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
+import { EVIDENCE_BIN, EVIDENCE_JSON, encodeEvidence } from '../../../common/labelEvidence';
 import { loadCrops, type CropSet } from '../dataset/crops';
 import { candidateModelDir, defaultModelDir } from '../dataset/paths';
 import { initBackend } from './backend';
@@ -83,8 +84,16 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       examples: result.trainCount,
       validation: result.validation,
     };
+    const evidence = encodeEvidence({
+      rows: crops.rows.map((r, i) => ({ file: r.file, label: r.label, heldOut: result.dynamics.heldOut[i] === 1 })),
+      meanLogProbs: result.dynamics.meanLogProbs,
+    });
+    const extras = [
+      { name: EVIDENCE_JSON, data: evidence.json },
+      { name: EVIDENCE_BIN, data: evidence.bin },
+    ];
     if (decision.current) {
-      await saveCheckpoint(result.model, modelDir, meta, result.optimizerState);
+      await saveCheckpoint(result.model, modelDir, meta, result.optimizerState, extras);
       // Predictions for every row (the unlabeled ones are what a user labels next).
       const all = await loadCrops(options.labelsPath, { onlyLabeled: false });
       const p = predictPixels(result.model, spec, all.pixels, all.rows.length);
@@ -92,7 +101,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       return { ...base, outcome: 'current', outcomeMessage: decision.message, modelDir, predictionsPath, previousValidation: previous };
     }
     const candidateDir = candidateModelDir(options.labelsPath);
-    await saveCheckpoint(result.model, candidateDir, meta, result.optimizerState);
+    await saveCheckpoint(result.model, candidateDir, meta, result.optimizerState, extras);
     return { ...base, outcome: 'candidate', outcomeMessage: decision.message, modelDir: candidateDir, previousValidation: previous };
   } finally {
     result.model.dispose();

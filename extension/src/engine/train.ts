@@ -10,7 +10,7 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Metrics } from '../../../common/domain';
 import type { TrainProgress } from '../../../common/engineProtocol';
-import { LOGITS } from '../../../common/heads';
+import { LOGITS, logSoftmaxHeads } from '../../../common/heads';
 import { predictionMatchesLabel } from '../../../common/sequence';
 import type { OptimizerState } from './checkpoint';
 import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, randomWindows, shuffled, splitValidation, type CropSource } from './data';
@@ -43,6 +43,8 @@ export interface TrainLoopOptions {
   initialModel?: LayersModel;
   /** The optimizer state saved with initialModel, to resume where that run stopped. */
   initialOptimizer?: OptimizerState;
+  /** Record the training dynamics from this fraction of the run on (default DYNAMICS_FROM). */
+  recordDynamicsFrom?: number;
 }
 
 export interface TrainLoopResult {
@@ -54,6 +56,8 @@ export interface TrainLoopResult {
   trainCount: number;
   validationIndices: number[];
   validation: Metrics;
+  /** What the model thought of each crop while it trained: the label-error finder's evidence. */
+  dynamics: TrainingDynamics;
   /** Adam's state at the end, for a checkpoint that can be resumed. */
   optimizerState: OptimizerState;
 }
@@ -114,6 +118,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
     const fractionDone = (step: number): number =>
       Math.min(1, Math.max(plannedSteps ? step / plannedSteps : 0, budget ? elapsed() / budget : 0));
 
+    const dynamics = newDynamics(n);
     let step = 0;
     let epoch = 0;
     let cancelled = false;
@@ -166,8 +171,10 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
           logitsOut?.dispose();
         }
         let right = 0;
+        const recording = fractionDone(step) >= (opts.recordDynamicsFrom ?? DYNAMICS_FROM);
         batch.forEach((img, b) => {
           if (predictionMatchesLabel(decodeSequence(logits, b * LOGITS).text, data.labels[img])) right++;
+          if (recording) recordDynamics(dynamics, img, logits.subarray(b * LOGITS, (b + 1) * LOGITS));
         });
         if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue})`);
         emaLoss = Number.isNaN(emaLoss) ? lossValue : 0.9 * emaLoss + 0.1 * lossValue;
@@ -198,6 +205,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
     const optimizerState = await snapshotOptimizer(optimizer);
     const valLogits = predictLogits(model, src, validation, spec);
     const validationMetrics = computeMetrics(validation.map((i) => data.labels[i]), valLogits);
+    finishDynamics(dynamics, validation, valLogits);
     return {
       model,
       steps: step,
@@ -207,9 +215,52 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       trainCount: train.length,
       validationIndices: validation,
       validation: validationMetrics,
+      dynamics,
       optimizerState,
     };
   }
+}
+
+/**
+ * Per crop, the mean over the steps it was trained on of each head's log-probabilities (as
+ * common/heads.ts lays them out), from the part of the run past `recordDynamicsFrom`; for the
+ * held-out crops, the final model's reading instead (out of sample). Because a sequence's
+ * log-probability is a sum of head log-probabilities, the mean of log P_t(label) over the run
+ * follows for any label from these means: a label fixed after training is scored at once.
+ */
+export interface TrainingDynamics {
+  /** rows x LOGITS. */
+  meanLogProbs: Float32Array;
+  /** Training steps each crop was recorded in (0 for held-out crops and crops never recorded). */
+  seen: Uint32Array;
+  /** Whether a crop was held out (its means are the final model's reading). */
+  heldOut: Uint8Array;
+}
+
+/** Where in a run (fraction of it) the dynamics start being recorded: the first steps read nothing yet. */
+export const DYNAMICS_FROM = 0.25;
+
+function newDynamics(n: number): TrainingDynamics {
+  return { meanLogProbs: new Float32Array(n * LOGITS), seen: new Uint32Array(n), heldOut: new Uint8Array(n) };
+}
+
+const rowLogProbs = new Float32Array(LOGITS);
+
+function recordDynamics(d: TrainingDynamics, row: number, logits: Float32Array): void {
+  rowLogProbs.set(logits);
+  logSoftmaxHeads(rowLogProbs);
+  // A running mean: no second buffer of sums.
+  const k = ++d.seen[row];
+  const o = row * LOGITS;
+  for (let i = 0; i < LOGITS; i++) d.meanLogProbs[o + i] += (rowLogProbs[i] - d.meanLogProbs[o + i]) / k;
+}
+
+function finishDynamics(d: TrainingDynamics, validation: readonly number[], valLogits: Float32Array): void {
+  const lp = logSoftmaxHeads(Float32Array.from(valLogits));
+  validation.forEach((row, k) => {
+    d.meanLogProbs.set(lp.subarray(k * LOGITS, (k + 1) * LOGITS), row * LOGITS);
+    d.heldOut[row] = 1;
+  });
 }
 
 type Adam = ReturnType<typeof tf.train.adam>;

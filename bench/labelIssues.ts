@@ -1,0 +1,106 @@
+// The label-error finder against the ranking the gallery had (confident mismatches), on
+// synthetic crops with a known share of labels mistyped the way people mistype (common/mistype.ts).
+//   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from 0.25]
+// Prints, per ranking, the share of truly mistyped rows among the top K (K = the number mistyped)
+// and the share of mistyped rows within the top 2K, with the training's steps and images/s.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LOGITS } from '../common/heads';
+import { mistypeLabels } from '../common/mistype';
+import { parseTargetLabel, predictionMatchesLabel } from '../common/sequence';
+import { checkKnownFlags, numberFlag, parseArgs } from '../extension/src/cli/args';
+import { loadCrops } from '../extension/src/dataset/crops';
+import { synthesize } from '../extension/src/dataset/synth';
+import { initBackend } from '../extension/src/engine/backend';
+import { imageStats } from '../extension/src/engine/data';
+import { decodeSequence } from '../extension/src/engine/decode';
+import { labelIssue } from '../common/labelIssues';
+import { predictLogits } from '../extension/src/engine/predict';
+import { PRESETS } from '../extension/src/engine/presets';
+import { trainOnCrops } from '../extension/src/engine/train';
+import { logSoftmaxHeads } from '../common/heads';
+
+const args = parseArgs(process.argv.slice(2));
+checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs']);
+const count = numberFlag(args, 'count', { min: 100, integer: true }) ?? 3000;
+const fraction = numberFlag(args, 'fraction', { min: 0 }) ?? 0.05;
+const budget = numberFlag(args, 'budget', { min: 1 }) ?? 480;
+const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
+const seed = numberFlag(args, 'seed', { integer: true }) ?? 31;
+const from = numberFlag(args, 'from', { min: 0 }) ?? 0.25;
+
+async function main(): Promise<void> {
+const backend = await initBackend('auto');
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-label-issues-'));
+const { labelsPath } = await synthesize({ dir, count, seed });
+const crops = await loadCrops(labelsPath, { onlyLabeled: true });
+const truth = crops.rows.map((r) => r.label);
+const { labels, mistakes } = mistypeLabels(truth, fraction, seed + 1);
+const wrong = new Set(mistakes.map((m) => m.index));
+const files = crops.rows.map((r) => r.file);
+const kinds = new Map<string, number>();
+for (const m of mistakes) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
+console.log(`${count} crops, ${mistakes.length} mistyped (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), backend ${backend.name}`);
+
+const result = await trainOnCrops(
+  { files, labels, pixels: crops.pixels },
+  { spec: PRESETS.fast, seed: 1, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: from },
+);
+const trainSeconds = result.seconds;
+console.log(`trained ${result.steps} steps (${result.epochs} epochs) in ${trainSeconds.toFixed(0)} s, ${((result.steps * 32) / trainSeconds).toFixed(0)} img/s; validation sequence accuracy ${(100 * result.validation.sequenceAccuracy).toFixed(1)}% (against the typed labels)`);
+
+// The final model's reading of every row (in sample for the training rows), as the gallery had it.
+const t0 = performance.now();
+const src = { pixels: crops.pixels, ...imageStats(crops.pixels, files.length) };
+const finalLp = logSoftmaxHeads(predictLogits(result.model, src, [...files.keys()], PRESETS.fast));
+const predictSeconds = (performance.now() - t0) / 1000;
+result.model.dispose();
+
+function report(name: string, order: number[], extra = ''): void {
+  const k = mistakes.length;
+  const topK = order.slice(0, k).filter((i) => wrong.has(i)).length;
+  const top2K = order.slice(0, 2 * k).filter((i) => wrong.has(i)).length;
+  console.log(`${name.padEnd(44)} precision@K ${((100 * topK) / k).toFixed(1).padStart(5)}%  recall@2K ${((100 * top2K) / k).toFixed(1).padStart(5)}%${extra}`);
+}
+const byDesc = (score: number[]) => [...score.keys()].sort((a, b) => score[b] - score[a]);
+
+// A. The gallery's confident mismatches: reading != label, most confident first, then the rest.
+const decoded = files.map((_, i) => decodeSequence(finalLp, i * LOGITS));
+const mismatchScore = decoded.map((d, i) => (predictionMatchesLabel(d.text, labels[i]) ? -1 : d.confidence));
+report('confident mismatch (final model, gallery)', byDesc(mismatchScore));
+
+// B. The final model's margin, in sample.
+const t1 = performance.now();
+const finalIssues = files.map((_, i) => labelIssue(finalLp, i * LOGITS, labels[i]));
+report('final-model sequence margin', byDesc(finalIssues.map((x) => x.score)));
+
+// C and D. The training dynamics.
+const lp = result.dynamics.meanLogProbs;
+const issues = files.map((_, i) => labelIssue(lp, i * LOGITS, labels[i]));
+const scoreSeconds = (performance.now() - t1) / 1000 / 2;
+const logProbOfLabel = files.map((_, i) => {
+  const t = parseTargetLabel(labels[i]);
+  let s = lp[i * LOGITS + t.lengthClass];
+  t.digits.forEach((d, k) => (s += lp[i * LOGITS + 7 + 10 * k + d]));
+  return -s;
+});
+report(`dynamics: -mean log P(label) (from ${from})`, byDesc(logProbOfLabel));
+const order = byDesc(issues.map((x) => x.score));
+const right = mistakes.filter((m) => issues[m.index].suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
+report(`dynamics: sequence margin (from ${from})`, order, `  suggestion = truth for ${right}/${mistakes.length}`);
+const heldOutWrong = mistakes.filter((m) => result.dynamics.heldOut[m.index]).length;
+console.log(`(${heldOutWrong} of the mistyped rows were held out; scoring ${files.length} rows took ${(scoreSeconds * 1000).toFixed(0)} ms; the final model's reading of every row ${predictSeconds.toFixed(1)} s)`);
+for (const kind of ['swap', 'drop', 'double', 'wrong']) {
+  const of = mistakes.filter((m) => m.kind === kind);
+  const rank = new Map(order.map((i, r) => [i, r]));
+  const found = of.filter((m) => (rank.get(m.index) ?? Infinity) < mistakes.length).length;
+  console.log(`  ${kind.padEnd(6)} ${found}/${of.length} in the top K`);
+}
+await fs.rm(dir, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+// The label-error finder's evidence, saved beside a model (evidence.json + evidence.bin): for each
+// row the run trained or held out, its file and label at the time, and the mean log-probability
+// of every head (common/heads.ts layout). Pure: bytes and text in and out; the parts that touch
+// the disk read and write the two files.
+import { normalizeDatasetPath } from './datasetPath';
+import { isBoolean, isRecord, isString, shape } from './guards';
+import { LOGITS } from './heads';
+import { labelIssue, type LabelIssue } from './labelIssues';
+
+export const EVIDENCE_JSON = 'evidence.json';
+export const EVIDENCE_BIN = 'evidence.bin';
+
+export interface EvidenceRow {
+  file: string;
+  /** The label the run trained on (or held out with). */
+  label: string;
+  /** Held out from training: the means are the final model's out-of-sample reading. */
+  heldOut: boolean;
+}
+
+export interface LabelEvidence {
+  rows: EvidenceRow[];
+  /** rows.length x LOGITS, float32. */
+  meanLogProbs: Float32Array;
+}
+
+const isEvidenceRow = shape<EvidenceRow>({ file: isString, label: isString, heldOut: isBoolean });
+
+export function encodeEvidence(e: LabelEvidence): { json: string; bin: Uint8Array } {
+  if (e.meanLogProbs.length !== e.rows.length * LOGITS) throw new RangeError('evidence: one row of head log-probabilities per row');
+  const json = JSON.stringify({ format: 'digitlens-evidence-1', logits: LOGITS, rows: e.rows });
+  return { json, bin: new Uint8Array(e.meanLogProbs.buffer, e.meanLogProbs.byteOffset, e.meanLogProbs.byteLength) };
+}
+
+/** The evidence in the two files' contents; throws when they do not belong together. */
+export function decodeEvidence(json: string, bin: Uint8Array): LabelEvidence {
+  const meta: unknown = JSON.parse(json);
+  if (!isRecord(meta) || meta.format !== 'digitlens-evidence-1' || meta.logits !== LOGITS || !Array.isArray(meta.rows) || !meta.rows.every(isEvidenceRow)) {
+    throw new Error('not label-error evidence of this version');
+  }
+  const rows = meta.rows;
+  if (bin.byteLength !== rows.length * LOGITS * 4) throw new Error(`the evidence holds ${bin.byteLength} bytes, not the ${rows.length * LOGITS * 4} its rows need`);
+  const meanLogProbs = new Float32Array(rows.length * LOGITS);
+  new Uint8Array(meanLogProbs.buffer).set(bin);
+  return { rows, meanLogProbs };
+}
+
+export interface RowIssue extends LabelIssue {
+  file: string;
+  label: string;
+  /** 0-based line of the row in the labels file, when the caller gave it. */
+  line?: number;
+  /** The row was held out of training: its evidence is the final model's reading. */
+  heldOut: boolean;
+}
+
+/**
+ * Every labeled row the evidence knows (by its normalised path), scored with its label as it is
+ * now: a label fixed since the run is scored against the same evidence at once. Most likely wrong first.
+ */
+export function findLabelIssues(evidence: LabelEvidence, rows: readonly { file: string; label: string; line?: number }[]): RowIssue[] {
+  const at = new Map<string, number>();
+  evidence.rows.forEach((r, i) => at.set(normalizeDatasetPath(r.file), i));
+  const issues: RowIssue[] = [];
+  for (const row of rows) {
+    if (row.label === '') continue;
+    const i = at.get(normalizeDatasetPath(row.file));
+    if (i === undefined) continue;
+    const issue = labelIssue(evidence.meanLogProbs, i * LOGITS, row.label);
+    issues.push({ ...issue, file: row.file, label: row.label, line: row.line, heldOut: evidence.rows[i].heldOut });
+  }
+  return issues.sort((a, b) => b.score - a.score);
+}

@@ -1,0 +1,92 @@
+// The label-error finder: how likely each row's label is wrong, from what the model thought of
+// the crop while it trained (TrainingDynamics: the mean of every head's log-probabilities over the
+// run, or the final model's out-of-sample reading for held-out crops), with the most likely true
+// label and which position (or the length) is suspect. The score compares the label with the best
+// other sequence under the same means, as Area Under the Margin (Pleiss et al. 2020) compares a
+// label's logit with the largest other, but over whole sequences (DESIGN §1's decoding).
+import { DIGIT_CLASSES, DIGIT_HEADS, HEADS, LENGTH_CLASSES, digitOffset } from './heads';
+import { parseTargetLabel, predictionMatchesLabel, sequenceText } from './sequence';
+
+export interface LabelIssue {
+  /** How likely the label is wrong, 0..1: P(best other) / (P(best other) + P(label)) under the means. */
+  score: number;
+  /** The most likely other reading (common/sequence.ts form: digits, '-', '>5:' + five digits). */
+  suggestion: string;
+  /** exp(mean log-probability) of the suggestion. */
+  suggestionProbability: number;
+  /** 'L' when the suggestion has another length, else the first digit head that differs ('S1'..'S5'). */
+  position: string;
+}
+
+/** Sum of head log-probabilities of a sequence: length class and its first five digits. */
+function logProbOf(lp: ArrayLike<number>, o: number, lengthClass: number, digits: readonly number[]): number {
+  let s = lp[o + lengthClass];
+  for (let i = 0; i < Math.min(digits.length, DIGIT_HEADS); i++) s += lp[o + digitOffset(i) + digits[i]];
+  return s;
+}
+
+interface Reading {
+  lengthClass: number;
+  digits: number[];
+  logProb: number;
+}
+
+/** The best reading of each length class, and per length the best one-digit change of it. */
+function candidates(lp: ArrayLike<number>, o: number): Reading[] {
+  const best: number[] = [];
+  const second: number[] = [];
+  for (let i = 0; i < DIGIT_HEADS; i++) {
+    const h = o + digitOffset(i);
+    let a = 0;
+    let b = 1;
+    if (lp[h + b] > lp[h + a]) [a, b] = [b, a];
+    for (let d = 2; d < DIGIT_CLASSES; d++) {
+      if (lp[h + d] > lp[h + a]) [a, b] = [d, a];
+      else if (lp[h + d] > lp[h + b]) b = d;
+    }
+    best.push(a);
+    second.push(b);
+  }
+  const out: Reading[] = [];
+  for (let l = 0; l < LENGTH_CLASSES; l++) {
+    const n = Math.min(l, DIGIT_HEADS);
+    const digits = best.slice(0, n);
+    out.push({ lengthClass: l, digits, logProb: logProbOf(lp, o, l, digits) });
+    for (let i = 0; i < n; i++) {
+      const changed = [...digits];
+      changed[i] = second[i];
+      out.push({ lengthClass: l, digits: changed, logProb: logProbOf(lp, o, l, changed) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The issue of one labeled row ('-' or digits) from its mean log-probabilities (LOGITS values at
+ * `offset`). A label longer than five digits is read as "more than 5" with its first five digits.
+ */
+export function labelIssue(meanLogProbs: ArrayLike<number>, offset: number, label: string): LabelIssue {
+  const target = parseTargetLabel(label);
+  const labelLogProb = logProbOf(meanLogProbs, offset, target.lengthClass, target.digits);
+  const textOf = (r: Reading) => sequenceText(r.lengthClass, r.digits);
+  let other: Reading | undefined;
+  for (const r of candidates(meanLogProbs, offset)) {
+    if (predictionMatchesLabel(textOf(r), label)) continue;
+    if (!other || r.logProb > other.logProb) other = r;
+  }
+  if (!other) throw new Error('internal: no reading other than the label');
+  // Logistic of the margin, computed stably.
+  const margin = other.logProb - labelLogProb;
+  const score = margin >= 0 ? 1 / (1 + Math.exp(-margin)) : Math.exp(margin) / (1 + Math.exp(margin));
+  let position = HEADS[0].name;
+  if (other.lengthClass === target.lengthClass) {
+    const i = other.digits.findIndex((d, k) => d !== target.digits[k]);
+    position = HEADS[1 + Math.max(0, i)].name;
+  }
+  return { score, suggestion: textOf(other), suggestionProbability: Math.exp(other.logProb), position };
+}
+
+/** The suggestion as a label a user could type ('>5:12345' has no whole label to offer). */
+export function suggestionAsLabel(suggestion: string): string | undefined {
+  return suggestion.startsWith('>') ? undefined : suggestion;
+}
