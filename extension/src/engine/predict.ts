@@ -1,7 +1,7 @@
 // Inference over a dataset: centre crops (and the test views below) through a checkpoint, the most likely sequence per
 // crop, predictions.csv for every row, and the held-out style metrics over the labeled rows.
 import type { Tensor } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Metrics, SkippedCrop } from '../../../common/domain';
 import type { PredictOptions, PredictResult } from '../../../common/engineProtocol';
 import { LOGITS, logSoftmaxHeads } from '../../../common/heads';
@@ -15,7 +15,8 @@ import { fillBatch, fillBatchWindows, imageStats, type CropSource } from './data
 import { decodeSequence, type DecodedSequence } from './decode';
 import { computeMetrics } from './metrics';
 import { writePredictions } from './predictionsFile';
-import { inputWidthOf, plainCrops, type ModelSpec } from './presets';
+import { featureWidth, inputWidthOf, plainCrops, type ModelSpec } from './presets';
+import { writeFeatureCache } from './featureCache';
 import { tf } from './tf';
 
 /**
@@ -34,31 +35,60 @@ export const TEST_VIEWS: readonly { scale: number; dx: number; invert: boolean }
   { scale: 1, dx: 3, invert: false },
 ];
 
+export interface PredictLogitsOptions {
+  batchSize?: number;
+  /**
+   * Also the activations the heads read (the last dense layer's output, `featureLayer(spec)`),
+   * averaged over the same views, written here ([indices.length, width] row-major): the quick
+   * retrain refits the heads on them.
+   */
+  features?: Float32Array;
+}
+
+/** The layer whose output the six heads read. */
+export function featureLayer(spec: ModelSpec): string {
+  return `dense${spec.dense.length}`;
+}
+
 /**
  * Logits of `indices`, in batches: the plain centre crop for specs that cut crops as they are,
  * else the mean per-head log-probabilities over TEST_VIEWS (decodeSequence and the metrics take
  * either, since both renormalise each head).
  */
-export function predictLogits(model: LayersModel, src: CropSource, indices: readonly number[], spec: ModelSpec, batchSize = 128): Float32Array {
+export function predictLogits(model: LayersModel, src: CropSource, indices: readonly number[], spec: ModelSpec, options: PredictLogitsOptions = {}): Float32Array {
+  const batchSize = options.batchSize ?? 128;
   const out = new Float32Array(indices.length * LOGITS);
   const width = inputWidthOf(spec);
   const per = spec.inputSize * width * spec.channels;
   const buf = new Float32Array(batchSize * per);
   const crop = spec.cropSize ?? spec.inputSize;
-  const run = (chunk: readonly number[]): Float32Array => {
-    const logits = tf.tidy(() => {
+  const features = options.features;
+  // One pass gives both outputs when features are asked for: the same layers, a second output.
+  const net = features
+    ? tf.model({ inputs: model.inputs, outputs: [model.getLayer(featureLayer(spec)).output as SymbolicTensor, model.outputs[0]] })
+    : model;
+  const featureWidth = features ? features.length / Math.max(1, indices.length) : 0;
+  const views = plainCrops(spec) ? 1 : TEST_VIEWS.length;
+  const run = (chunk: readonly number[], start: number): Float32Array => {
+    const outputs = tf.tidy(() => {
       const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, width, spec.channels]);
-      return model.predict(x) as Tensor;
+      const y = net.predict(x) as Tensor | Tensor[];
+      return Array.isArray(y) ? y : [y];
     });
-    const data = logits.dataSync() as Float32Array;
-    logits.dispose();
-    return data;
+    const logits = outputs.at(-1)?.dataSync() as Float32Array;
+    if (features) {
+      const f = outputs[0].dataSync();
+      const into = features.subarray(start * featureWidth, (start + chunk.length) * featureWidth);
+      for (let i = 0; i < into.length; i++) into[i] += f[i] / views;
+    }
+    tf.dispose(outputs);
+    return logits;
   };
   for (let start = 0; start < indices.length; start += batchSize) {
     const chunk = indices.slice(start, start + batchSize);
     if (plainCrops(spec)) {
       fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
-      out.set(run(chunk), start * LOGITS);
+      out.set(run(chunk, start), start * LOGITS);
       continue;
     }
     const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
@@ -67,7 +97,7 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
       const c = (CROP_SIZE - size) / 2;
       const window = { top: c, left: c + view.dx, height: size, width: size, invert: view.invert };
       fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => window), width);
-      const lp = logSoftmaxHeads(run(chunk));
+      const lp = logSoftmaxHeads(run(chunk, start));
       for (let i = 0; i < sum.length; i++) sum[i] += lp[i] / TEST_VIEWS.length;
     }
   }
@@ -79,9 +109,9 @@ export interface CropPredictions {
   decoded: DecodedSequence[];
 }
 
-export function predictPixels(model: LayersModel, spec: ModelSpec, pixels: Uint8Array, count: number): CropPredictions {
+export function predictPixels(model: LayersModel, spec: ModelSpec, pixels: Uint8Array, count: number, features?: Float32Array): CropPredictions {
   const src = { pixels, ...imageStats(pixels, count) };
-  const logits = predictLogits(model, src, [...Array(count).keys()], spec);
+  const logits = predictLogits(model, src, [...Array(count).keys()], spec, { features });
   const decoded = Array.from({ length: count }, (_, i) => decodeSequence(logits, i * LOGITS));
   return { logits, decoded };
 }
@@ -112,7 +142,12 @@ export async function runPredict(options: PredictOptions, hooks: PredictHooks = 
   const { model, meta } = await loadCheckpoint(modelDir);
   const crops = await loadCrops(options.labelsPath, { onlyLabeled: false });
   if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);
-  const p = predictPixels(model, meta.spec, crops.pixels, crops.rows.length);
+  const features = new Float32Array(crops.rows.length * featureWidth(meta.spec));
+  const p = predictPixels(model, meta.spec, crops.pixels, crops.rows.length, features);
+  // What the heads read, for the quick retrain of the dataset's own model (not a model elsewhere).
+  if (modelDir === defaultModelDir(options.labelsPath)) {
+    await writeFeatureCache(modelDir, { modelDate: meta.date, files: crops.rows.map((r) => r.file), width: featureWidth(meta.spec), values: features });
+  }
   const predictionsPath = await writePredictions(options.labelsPath, predictionRows(crops.rows, p));
   const metrics = metricsForLabeled(crops.rows.map((r) => r.label), p);
   model.dispose();

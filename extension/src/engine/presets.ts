@@ -88,6 +88,9 @@ export const PRESETS: Record<PresetName, ModelSpec> = { goodfellow2014, fast };
 
 export const inputWidthOf = (spec: ModelSpec): number => spec.inputWidth ?? spec.inputSize;
 
+/** Width of what the heads read: the last dense layer. */
+export const featureWidth = (spec: ModelSpec): number => spec.dense[spec.dense.length - 1];
+
 /** True when crops go through the network exactly as cut from the cache (no resampling). */
 export const plainCrops = (spec: ModelSpec): boolean =>
   (spec.cropSize ?? spec.inputSize) === spec.inputSize && inputWidthOf(spec) === spec.inputSize;

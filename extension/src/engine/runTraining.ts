@@ -17,8 +17,9 @@ import { imageStats, splitValidation } from './data';
 import { computeMetrics } from './metrics';
 import { predictionRows, predictLogits, predictPixels } from './predict';
 import { writePredictions } from './predictionsFile';
-import { PRESETS } from './presets';
+import { featureWidth, PRESETS } from './presets';
 import { trainOnCrops, type TrainLoopResult } from './train';
+import { writeFeatureCache } from './featureCache';
 
 export interface TrainHooks {
   onBackend?: (name: BackendName, threads: number, note?: string) => void;
@@ -94,9 +95,12 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
     ];
     if (decision.current) {
       await saveCheckpoint(result.model, modelDir, meta, result.optimizerState, extras);
-      // Predictions for every row (the unlabeled ones are what a user labels next).
+      // Predictions for every row (the unlabeled ones are what a user labels next), and what the
+      // heads read for each, so a quick retrain can refit them later.
       const all = await loadCrops(options.labelsPath, { onlyLabeled: false });
-      const p = predictPixels(result.model, spec, all.pixels, all.rows.length);
+      const features = new Float32Array(all.rows.length * featureWidth(spec));
+      const p = predictPixels(result.model, spec, all.pixels, all.rows.length, features);
+      await writeFeatureCache(modelDir, { modelDate: meta.date, files: all.rows.map((r) => r.file), width: featureWidth(spec), values: features });
       const predictionsPath = await writePredictions(options.labelsPath, predictionRows(all.rows, p));
       return { ...base, outcome: 'current', outcomeMessage: decision.message, modelDir, predictionsPath, previousValidation: previous };
     }

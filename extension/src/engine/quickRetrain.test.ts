@@ -1,0 +1,55 @@
+// The quick retrain: a labels fix reaches the model's readings in seconds, and what it writes is
+// a whole model that the engine loads and reads the same way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parsePredictionsCsv } from '../../../common/predictionsCsv';
+import { stripes } from '../../../test/support/stripes';
+import { defaultModelDir, predictionsPath } from '../dataset/paths';
+import { initBackend } from './backend';
+import { readMeta } from './checkpoint';
+import { runPredict } from './predict';
+import { runQuickRetrain } from './quickRetrain';
+import { runTraining } from './runTraining';
+
+async function readings(labelsPath: string): Promise<Map<string, string>> {
+  return new Map(parsePredictionsCsv(await fs.readFile(predictionsPath(labelsPath), 'utf8')).rows.map((r) => [r.file, r.prediction]));
+}
+
+test('a relabelled class is read with its new label after a quick retrain, and the checkpoint agrees', { timeout: 300_000 }, async (t) => {
+  await initBackend('wasm');
+  const labelsPath = await stripes();
+  try {
+    const trained = await runTraining({ labelsPath, preset: 'fast', backend: 'wasm', epochs: 5, seed: 1 });
+    assert.equal(trained.outcome, 'current');
+    const before = await readings(labelsPath);
+    assert.equal(before.get('img/0.png'), '1');
+    assert.equal(before.get('img/1.png'), '22');
+    const modelDir = defaultModelDir(labelsPath);
+    assert.ok((await fs.readdir(modelDir)).includes('features.bin'));
+
+    // The annotator meant 7 for every vertical stripe.
+    const text = await fs.readFile(labelsPath, 'utf8');
+    await fs.writeFile(labelsPath, text.replace(/^(img\/\d+\.png),1$/gm, '$1,7'));
+    const result = await runQuickRetrain({ labelsPath, backend: 'wasm' });
+    t.diagnostic(`quick retrain: ${JSON.stringify(result)}`);
+    assert.equal(result.examples, 200);
+    assert.equal(result.changed, 100);
+    const after = await readings(labelsPath);
+    const vertical = [...after].filter(([file]) => Number(/\d+/.exec(file)?.[0]) % 2 === 0);
+    const horizontal = [...after].filter(([file]) => Number(/\d+/.exec(file)?.[0]) % 2 === 1);
+    assert.ok(vertical.filter(([, p]) => p === '7').length >= 95, `vertical stripes read 7: ${vertical.filter(([, p]) => p === '7').length}/100`);
+    assert.ok(horizontal.filter(([, p]) => p === '22').length >= 95, `horizontal stripes still 22: ${horizontal.filter(([, p]) => p === '22').length}/100`);
+    const meta = await readMeta(modelDir);
+    assert.equal(meta.quickRetrain?.changed, 100);
+
+    // The patched checkpoint, read by the network itself, says the same.
+    await runPredict({ labelsPath, backend: 'wasm' });
+    const reread = await readings(labelsPath);
+    const agree = [...after].filter(([file, p]) => reread.get(file) === p).length;
+    assert.ok(agree >= 190, `the checkpoint reads ${agree}/200 rows as the quick retrain did`);
+  } finally {
+    await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
+  }
+});
