@@ -72,7 +72,7 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
   const run = (chunk: readonly number[], start: number): Float32Array => {
     const outputs = tf.tidy(() => {
       const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, width, spec.channels]);
-      const y = net.predict(x) as Tensor | Tensor[];
+      const y = net.predict(x);
       return Array.isArray(y) ? y : [y];
     });
     const logits = outputs.at(-1)?.dataSync() as Float32Array;

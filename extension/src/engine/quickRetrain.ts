@@ -141,7 +141,7 @@ export async function runQuickRetrain(options: QuickRetrainOptions): Promise<Qui
       weights.set(new Uint8Array(newBias.slice(head.offset, head.offset + head.size).buffer), headWeights(head.name, 'bias').offset);
     }
     // Every row with cached activations, read by the new heads.
-    const logits = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(features.values, [features.files.length, width]), W), B) as Tensor);
+    const logits = tf.tidy((): Tensor => tf.add(tf.matMul(tf.tensor2d(features.values, [features.files.length, width]), W), B));
     const all = (await logits.data()) as Float32Array;
     logits.dispose();
     const updated: CheckpointMeta = { ...meta, quickRetrain: { date: new Date().toISOString(), examples: examples.length, changed: changedRows.length } };

@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { stripes } from '../../../test/support/stripes';
 import { candidateModelDir, defaultModelDir, predictionsPath } from '../dataset/paths';
