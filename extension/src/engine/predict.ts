@@ -1,6 +1,5 @@
 // Inference over a dataset: centre crops (and the test views below) through a checkpoint, the most likely sequence per
 // crop, predictions.csv for every row, and the held-out style metrics over the labeled rows.
-import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Metrics, SkippedCrop } from '../../../common/domain';
 import type { PredictOptions, PredictResult } from '../../../common/engineProtocol';

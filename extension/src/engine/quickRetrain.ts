@@ -8,6 +8,7 @@
 // come from the views' mean activations rather than their mean log-probabilities).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { normalizeDatasetPath } from '../../../common/datasetPath';
 import type { BackendChoice } from '../../../common/domain';
 import { HEADS, LOGITS } from '../../../common/heads';
