@@ -27,5 +27,6 @@ export const SETTINGS = {
   trainEpochs: { key: 'trainEpochs' },
   timeBudgetSeconds: { key: 'timeBudgetSeconds' },
   seed: { key: 'seed' },
+  quickRetrainAfterFix: { key: 'quickRetrainAfterFix' },
 } as const;
 export const SETTINGS_SECTION = 'digitLens';

@@ -93,6 +93,21 @@ export interface UseCandidateResult extends PredictResult {
   modelDir: string;
 }
 
+export interface QuickRetrainOptions {
+  labelsPath: string;
+  backend: BackendChoice;
+}
+
+export interface QuickRetrainResult {
+  /** The update itself (refit, checkpoint, predictions), not process start or model loading. */
+  seconds: number;
+  /** Labeled rows the heads were refitted on. */
+  examples: number;
+  /** Of them, rows whose label changed since the model was trained. */
+  changed: number;
+  predictionsPath: string;
+}
+
 export interface SynthOptions {
   /** Folder to create or fill; labels.csv and the images go here. */
   dir: string;
@@ -127,6 +142,8 @@ export interface EngineMethods {
   predict: { params: PredictOptions; result: PredictResult; events: 'backend' | 'skipped' };
   /** Makes the candidate model (.digitlens/candidate) current and rewrites predictions.csv with it. */
   useCandidate: { params: UseCandidateOptions; result: UseCandidateResult; events: 'backend' | 'skipped' };
+  /** Refits the current model's heads to the labels as they are now, in seconds. */
+  quickRetrain: { params: QuickRetrainOptions; result: QuickRetrainResult; events: 'backend' };
   /** Writes synthetic street-number crops and their labels.csv. */
   synth: { params: SynthOptions; result: SynthResult; events: 'synthProgress' };
 }
@@ -181,6 +198,7 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
   }),
   predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice }),
   useCandidate: shape<UseCandidateOptions>({ labelsPath: isString, backend: isBackendChoice }),
+  quickRetrain: shape<QuickRetrainOptions>({ labelsPath: isString, backend: isBackendChoice }),
   synth: shape<SynthOptions>({ dir: isString, count: isPositiveInteger, seed: isNonNegativeInteger }),
 };
 
@@ -199,6 +217,7 @@ const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
     predictionsPath: optional(isString),
   }),
   predict: isPredictResult,
+  quickRetrain: shape<QuickRetrainResult>({ seconds: isFiniteNumber, examples: isNonNegativeInteger, changed: isNonNegativeInteger, predictionsPath: isString }),
   useCandidate: (v: unknown): v is UseCandidateResult => isPredictResult(v) && isString((v as { modelDir?: unknown }).modelDir),
   synth: shape<SynthResult>({ labelsPath: isString, count: isNonNegativeInteger }),
 };

@@ -9,7 +9,8 @@ import { pickLabelsFile } from './host/labelsFiles';
 import { startLanguageClient } from './host/languageClient';
 import { runPredictions } from './host/runPredictions';
 import { EngineStatusBar } from './host/statusBar';
-import { trainModel } from './host/trainModel';
+import { QuickRetrainOnSave } from './host/quickRetrainOnSave';
+import { trainingRuns, trainModel } from './host/trainModel';
 import { useCandidateModel } from './host/useCandidateModel';
 
 let languageClient: LanguageClient | undefined;
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
     GalleryPanel.registerSerializer(context.extensionUri, log),
+    new QuickRetrainOnSave(engine, statusBar, log, trainingRuns),
   );
   languageClient = startLanguageClient(context, log);
 }

@@ -181,6 +181,23 @@ export const predictCliCommand: CliCommand = {
   },
 };
 
+export const retrainCliCommand: CliCommand = {
+  name: 'retrain',
+  usage: `retrain <dir> --quick [${BACKEND_FLAG}] [--json]   refits the current model's heads to the labels as they are now`,
+  async run(argv) {
+    const args = parseArgs(argv, ['quick', 'json']);
+    checkKnownFlags(args, ['quick', 'backend', 'json']);
+    const labelsPath = labelsPathOf(args.positionals[0], 'retrain');
+    if (args.flags.get('quick') !== true) throw new UsageError('retrain needs --quick (a full retrain is: digit-lens train <dir> --resume)');
+    const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
+    const { runQuickRetrain } = await import('../engine/quickRetrain');
+    const r = await runQuickRetrain({ labelsPath, backend });
+    if (args.flags.get('json') === true) process.stdout.write(JSON.stringify({ seconds: r.seconds, examples: r.examples }) + '\n');
+    else process.stdout.write(`heads refitted on ${r.examples} labeled rows (${r.changed} changed since training) in ${r.seconds.toFixed(2)} s; ${r.predictionsPath}\n`);
+    return 0;
+  },
+};
+
 export const useCandidateCliCommand: CliCommand = {
   name: 'use-candidate',
   usage: `use-candidate <dir> [${BACKEND_FLAG}]         the kept candidate model becomes current; predictions are rewritten`,

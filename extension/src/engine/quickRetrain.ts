@@ -10,7 +10,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { normalizeDatasetPath } from '../../../common/datasetPath';
-import type { BackendChoice } from '../../../common/domain';
+import type { BackendName } from '../../../common/domain';
+import type { QuickRetrainOptions, QuickRetrainResult } from '../../../common/engineProtocol';
 import { HEADS, LOGITS } from '../../../common/heads';
 import { LabelsDocument } from '../../../common/labels';
 import { EVIDENCE_JSON } from '../../../common/labelEvidence';
@@ -26,23 +27,11 @@ import { mulberry32 } from '../../../common/mulberry32';
 import { writePredictions } from './predictionsFile';
 import { tf } from './tf';
 
-export interface QuickRetrainOptions {
-  labelsPath: string;
-  backend: BackendChoice;
+export interface QuickRetrainTuning {
   /** Training steps over the heads (batches of `batchSize`). */
   steps?: number;
   batchSize?: number;
   learningRate?: number;
-}
-
-export interface QuickRetrainResult {
-  /** The update itself: from the cached activations in memory to the new checkpoint and predictions on disk. */
-  seconds: number;
-  /** Labeled rows the heads were refitted on. */
-  examples: number;
-  /** Of them, rows whose label changed since the model was trained. */
-  changed: number;
-  predictionsPath: string;
 }
 
 interface ManifestEntry {
@@ -64,8 +53,9 @@ function weightRanges(entries: ManifestEntry[]): Map<string, { offset: number; l
   return out;
 }
 
-export async function runQuickRetrain(options: QuickRetrainOptions): Promise<QuickRetrainResult> {
-  await initBackend(options.backend);
+export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrainTuning, hooks: { onBackend?: (name: BackendName, threads: number, note?: string) => void } = {}): Promise<QuickRetrainResult> {
+  const backend = await initBackend(options.backend);
+  hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const modelDir = defaultModelDir(options.labelsPath);
   const meta = await readMeta(modelDir);
   const features = await readFeatureCache(modelDir);

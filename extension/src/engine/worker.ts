@@ -14,6 +14,7 @@ import {
 } from '../../../common/engineProtocol';
 import { synthesize } from '../dataset/synth';
 import { runPredict } from './predict';
+import { runQuickRetrain } from './quickRetrain';
 import { runTraining } from './runTraining';
 import { runUseCandidate } from './useCandidate';
 
@@ -44,6 +45,9 @@ const handlers: Handlers = {
       onBackend: (backend, threads, note) => emit('backend', { backend, threads, note }),
       onSkipped: (skipped) => emit('skipped', skipped),
     });
+  },
+  quickRetrain(params, emit) {
+    return runQuickRetrain(params, { onBackend: (backend, threads, note) => emit('backend', { backend, threads, note }) });
   },
   useCandidate(params, emit) {
     return runUseCandidate(params, {

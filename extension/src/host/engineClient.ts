@@ -13,6 +13,8 @@ import {
   type ParamsOf,
   type PredictOptions,
   type PredictResult,
+  type QuickRetrainOptions,
+  type QuickRetrainResult,
   type ResultOf,
   type SynthOptions,
   type SynthResult,
@@ -68,6 +70,10 @@ export class EngineClient {
 
   predict(options: PredictOptions, listeners: EngineListeners<'predict'> = {}): Promise<PredictResult> {
     return this.call('predict', options, listeners);
+  }
+
+  quickRetrain(options: QuickRetrainOptions, listeners: EngineListeners<'quickRetrain'> = {}): Promise<QuickRetrainResult> {
+    return this.call('quickRetrain', options, listeners);
   }
 
   useCandidate(options: UseCandidateOptions, listeners: EngineListeners<'useCandidate'> = {}): Promise<UseCandidateResult> {

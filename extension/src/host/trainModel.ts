@@ -22,6 +22,11 @@ export interface TrainDeps {
 
 let running = false;
 
+/** True while a Train Model run is going (other model updates wait for it). */
+export function trainingRuns(): boolean {
+  return running;
+}
+
 export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> {
   if (running) {
     void vscode.window.showWarningMessage('Digit Lens: a training run is already going; cancel it from its notification first.');

@@ -1,0 +1,82 @@
+// The model follows the labels: whenever a labels file changes on disk (a fix typed in the
+// gallery or the inspector, or saved from the editor), the engine refits the current model's heads
+// to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
+// scores follow. Off with the setting digitLens.quickRetrainAfterFix; skipped while a training
+// runs, and for a dataset whose model has no cached activations (nothing to refit quickly).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LABELS_FILE_NAME, SETTINGS, SETTINGS_SECTION } from '../../../common/contributions';
+import { isBackendChoice } from '../../../common/domain';
+import { defaultModelDir } from '../dataset/paths';
+import type { EngineClient } from './engineClient';
+import type { EngineStatusBar } from './statusBar';
+
+/** A burst of saves (several fixes, or a save after an edit) is one update. */
+const SETTLE_MS = 700;
+
+export class QuickRetrainOnSave implements vscode.Disposable {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+  private readonly watcher = vscode.workspace.createFileSystemWatcher(`**/${LABELS_FILE_NAME}`);
+
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly statusBar: EngineStatusBar,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly trainingRuns: () => boolean,
+  ) {
+    this.watcher.onDidChange((uri) => this.schedule(uri));
+  }
+
+  private schedule(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    const key = uri.fsPath;
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.run(uri);
+      }, SETTLE_MS),
+    );
+  }
+
+  private async run(uri: vscode.Uri): Promise<void> {
+    const labelsPath = uri.fsPath;
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, uri);
+    if (config.get<unknown>(SETTINGS.quickRetrainAfterFix.key) === false) return;
+    if (this.trainingRuns()) return;
+    // Only a model saved with its activations can be refitted quickly.
+    const hasFeatures = await fs.stat(path.join(defaultModelDir(labelsPath), 'features.json')).then(
+      () => true,
+      () => false,
+    );
+    if (!hasFeatures) return;
+    if (this.running.has(labelsPath)) {
+      this.again.add(labelsPath);
+      return;
+    }
+    this.running.add(labelsPath);
+    const backend = config.get<unknown>(SETTINGS.backend.key);
+    this.statusBar.setActivity('updating the model');
+    try {
+      const result = await this.engine.quickRetrain({ labelsPath, backend: isBackendChoice(backend) ? backend : SETTINGS.backend.values[0] });
+      this.log.info(
+        `quick retrain: ${vscode.workspace.asRelativePath(uri)}: heads refitted on ${result.examples} rows (${result.changed} changed since training) in ${result.seconds.toFixed(2)} s`,
+      );
+    } catch (err) {
+      this.log.warn(`quick retrain: ${vscode.workspace.asRelativePath(uri)}: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.running.delete(labelsPath);
+      this.statusBar.setActivity(undefined);
+      if (this.again.delete(labelsPath)) this.schedule(uri);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.watcher.dispose();
+  }
+}
