@@ -34,7 +34,8 @@ export interface LabelProblem {
   line: number;
   startChar: number;
   endChar: number;
-  severity: 'error' | 'warning';
+  /** 'information': a hint from elsewhere (e.g. a likely label error the model found), not a fault of the text. */
+  severity: 'error' | 'warning' | 'information';
   message: string;
   fixes?: LabelFix[];
   /**

@@ -23,6 +23,7 @@ import { LABELS_FILE_NAME, LABELS_LANGUAGE_ID } from '../../common/contributions
 import { encodeCsvField } from '../../common/csvRecords';
 import { LabelsDocument, type LabelProblem } from '../../common/labels';
 import { ImageLists, unlabeledImages } from './imageCompletions';
+import { EvidenceCache, labelIssueProblems } from './labelIssueProblems';
 import { FolderListings, missingImageProblems } from './missingImages';
 
 export const DIAGNOSTIC_SOURCE = 'digit-lens';
@@ -39,7 +40,7 @@ export function problemRange(p: LabelProblem): Range {
 export function toDiagnostic(p: LabelProblem): Diagnostic {
   return {
     range: problemRange(p),
-    severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    severity: p.severity === 'error' ? DiagnosticSeverity.Error : p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
     source: DIAGNOSTIC_SOURCE,
     message: p.message,
   };
@@ -70,6 +71,10 @@ export function startLabelsServer(connection: Connection): void {
   );
 
   const listings = new FolderListings();
+  const evidence = new EvidenceCache();
+  // Problems found beside the document's own (missing images, likely label errors), per document
+  // version, so code actions offer their fixes too.
+  const extra = new Map<string, { version: number; problems: LabelProblem[] }>();
 
   async function validate(uri: string): Promise<void> {
     const doc = documents.get(uri);
@@ -78,10 +83,12 @@ export function startLabelsServer(connection: Connection): void {
     const labels = parse(doc);
     const labelsPath = filePath(uri);
     const missing = labelsPath ? await missingImageProblems(labelsPath, labels, listings) : [];
+    const likelyErrors = labelsPath ? await labelIssueProblems(labelsPath, labels, evidence) : [];
     const latest = documents.get(uri);
     // A newer version has its own validation coming; a closed document keeps no diagnostics.
     if (!latest || latest.version !== version) return;
-    const problems = [...labels.problems, ...missing].sort((a, b) => a.line - b.line || a.startChar - b.startChar);
+    extra.set(uri, { version, problems: [...missing, ...likelyErrors] });
+    const problems = [...labels.problems, ...missing, ...likelyErrors].sort((a, b) => a.line - b.line || a.startChar - b.startChar);
     await connection.sendDiagnostics({ uri, version, diagnostics: problems.map(toDiagnostic) });
   }
 
@@ -106,6 +113,7 @@ export function startLabelsServer(connection: Connection): void {
   connection.onDidChangeWatchedFiles(() => {
     listings.clear();
     imageLists.clear();
+    evidence.clear();
     for (const doc of documents.all()) if (isLabelsFile(doc)) schedule(doc.uri, 200);
   });
 
@@ -113,6 +121,7 @@ export function startLabelsServer(connection: Connection): void {
     clearTimeout(pending.get(document.uri));
     pending.delete(document.uri);
     parsed.delete(document.uri);
+    extra.delete(document.uri);
     if (isLabelsFile(document)) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
@@ -134,7 +143,8 @@ export function startLabelsServer(connection: Connection): void {
     const doc = documents.get(params.textDocument.uri);
     if (!doc || !isLabelsFile(doc)) return [];
     const actions: CodeAction[] = [];
-    for (const p of parse(doc).problems) {
+    const found = extra.get(doc.uri);
+    for (const p of [...parse(doc).problems, ...(found?.version === doc.version ? found.problems : [])]) {
       if (!p.fixes || !overlaps(problemRange(p), params.range)) continue;
       const diagnostic = toDiagnostic(p);
       p.fixes.forEach((fix, k) => {

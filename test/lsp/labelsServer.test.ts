@@ -32,6 +32,8 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { LOGITS, logSoftmaxHeads } from '../../common/heads';
+import { encodeEvidence } from '../../common/labelEvidence';
 
 const root = join(import.meta.dirname, '..', '..');
 const TIMEOUT_MS = 15_000;
@@ -228,4 +230,48 @@ test('digit-lens lsp --stdio: the same server from the CLI', async () => {
 
 test('dist/languageServer.js --node-ipc: the transport the VS Code client uses', async () => {
   await withServer(['languageServer.js', '--node-ipc'], exercise);
+});
+
+test('likely label errors from the last training run: an information with a quick fix, gone once fixed', async () => {
+  await withServer(['languageServer.js', '--stdio'], async (conn, log) => {
+    await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await conn.sendNotification(InitializedNotification.type, {});
+    const dataset = mkdtempSync(join(tmpdir(), 'digit-lens-lsp-issues-'));
+    try {
+      for (const f of ['a.png', 'b.png']) writeFileSync(join(dataset, f), 'only existence is checked');
+      // Evidence as a training run leaves it: the model read a.png as 7 and b.png as 45, confidently.
+      const confident = (lengthClass: number, digits: number[]): Float32Array => {
+        const z = new Float32Array(LOGITS);
+        z[lengthClass] = 8;
+        digits.forEach((d, i) => (z[7 + 10 * i + d] = 8));
+        return logSoftmaxHeads(z);
+      };
+      const meanLogProbs = new Float32Array(2 * LOGITS);
+      meanLogProbs.set(confident(1, [7]), 0);
+      meanLogProbs.set(confident(2, [4, 5]), LOGITS);
+      const { json, bin } = encodeEvidence({ rows: [{ file: 'a.png', label: '1', heldOut: false }, { file: 'b.png', label: '45', heldOut: false }], meanLogProbs });
+      mkdirSync(join(dataset, '.digitlens', 'model'), { recursive: true });
+      writeFileSync(join(dataset, '.digitlens', 'model', 'evidence.json'), json);
+      writeFileSync(join(dataset, '.digitlens', 'model', 'evidence.bin'), bin);
+      const labelsPath = join(dataset, 'labels.csv');
+      const text = 'file,label\na.png,1\nb.png,45\n';
+      writeFileSync(labelsPath, text);
+      const uri = pathToFileURL(labelsPath).href;
+      await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'digit-labels', version: 1, text } });
+      const first = await log.waitFor('the likely label error', (p) => p.uri === uri && p.version === 1);
+      assert.equal(first.diagnostics.length, 1, JSON.stringify(first.diagnostics));
+      const [hint] = first.diagnostics;
+      assert.equal(hint.severity, DiagnosticSeverity.Information);
+      assert.deepEqual(hint.range, { start: { line: 1, character: 6 }, end: { line: 1, character: 7 } });
+      assert.match(messageOf(hint), /likely label error: the model reads 7 here/);
+      const actions = (await conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } })) as CodeAction[];
+      assert.deepEqual(actions.map((a) => [a.title, a.edit?.changes?.[uri]]), [["Change the label to 7 (the model's reading)", [{ range: hint.range, newText: '7' }]]]);
+      // The user takes it: the same evidence agrees with the new label, and the hint goes.
+      await conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ range: hint.range, text: '7' }] });
+      const second = await log.waitFor('no hint after the fix', (p) => p.uri === uri && p.version === 2);
+      assert.deepEqual(second.diagnostics, []);
+    } finally {
+      rmSync(dataset, { recursive: true, force: true });
+    }
+  });
 });

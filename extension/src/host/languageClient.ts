@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LABELS_LANGUAGE_ID } from '../../../common/contributions';
+import { DERIVED } from '../../../common/derivedPaths';
+import { EVIDENCE_JSON } from '../../../common/labelEvidence';
 
 export function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageServer.js').fsPath;
@@ -12,8 +14,9 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: vscod
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LABELS_LANGUAGE_ID }],
-    // The server checks that image files exist: tell it when files come and go.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,csv}') },
+    // The server checks that image files exist, and reads the label-error evidence a training run
+    // leaves beside the model: tell it when those come and go.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(`**/{*.png,*.jpg,*.jpeg,*.csv,${DERIVED.model}/${EVIDENCE_JSON}}`) },
   };
   const client = new LanguageClient('digitLensLabels', 'Digit Lens Labels', serverOptions, clientOptions);
   client.start().catch((err: unknown) => log.error(`language server failed to start: ${err instanceof Error ? err.message : String(err)}`));
