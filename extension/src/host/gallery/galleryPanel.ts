@@ -1,15 +1,14 @@
 // The gallery webview panel: one per labels file, restored after a reload by a serializer,
 // refreshed when labels.csv or .digitlens/predictions.csv change on disk.
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { GALLERY_VIEW_TYPE } from '../../../../common/contributions';
 import { DERIVED } from '../../../../common/derivedPaths';
 import { isGalleryToHostMessage, type GalleryState, type HostToGalleryMessage } from '../../../../common/webviewProtocol';
 import { LabelEditRefused, type RowLabelEdit } from '../../dataset/labelsFile';
 import { loadGalleryDataset } from './galleryData';
-import { galleryHtml } from './galleryHtml';
 import { applyLabelEdit, type LabelsEditor } from './labelEdit';
+import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 
 export class GalleryPanel {
   private static readonly open = new Map<string, GalleryPanel>();
@@ -28,7 +27,7 @@ export class GalleryPanel {
       GALLERY_VIEW_TYPE,
       galleryTitle(labelsUri),
       vscode.ViewColumn.Active,
-      { ...webviewOptions(extensionUri, labelsUri), retainContextWhenHidden: false },
+      { ...datasetWebviewOptions(extensionUri, labelsUri), retainContextWhenHidden: false },
     );
     new GalleryPanel(panel, extensionUri, labelsUri, log);
   }
@@ -43,7 +42,7 @@ export class GalleryPanel {
           return Promise.resolve();
         }
         const labelsUri = vscode.Uri.file(labelsPath);
-        panel.webview.options = webviewOptions(extensionUri, labelsUri);
+        panel.webview.options = datasetWebviewOptions(extensionUri, labelsUri);
         panel.title = galleryTitle(labelsUri);
         new GalleryPanel(panel, extensionUri, labelsUri, log);
         return Promise.resolve();
@@ -58,7 +57,7 @@ export class GalleryPanel {
     private readonly log: vscode.LogOutputChannel,
   ) {
     GalleryPanel.open.set(labelsUri.fsPath, this);
-    panel.webview.html = this.html();
+    panel.webview.html = pageHtml(panel.webview, extensionUri, 'gallery');
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), null, this.disposables);
 
@@ -196,28 +195,11 @@ export class GalleryPanel {
     });
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'gallery.css'));
-    return galleryHtml({ cspSource: webview.cspSource, nonce, scriptUri: script.toString(), styleUri: style.toString() });
-  }
-
   private dispose(): void {
     GalleryPanel.open.delete(this.labelsUri.fsPath);
     clearTimeout(this.refreshTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri, labelsUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    // The crops (the dataset folder) and the bundle (dist/); nothing else on disk is readable.
-    localResourceRoots: [vscode.Uri.file(path.dirname(labelsUri.fsPath)), vscode.Uri.joinPath(extensionUri, 'dist')],
-  };
 }
 
 function galleryTitle(labelsUri: vscode.Uri): string {
