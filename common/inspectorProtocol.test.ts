@@ -57,8 +57,8 @@ test('the page accepts only well-formed host messages', () => {
   const head = { head: 'L', probs: [1, 0, 0, 0, 0, 0, 0], predicted: 0, target: 0, relevant: true, mask: [1], peak: [0, 0] };
   const result = { file: 'a.png', label: '12', maskWidth: 1, maskHeight: 1, heads: [head, head, head, head, head, head] };
   for (const ok of [
-    { kind: 'row', labelsName: 'labels.csv', row, place: { navigation: 'gallery', position: 2, count: 9, view: 'All' } },
-    { kind: 'row', labelsName: 'labels.csv', row: { line: 1, file: '../x.png', label: '', problem: 'leaves the folder' }, place: { navigation: 'file' } },
+    { kind: 'row', labelsPath: '/d/labels.csv', row, place: { navigation: 'gallery', position: 2, count: 9, view: 'All' } },
+    { kind: 'row', labelsPath: '/d/labels.csv', row: { line: 1, file: '../x.png', label: '', problem: 'leaves the folder' }, place: { navigation: 'file' } },
     { kind: 'rowGone', message: 'line 5 now lists b.png' },
     { kind: 'explanation', requestId: 7, result },
     { kind: 'explainFailed', requestId: 7, message: 'no model', noModel: true },
@@ -66,10 +66,10 @@ test('the page accepts only well-formed host messages', () => {
     { kind: 'labelResult', line: 4, file: 'a.png', ok: false, message: 'the row changed' },
   ]) assert.ok(isHostToInspectorMessage(ok), JSON.stringify(ok));
   for (const bad of [
-    { kind: 'row', labelsName: 'labels.csv', row: { ...row, line: undefined }, place: { navigation: 'file' } },
-    { kind: 'row', labelsName: 'labels.csv', row: { ...row, box: { left: 1, top: 2, width: 0, height: 20 } }, place: { navigation: 'file' } },
-    { kind: 'row', labelsName: 'labels.csv', row, place: { navigation: 'elsewhere' } },
-    { kind: 'row', row, place: { navigation: 'file' } },
+    { kind: 'row', labelsPath: '/d/labels.csv', row: { ...row, line: undefined }, place: { navigation: 'file' } },
+    { kind: 'row', labelsPath: '/d/labels.csv', row: { ...row, box: { left: 1, top: 2, width: 0, height: 20 } }, place: { navigation: 'file' } },
+    { kind: 'row', labelsPath: '/d/labels.csv', row, place: { navigation: 'elsewhere' } },
+    { kind: 'row', labelsName: 'labels.csv', row, place: { navigation: 'file' } },
     { kind: 'explanation', result },
     { kind: 'explanation', requestId: 7, result: { ...result, heads: [head] } },
     { kind: 'explanation', requestId: 7, result: { ...result, maskWidth: '54' } },

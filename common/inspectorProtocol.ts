@@ -66,7 +66,7 @@ export interface InspectorPlace {
 /** Host -> inspector. */
 export type HostToInspectorMessage =
   /** The row to show (a new one, or the same one changed: its label, the file, the model). The page asks for its explanation. */
-  | { kind: 'row'; labelsName: string; row: InspectorRow; place: InspectorPlace }
+  | { kind: 'row'; labelsPath: string; row: InspectorRow; place: InspectorPlace }
   /** The row shown is no longer in the labels file (or the file cannot be read): why, in a sentence. */
   | { kind: 'rowGone'; message: string }
   /** The engine's answer to the explain request `requestId`. */
@@ -100,6 +100,8 @@ export interface InspectorState {
   row?: RowRef;
   view: InspectorView;
   showBoxes: boolean;
+  /** The head (HEADS index) whose mask is also drawn over the large crop; absent = none. */
+  overlay?: number;
 }
 
 // ---- Boundary checks ----
@@ -144,7 +146,7 @@ const isExplanationResult = (v: unknown): v is ExplainResult =>
   isRecord(v) && isString(v.file) && isNonNegativeInteger(v.maskWidth) && isNonNegativeInteger(v.maskHeight) && Array.isArray(v.heads) && v.heads.length === HEADS.length && v.heads.every(isRecord);
 
 const hostToInspectorChecks: { [K in HostToInspectorMessage['kind']]: Check<unknown> } = {
-  row: shape<{ labelsName: string; row: InspectorRow; place: InspectorPlace }>({ labelsName: isString, row: isInspectorRow, place: isInspectorPlace }),
+  row: shape<{ labelsPath: string; row: InspectorRow; place: InspectorPlace }>({ labelsPath: isString, row: isInspectorRow, place: isInspectorPlace }),
   rowGone: shape<{ message: string }>({ message: isString }),
   explanation: shape<{ requestId: number; result: ExplainResult }>({ requestId: isNonNegativeInteger, result: isExplanationResult }),
   explainFailed: shape<{ requestId: number; message: string; noModel: boolean }>({ requestId: isNonNegativeInteger, message: isString, noModel: isBoolean }),

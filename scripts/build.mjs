@@ -50,6 +50,7 @@ const bundles = [
   { ...node, entryPoints: [join(root, 'extension/src/cli.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
   // The webview pages (extension/src/host/webviewHtml.ts names their files): one bundle each.
   { ...browser, entryPoints: [join(root, 'webview/src/gallery.ts')], outfile: join(dist, 'gallery.js') },
+  { ...browser, entryPoints: [join(root, 'webview/src/inspector/inspector.ts')], outfile: join(dist, 'inspector.js') },
 ];
 await Promise.all(bundles.map((b) => esbuild.build(b)));
 chmodSync(join(dist, 'cli.js'), 0o755);
@@ -77,6 +78,7 @@ for (const [from, to] of fonts) cpSync(join(root, 'node_modules', from), join(di
 // The webview pages' stylesheets (loaded by <link>s: the webview CSP allows no inline styles).
 cpSync(join(root, 'webview/base.css'), join(dist, 'base.css'));
 cpSync(join(root, 'webview/gallery.css'), join(dist, 'gallery.css'));
+cpSync(join(root, 'webview/inspector.css'), join(dist, 'inspector.css'));
 
 // The webview toolkit is bundled into each page's script; codicons etc. are not needed.
 console.log(`built dist/ (${production ? 'production' : 'development'})`);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { WEBVIEW_PAGES, webviewHtml, type WebviewPageName } from '../../extension/src/host/webviewHtml';
+import { themeScript, type ThemeName } from './vscodeThemes';
 
 const root = path.join(import.meta.dirname, '..', '..');
 export const dist = path.join(root, 'dist');
@@ -82,18 +83,20 @@ const standInScript = `
 
 /**
  * Opens `page` with the stand-in API installed before the page's script runs; page errors go to
- * `errors`. `state` is what getState() returns at first (the state VS Code restores after a reload).
+ * `errors`. `state` is what getState() returns at first (the state VS Code restores after a
+ * reload); `theme`, VS Code's CSS variables and body class (none: the stylesheets' fallbacks).
  */
 export async function openWebview(
   browser: Browser,
   server: WebviewServer,
   page: WebviewPageName,
   errors: string[],
-  options: { width?: number; height?: number; state?: unknown } = {},
+  options: { width?: number; height?: number; state?: unknown; theme?: ThemeName } = {},
 ): Promise<Page> {
   const tab = await browser.newPage({ viewport: { width: options.width ?? 1000, height: options.height ?? 700 } });
-  tab.on('pageerror', (err) => errors.push(err.message));
-  if (options.state !== undefined) await tab.addInitScript((state) => ((window as unknown as { __initialState: unknown }).__initialState = state), options.state);
+  tab.on('pageerror', (err) => errors.push(err.stack ?? err.message));
+  if (options.theme) await tab.addInitScript(themeScript(options.theme));
+  if (options.state !== undefined) await tab.addInitScript(`window.__initialState = ${JSON.stringify(options.state)};`);
   await tab.addInitScript(standInScript);
   await tab.goto(`${server.origin}/${page}`);
   return tab;
