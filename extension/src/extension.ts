@@ -3,8 +3,10 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { COMMANDS } from '../../common/contributions';
 import { EngineClient } from './host/engineClient';
-import { GalleryPanel } from './host/gallery/galleryPanel';
+import { GalleryPanel, type GalleryDeps } from './host/gallery/galleryPanel';
 import { generateDemoDataset } from './host/generateDemoDataset';
+import { inspectCrop } from './host/inspectCrop';
+import { InspectorPanel, type InspectorDeps } from './host/inspector/inspectorPanel';
 import { pickLabelsFile } from './host/labelsFiles';
 import { startLanguageClient } from './host/languageClient';
 import { runPredictions } from './host/runPredictions';
@@ -19,7 +21,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Digit Lens', { log: true });
   const statusBar = new EngineStatusBar();
   engine = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'engineWorker.js').fsPath, (line) => log.info(line));
-  const openGallery = (labelsUri: vscode.Uri): void => GalleryPanel.show(context.extensionUri, labelsUri, log);
+  const inspectorDeps: InspectorDeps = { extensionUri: context.extensionUri, engine, statusBar, log };
+  // From the gallery, the gallery keeps the keyboard: the user may click on through its crops.
+  const galleryDeps: GalleryDeps = { extensionUri: context.extensionUri, log, inspect: (labelsUri, row) => InspectorPanel.show(inspectorDeps, labelsUri, row, true) };
+  const openGallery = (labelsUri: vscode.Uri): void => GalleryPanel.show(galleryDeps, labelsUri);
   const deps = { engine, statusBar, log, openGallery };
 
   context.subscriptions.push(
@@ -33,8 +38,10 @@ export function activate(context: vscode.ExtensionContext): void {
       const labelsUri = await pickLabelsFile(arg, 'show');
       if (labelsUri) openGallery(labelsUri);
     }),
+    vscode.commands.registerCommand(COMMANDS.inspectCrop, (arg?: unknown, line?: unknown) => inspectCrop(inspectorDeps, arg, line)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
-    GalleryPanel.registerSerializer(context.extensionUri, log),
+    GalleryPanel.registerSerializer(galleryDeps),
+    InspectorPanel.registerSerializer(inspectorDeps),
   );
   languageClient = startLanguageClient(context, log);
 }

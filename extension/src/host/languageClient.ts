@@ -1,8 +1,10 @@
 // Starts the labels-file language server (dist/languageServer.js) over IPC for `digit-labels`
-// documents: diagnostics for malformed rows, completions and quick fixes come from there.
+// documents: diagnostics for malformed rows, completions, quick fixes and the rows' "Inspect"
+// code lenses come from there.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LABELS_LANGUAGE_ID } from '../../../common/contributions';
+import type { LabelsServerOptions } from '../../../common/labelsServerProtocol';
 
 export function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = vscode.Uri.joinPath(context.extensionUri, 'dist', 'languageServer.js').fsPath;
@@ -14,6 +16,8 @@ export function startLanguageClient(context: vscode.ExtensionContext, log: vscod
     documentSelector: [{ language: LABELS_LANGUAGE_ID }],
     // The server checks that image files exist: tell it when files come and go.
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{png,jpg,jpeg,csv}') },
+    // This client runs Digit Lens: Inspect Crop, so the rows get "Inspect" code lenses.
+    initializationOptions: { inspectCodeLens: true } satisfies LabelsServerOptions,
   };
   const client = new LanguageClient('digitLensLabels', 'Digit Lens Labels', serverOptions, clientOptions);
   client.start().catch((err: unknown) => log.error(`language server failed to start: ${err instanceof Error ? err.message : String(err)}`));
