@@ -236,6 +236,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       el('reveal').hidden = true;
       showError(message.message, false);
       setBusy(false);
+      main.classList.add('stale');
       return;
     case 'explanation':
       if (!requests.isLatest(message.requestId)) return;
@@ -295,6 +296,10 @@ function showRow(path: string, next: InspectorRow, place: InspectorPlace): void 
   reveal.textContent = `${labelsName}:${next.line + 1}`;
   reveal.title = `Show the row in ${labelsName} (line ${next.line + 1})`;
   el('place').textContent = describePlace(place);
+  el('place').title =
+    place.navigation === 'gallery'
+      ? "Next and previous follow the gallery's filter and order"
+      : "Next and previous follow the labels file's order: the gallery is closed or out of view";
   el('label-help').textContent = `Enter sets the label in ${labelsName}; Escape puts it back.`;
   // A label being typed in the field survives an update of the same row; a new row shows its own.
   if (!(sameCrop && typed)) {
@@ -312,7 +317,7 @@ function showRow(path: string, next: InspectorRow, place: InspectorPlace): void 
 function describePlace(place: InspectorPlace): string {
   const at = place.position !== undefined && place.count !== undefined ? `${place.position + 1} of ${place.count}` : undefined;
   if (place.navigation === 'gallery') return [at, place.view ?? "the gallery's order"].filter(Boolean).join(' · ');
-  return `${at ? `row ${at} · ` : ''}${labelsName} order (the gallery is closed)`;
+  return `${at ? `row ${at} · ` : ''}${labelsName} order`;
 }
 
 function loadImage(next: InspectorRow): void {

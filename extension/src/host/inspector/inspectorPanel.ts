@@ -55,8 +55,8 @@ export class InspectorPanel {
   private refreshReason: RefreshReason = 'labels';
   /** The row shown, as last read from the labels file. */
   private current: LabelRow | undefined;
-  /** The gallery's last answer to next/previous: the row it led to, and that row's place in the gallery. */
-  private galleryPlace: { row: RowRef; place: InspectorPlace } | undefined;
+  /** Where the last next/previous led: the row, and its place in the order it was found in. */
+  private stepped: { row: RowRef; place: InspectorPlace } | undefined;
   /** The last row message sent, to send a changed row only. */
   private lastSent = '';
 
@@ -238,9 +238,14 @@ export class InspectorPanel {
     await this.post(message);
   }
 
+  /** Where next/previous will go from `row`: the gallery's order while it is open (it answers when in view), else the file's. */
   private placeOf(rows: readonly LabelRow[], row: LabelRow): InspectorPlace {
-    if (!GalleryPanel.isOpen(this.labelsUri.fsPath)) return filePlace(rows, row);
-    return this.galleryPlace && sameRow(this.galleryPlace.row, row) ? this.galleryPlace.place : { navigation: 'gallery' };
+    const stepped = this.stepped && sameRow(this.stepped.row, row) ? this.stepped.place : undefined;
+    const galleryOpen = GalleryPanel.isOpen(this.labelsUri.fsPath);
+    if (galleryOpen && stepped?.navigation === 'gallery') return stepped;
+    // The gallery did not answer the last step (hidden behind another tab): the file's order it was.
+    if (galleryOpen && stepped?.navigation !== 'file') return { navigation: 'gallery' };
+    return filePlace(rows, row);
   }
 
   private async step(step: Step): Promise<void> {
@@ -252,7 +257,7 @@ export class InspectorPanel {
       await this.post({ kind: 'notice', message: outcome.notice });
       return;
     }
-    this.galleryPlace = outcome.place.navigation === 'gallery' ? { row: outcome.row, place: outcome.place } : undefined;
+    this.stepped = { row: outcome.row, place: outcome.place };
     this.showRow(outcome.row);
   }
 
