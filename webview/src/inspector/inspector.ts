@@ -108,7 +108,7 @@ app.innerHTML = `
           <input id="label-input" class="label-input" spellcheck="false" autocomplete="off" placeholder="digits, - or empty" aria-describedby="label-help">
           <vscode-button id="use-prediction" appearance="secondary" hidden></vscode-button>
         </div>
-        <p id="label-help" class="help">Enter sets the label in ${'the labels file'}; Escape puts it back.</p>
+        <p id="label-help" class="help">Enter sets the label in the labels file; Escape puts it back.</p>
         <div class="controls" role="group" aria-label="How the masks are computed">
           <vscode-checkbox id="smoothgrad" title="Average the gradients of noisy copies of the crop (SmoothGrad): steadier masks, slower">SmoothGrad</vscode-checkbox>
           <vscode-dropdown id="smoothgrad-n" aria-label="SmoothGrad: noisy copies" title="Noisy copies averaged">
@@ -240,7 +240,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'explanation':
       if (!requests.isLatest(message.requestId)) return;
-      requests.answer(message.requestId);
       setBusy(false);
       hideError();
       explanation = message.result;
@@ -249,7 +248,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'explainFailed':
       if (!requests.isLatest(message.requestId)) return;
-      requests.answer(message.requestId);
       setBusy(false);
       showError(message.message, message.noModel);
       // What is drawn is not the answer to what was asked: dimmed, as for another crop's.

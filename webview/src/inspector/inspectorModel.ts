@@ -64,7 +64,6 @@ export function barLabel(headIndex: number, k: number, head: HeadExplanation | u
 /** Whether the answer to request `requestId` is still wanted: only the latest request's is drawn. */
 export class LatestRequest {
   private last = 0;
-  private answered = 0;
 
   next(): number {
     return ++this.last;
@@ -72,15 +71,5 @@ export class LatestRequest {
 
   isLatest(requestId: number): boolean {
     return requestId === this.last;
-  }
-
-  /** A request was sent and not yet answered. */
-  get pending(): boolean {
-    return this.answered < this.last;
-  }
-
-  /** The answer (a result or a failure) to `requestId` arrived. */
-  answer(requestId: number): void {
-    if (this.isLatest(requestId)) this.answered = requestId;
   }
 }

@@ -166,7 +166,7 @@ export class InspectorPanel {
         this.explains.submit({ requestId: message.requestId, row: this.current, view: message.view });
         return;
       case 'step':
-        void this.step(message.step);
+        this.step(message.step).catch((err: unknown) => void this.post({ kind: 'notice', message: `Could not step to another crop: ${err instanceof Error ? err.message : String(err)}` }));
         return;
       case 'setLabel':
         void this.setLabel(message);
