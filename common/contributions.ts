@@ -1,5 +1,5 @@
-// The names VS Code knows the extension by: command ids, the labels language, the gallery's
-// view type, the settings. package.json declares them too (VS Code reads only the manifest);
+// The names VS Code knows the extension by: command ids, the labels language, the webview
+// panels' view types, the settings. package.json declares them too (VS Code reads only the manifest);
 // contributions.test.ts holds the two in step.
 import { BACKEND_CHOICES, PRESET_NAMES } from './domain';
 
@@ -8,6 +8,7 @@ export const COMMANDS = {
   runPredictions: 'digitLens.runPredictions',
   useCandidateModel: 'digitLens.useCandidateModel',
   openGallery: 'digitLens.openGallery',
+  inspectCrop: 'digitLens.inspectCrop',
   generateDemoDataset: 'digitLens.generateDemoDataset',
   showLog: 'digitLens.showLog',
 } as const;
@@ -19,6 +20,7 @@ export const LABELS_LANGUAGE_ID = 'digit-labels';
 export const LABELS_FILE_NAME = 'labels.csv';
 
 export const GALLERY_VIEW_TYPE = 'digitLens.gallery';
+export const INSPECTOR_VIEW_TYPE = 'digitLens.inspector';
 
 /** Settings under `digitLens.`; the enums are the domain's lists. */
 export const SETTINGS = {

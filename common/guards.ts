@@ -30,3 +30,12 @@ type Checks<T> = { [K in keyof T]-?: Check<T[K]> };
 export function shape<T>(checks: Checks<T>): Check<T> {
   return (v: unknown): v is T => isRecord(v) && Object.entries(checks).every(([key, check]) => (check as Check<unknown>)(v[key]));
 }
+
+/**
+ * A message of a discriminated union (`kind`): one check per kind, looked up as an own property
+ * (so 'toString' is no kind), and applied to the whole message.
+ */
+export function checkByKind<M extends { kind: string }>(checks: Record<M['kind'], Check<unknown>>, value: unknown): value is M {
+  if (!isRecord(value) || typeof value.kind !== 'string' || !Object.hasOwn(checks, value.kind)) return false;
+  return checks[value.kind as M['kind']](value);
+}

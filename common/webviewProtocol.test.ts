@@ -52,3 +52,38 @@ test('the webview accepts only well-formed host messages', () => {
     assert.equal(isHostToGalleryMessage(bad), false, JSON.stringify(bad));
   }
 });
+
+test('the messages that let the inspector step through the gallery are checked on both sides', () => {
+  const found = { status: 'found', line: 9, file: 'b.png', position: 2, count: 40, view: 'Mismatches · Most confident first' };
+  for (const ok of [
+    { kind: 'inspectRow', line: 3, file: 'a.png' },
+    { kind: 'neighbour', requestId: 4, answer: found },
+    { kind: 'neighbour', requestId: 4, answer: { status: 'end', count: 40, view: 'All' } },
+    { kind: 'neighbour', requestId: 0, answer: { status: 'unknown' } },
+  ]) assert.ok(isGalleryToHostMessage(ok), JSON.stringify(ok));
+  for (const bad of [
+    // The host opens the inspector on a row named as the labels file has it: line and file.
+    { kind: 'inspectRow', line: 3 },
+    { kind: 'inspectRow', file: 'a.png' },
+    { kind: 'inspectRow', line: -3, file: 'a.png' },
+    { kind: 'neighbour', answer: found },
+    { kind: 'neighbour', requestId: 4 },
+    { kind: 'neighbour', requestId: 4, answer: { ...found, status: 'maybe' } },
+    { kind: 'neighbour', requestId: 4, answer: { ...found, file: undefined } },
+    { kind: 'neighbour', requestId: 4, answer: { ...found, position: 40 } },
+    { kind: 'neighbour', requestId: 4, answer: { ...found, view: undefined } },
+    { kind: 'neighbour', requestId: 4, answer: { status: 'end', view: 'All' } },
+  ]) assert.equal(isGalleryToHostMessage(bad), false, JSON.stringify(bad));
+
+  for (const ok of [
+    { kind: 'neighbourRequest', requestId: 1, line: 3, file: 'a.png', step: 1 },
+    { kind: 'neighbourRequest', requestId: 2, line: 3, file: 'a.png', step: -1 },
+    { kind: 'inspecting', line: 3, file: 'a.png' },
+  ]) assert.ok(isHostToGalleryMessage(ok), JSON.stringify(ok));
+  for (const bad of [
+    { kind: 'neighbourRequest', requestId: 1, line: 3, file: 'a.png', step: 2 },
+    { kind: 'neighbourRequest', requestId: 1, line: 3, file: 'a.png', step: 0 },
+    { kind: 'neighbourRequest', line: 3, file: 'a.png', step: 1 },
+    { kind: 'inspecting', line: 3 },
+  ]) assert.equal(isHostToGalleryMessage(bad), false, JSON.stringify(bad));
+});

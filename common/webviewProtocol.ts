@@ -1,7 +1,7 @@
 // Messages between the extension host and the gallery webview. Both sides import these types;
 // one discriminated union per direction, nothing crosses untyped.
 
-import { isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
+import { checkByKind, isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
 /** Which crops the gallery shows; the first is the default. */
 export const GALLERY_FILTERS = ['all', 'mismatches', 'unlabeled'] as const;
@@ -48,6 +48,26 @@ export interface GalleryDataset {
   warnings: string[];
 }
 
+/** One row of the labels file, as the webviews name it: its 0-based line and its file field exactly as written. */
+export interface RowRef {
+  line: number;
+  file: string;
+}
+
+/** One step through the crops: to the next (1) or the previous (-1). */
+export type Step = 1 | -1;
+export const isStep = (v: unknown): v is Step => v === 1 || v === -1;
+
+/**
+ * The gallery's answer to "which crop comes after this one?", in its current filter and order
+ * (the gallery owns both; the inspector steps through them). `unknown`: the gallery has no data
+ * yet, or the row is not among its crops; the host then steps in the labels file's order.
+ */
+export type GalleryNeighbour =
+  | { status: 'found'; line: number; file: string; /** 0-based, among the crops shown. */ position: number; count: number; view: string }
+  | { status: 'end'; count: number; view: string }
+  | { status: 'unknown' };
+
 /** What the webview keeps across reloads (vscode.setState); the host's serializer reads labelsPath. */
 export interface GalleryState {
   labelsPath?: string;
@@ -57,59 +77,117 @@ export interface GalleryState {
   scrollTop: number;
 }
 
+/**
+ * A webview (the gallery, the inspector) set a new label (digits, '-' or '') on one row, named as
+ * it got the row: its 0-based `line`, its `file` field exactly as written (two spellings of one
+ * image are two rows), and the label it showed, `expected`. The host edits that row only if it is
+ * still so (host/labelEditing.ts: one edit path for both pages).
+ */
+export interface SetLabelMessage {
+  kind: 'setLabel';
+  line: number;
+  file: string;
+  expected: string;
+  label: string;
+}
+
+/**
+ * The answer to a setLabel, naming its row as the setLabel did: done (new data follows), or why
+ * nothing was written (the webview puts the old label back; fresh data follows).
+ */
+export interface LabelResultMessage {
+  kind: 'labelResult';
+  line: number;
+  file: string;
+  ok: boolean;
+  message?: string;
+}
+
+export const isSetLabelMessage = shape<SetLabelMessage>({
+  kind: oneOf(['setLabel'] as const),
+  line: isNonNegativeInteger,
+  file: isString,
+  expected: isString,
+  label: isString,
+});
+
+export const isLabelResultMessage = shape<LabelResultMessage>({
+  kind: oneOf(['labelResult'] as const),
+  line: isNonNegativeInteger,
+  file: isString,
+  ok: isBoolean,
+  message: optional(isString),
+});
+
+/** The page's CSP refused something: a bug to log, never expected in normal use. */
+export interface CspViolationMessage {
+  kind: 'cspViolation';
+  directive: string;
+  blocked: string;
+}
+
+export const isCspViolationMessage = shape<CspViolationMessage>({ kind: oneOf(['cspViolation'] as const), directive: isString, blocked: isString });
+
 /** Host -> webview. */
 export type HostToGalleryMessage =
   | { kind: 'dataset'; dataset: GalleryDataset }
   | { kind: 'error'; message: string }
-  /**
-   * The answer to a setLabel, naming its row as the setLabel did: done (the dataset follows), or
-   * why nothing was written (the webview puts the old label back; a fresh dataset follows).
-   */
-  | { kind: 'labelResult'; line: number; file: string; ok: boolean; message?: string };
+  | LabelResultMessage
+  /** The inspector's question about its current row; the gallery answers with a `neighbour` of the same requestId. */
+  | { kind: 'neighbourRequest'; requestId: number; line: number; file: string; step: Step }
+  /** The row the inspector shows now: the gallery marks its cell and scrolls it into view. */
+  | { kind: 'inspecting'; line: number; file: string };
 
 /** Webview -> host. */
 export type GalleryToHostMessage =
   | { kind: 'ready' }
   | { kind: 'revealRow'; line: number }
+  /** Open the inspector on this row (a click on the crop's image, Enter on its cell). */
+  | { kind: 'inspectRow'; line: number; file: string }
+  | { kind: 'neighbour'; requestId: number; answer: GalleryNeighbour }
   | { kind: 'refresh' }
-  /**
-   * The user set a new label (digits, '-' or '') on one row, named as the gallery got it: its
-   * 0-based `line`, its `file` field exactly as written (two spellings of one image are two
-   * rows), and the label it showed, `expected`. The host edits that row only if it is still so.
-   */
-  | { kind: 'setLabel'; line: number; file: string; expected: string; label: string }
-  /** The page's CSP refused something: a bug to log, never expected in normal use. */
-  | { kind: 'cspViolation'; directive: string; blocked: string };
+  | SetLabelMessage
+  | CspViolationMessage;
+
+export const isRowRef = shape<RowRef>({ line: isNonNegativeInteger, file: isString });
+
+function isGalleryNeighbour(v: unknown): v is GalleryNeighbour {
+  if (!isRecord(v)) return false;
+  switch (v.status) {
+    case 'found':
+      return isRowRef(v) && isNonNegativeInteger(v.position) && isNonNegativeInteger(v.count) && v.position < v.count && isString(v.view);
+    case 'end':
+      return isNonNegativeInteger(v.count) && isString(v.view);
+    case 'unknown':
+      return true;
+    default:
+      return false;
+  }
+}
 
 const hostToGalleryChecks: { [K in HostToGalleryMessage['kind']]: Check<unknown> } = {
   // The dataset comes from the host that made the page; its kind is what the page dispatches on.
   dataset: shape<{ dataset: unknown }>({ dataset: isRecord }),
   error: shape<{ message: string }>({ message: isString }),
-  labelResult: shape<{ line: number; file: string; ok: boolean; message: string | undefined }>({
+  labelResult: isLabelResultMessage,
+  neighbourRequest: shape<{ requestId: number; line: number; file: string; step: Step }>({
+    requestId: isNonNegativeInteger,
     line: isNonNegativeInteger,
     file: isString,
-    ok: isBoolean,
-    message: optional(isString),
+    step: isStep,
   }),
+  inspecting: isRowRef,
 };
 
 const galleryToHostChecks: { [K in GalleryToHostMessage['kind']]: Check<unknown> } = {
   ready: isRecord,
   refresh: isRecord,
   revealRow: shape<{ line: number }>({ line: isNonNegativeInteger }),
-  setLabel: shape<{ line: number; file: string; expected: string; label: string }>({
-    line: isNonNegativeInteger,
-    file: isString,
-    expected: isString,
-    label: isString,
-  }),
-  cspViolation: shape<{ directive: string; blocked: string }>({ directive: isString, blocked: isString }),
+  inspectRow: isRowRef,
+  neighbour: shape<{ requestId: number; answer: GalleryNeighbour }>({ requestId: isNonNegativeInteger, answer: isGalleryNeighbour }),
+  setLabel: isSetLabelMessage,
+  cspViolation: isCspViolationMessage,
 };
-
-function checkByKind<M extends { kind: string }>(checks: Record<M['kind'], Check<unknown>>, value: unknown): value is M {
-  if (!isRecord(value) || typeof value.kind !== 'string' || !Object.hasOwn(checks, value.kind)) return false;
-  return checks[value.kind as M['kind']](value);
-}
 
 /** Webview-side guard: messages arrive as `unknown` from window message events. */
 export function isHostToGalleryMessage(value: unknown): value is HostToGalleryMessage {

@@ -31,23 +31,26 @@ const node = {
   external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
 };
 
+/** @type {esbuild.BuildOptions} */
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
   { ...node, entryPoints: [join(root, 'extension/src/extension.ts')], outfile: join(dist, 'extension.js') },
   { ...node, entryPoints: [join(root, 'extension/src/engine/worker.ts')], outfile: join(dist, 'engineWorker.js') },
   { ...node, entryPoints: [join(root, 'language-server/src/server.ts')], outfile: join(dist, 'languageServer.js') },
   { ...node, entryPoints: [join(root, 'extension/src/cli.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
-  {
-    bundle: true,
-    platform: 'browser',
-    target: 'es2022',
-    format: 'iife',
-    sourcemap: production ? false : 'linked',
-    minify: production,
-    logLevel: 'warning',
-    entryPoints: [join(root, 'webview/src/gallery.ts')],
-    outfile: join(dist, 'webview.js'),
-  },
+  // The webview pages (extension/src/host/webviewHtml.ts names their files): one bundle each.
+  { ...browser, entryPoints: [join(root, 'webview/src/gallery.ts')], outfile: join(dist, 'gallery.js') },
+  { ...browser, entryPoints: [join(root, 'webview/src/inspector/inspector.ts')], outfile: join(dist, 'inspector.js') },
 ];
 await Promise.all(bundles.map((b) => esbuild.build(b)));
 chmodSync(join(dist, 'cli.js'), 0o755);
@@ -72,10 +75,12 @@ const fonts = [
 mkdirSync(join(dist, 'fonts'), { recursive: true });
 for (const [from, to] of fonts) cpSync(join(root, 'node_modules', from), join(dist, 'fonts', to));
 
-// The gallery webview's stylesheet (loaded by a <link>: the webview CSP allows no inline styles).
+// The webview pages' stylesheets (loaded by <link>s: the webview CSP allows no inline styles).
+cpSync(join(root, 'webview/base.css'), join(dist, 'base.css'));
 cpSync(join(root, 'webview/gallery.css'), join(dist, 'gallery.css'));
+cpSync(join(root, 'webview/inspector.css'), join(dist, 'inspector.css'));
 
-// The webview toolkit is bundled into webview.js; codicons etc. are not needed.
+// The webview toolkit is bundled into each page's script; codicons etc. are not needed.
 console.log(`built dist/ (${production ? 'production' : 'development'})`);
 
 if (watch) {

@@ -3,13 +3,15 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { COMMANDS } from '../../common/contributions';
 import { EngineClient } from './host/engineClient';
-import { GalleryPanel } from './host/gallery/galleryPanel';
+import { GalleryPanel, type GalleryDeps } from './host/gallery/galleryPanel';
 import { generateDemoDataset } from './host/generateDemoDataset';
+import { inspectCrop } from './host/inspectCrop';
+import { InspectorPanel, type InspectorDeps } from './host/inspector/inspectorPanel';
 import { pickLabelsFile } from './host/labelsFiles';
 import { startLanguageClient } from './host/languageClient';
+import { QuickRetrainOnSave } from './host/quickRetrainOnSave';
 import { runPredictions } from './host/runPredictions';
 import { EngineStatusBar } from './host/statusBar';
-import { QuickRetrainOnSave } from './host/quickRetrainOnSave';
 import { trainingRuns, trainModel } from './host/trainModel';
 import { useCandidateModel } from './host/useCandidateModel';
 
@@ -20,7 +22,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Digit Lens', { log: true });
   const statusBar = new EngineStatusBar();
   engine = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'engineWorker.js').fsPath, (line) => log.info(line));
-  const openGallery = (labelsUri: vscode.Uri): void => GalleryPanel.show(context.extensionUri, labelsUri, log);
+  const inspectorDeps: InspectorDeps = { extensionUri: context.extensionUri, engine, statusBar, log };
+  // From the gallery, the gallery keeps the keyboard: the user may click on through its crops.
+  const galleryDeps: GalleryDeps = { extensionUri: context.extensionUri, log, inspect: (labelsUri, row) => InspectorPanel.show(inspectorDeps, labelsUri, row, true) };
+  const openGallery = (labelsUri: vscode.Uri): void => GalleryPanel.show(galleryDeps, labelsUri);
   const deps = { engine, statusBar, log, openGallery };
 
   context.subscriptions.push(
@@ -34,9 +39,11 @@ export function activate(context: vscode.ExtensionContext): void {
       const labelsUri = await pickLabelsFile(arg, 'show');
       if (labelsUri) openGallery(labelsUri);
     }),
+    vscode.commands.registerCommand(COMMANDS.inspectCrop, (arg?: unknown, line?: unknown) => inspectCrop(inspectorDeps, arg, line)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
-    GalleryPanel.registerSerializer(context.extensionUri, log),
     new QuickRetrainOnSave(engine, statusBar, log, trainingRuns),
+    GalleryPanel.registerSerializer(galleryDeps),
+    InspectorPanel.registerSerializer(inspectorDeps),
   );
   languageClient = startLanguageClient(context, log);
 }

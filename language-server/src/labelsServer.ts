@@ -12,6 +12,7 @@ import {
   TextDocuments,
   type CodeAction,
   type CodeActionParams,
+  type CodeLens,
   type CompletionItem,
   type Connection,
   type Diagnostic,
@@ -19,9 +20,10 @@ import {
   type Range,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LABELS_FILE_NAME, LABELS_LANGUAGE_ID } from '../../common/contributions';
+import { COMMANDS, LABELS_FILE_NAME, LABELS_LANGUAGE_ID } from '../../common/contributions';
 import { encodeCsvField } from '../../common/csvRecords';
 import { LabelsDocument, type LabelProblem } from '../../common/labels';
+import { MAX_ROW_CODE_LENSES, isLabelsServerOptions } from '../../common/labelsServerProtocol';
 import { ImageLists, unlabeledImages } from './imageCompletions';
 import { EvidenceCache, labelIssueProblems } from './labelIssueProblems';
 import { FolderListings, missingImageProblems } from './missingImages';
@@ -59,16 +61,19 @@ export function startLabelsServer(connection: Connection): void {
     return labels;
   }
 
-  connection.onInitialize(
-    (): InitializeResult => ({
+  connection.onInitialize(({ initializationOptions }): InitializeResult => {
+    const options = isLabelsServerOptions(initializationOptions) ? initializationOptions : {};
+    return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: {},
+        // "Inspect" on each row runs the extension's command: only a client that has it gets lenses.
+        ...(options.inspectCodeLens === true ? { codeLensProvider: { resolveProvider: false } } : {}),
       },
       serverInfo: { name: 'digit-lens-labels' },
-    }),
-  );
+    };
+  });
 
   const listings = new FolderListings();
   const evidence = new EvidenceCache();
@@ -158,6 +163,21 @@ export function startLabelsServer(connection: Connection): void {
       });
     }
     return actions;
+  });
+
+  // "Inspect" above each row: opens the inspector on it (COMMANDS.inspectCrop with the document and
+  // the row's line). A file too long for a lens per row gets one, on the header, for the row under
+  // the cursor. Only files on disk: the inspector reads the images beside them.
+  connection.onCodeLens(({ textDocument }): CodeLens[] => {
+    const doc = documents.get(textDocument.uri);
+    if (!doc || !isLabelsFile(doc) || !filePath(doc.uri)) return [];
+    const rows = parse(doc).rows;
+    const at = (line: number) => ({ start: { line, character: 0 }, end: { line, character: 0 } });
+    if (rows.length > MAX_ROW_CODE_LENSES) {
+      const title = `Inspect the crop under the cursor (${rows.length.toLocaleString('en')} rows: too many for a lens on each)`;
+      return [{ range: at(0), command: { title, command: COMMANDS.inspectCrop, arguments: [doc.uri] } }];
+    }
+    return rows.map((row) => ({ range: at(row.line), command: { title: 'Inspect', command: COMMANDS.inspectCrop, arguments: [doc.uri, row.line] } }));
   });
 
   documents.listen(connection);

@@ -349,8 +349,8 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const { file: rowFile, label: rowLabel } = lines[row];
     const rowRest = lines[row].after.toString('latin1').replace(/\r\n$/, '');
     assert.ok(rowRest.endsWith(','), `the row ends with an empty note: ${rowRest}`);
-    // A click on the crop shows its row in an editor beside the gallery.
-    await gallery.locator(`.crop[data-line="${row}"] .frame`).click();
+    // The crop's ":line" button shows its row in an editor beside the gallery (a click on the image opens the inspector).
+    await gallery.locator(`.crop[data-line="${row}"] .reveal`).click();
     const editorLine = page.locator('.monaco-editor .view-lines .view-line', { hasText: `${rowFile},` }).first();
     await editorLine.waitFor({ timeout: 30_000 });
     const editorText = async (): Promise<string> => ((await editorLine.textContent()) ?? '').replace(/\u00a0/g, ' ');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
+  CodeLensRequest,
   CompletionRequest,
   DiagnosticSeverity,
   DidChangeTextDocumentNotification,
@@ -28,12 +29,16 @@ import {
   StreamMessageWriter,
   createProtocolConnection,
   type CodeAction,
+  type CodeLens,
   type Diagnostic,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { LOGITS, logSoftmaxHeads } from '../../common/heads';
 import { encodeEvidence } from '../../common/labelEvidence';
+
+import { COMMANDS } from '../../common/contributions';
+import { MAX_ROW_CODE_LENSES } from '../../common/labelsServerProtocol';
 
 const root = join(import.meta.dirname, '..', '..');
 const TIMEOUT_MS = 15_000;
@@ -115,6 +120,7 @@ async function exercise(conn: ProtocolConnection, log: DiagnosticsLog): Promise<
   const init = await conn.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
   assert.ok(init.capabilities.codeActionProvider, 'advertises code actions');
   assert.ok(init.capabilities.textDocumentSync, 'advertises document sync');
+  assert.equal(init.capabilities.codeLensProvider, undefined, "no code lenses for a client that did not say it runs the inspector's command");
   await conn.sendNotification(InitializedNotification.type, {});
 
   // A CSV that is not a labels file gets nothing; one named labels.csv is read whatever its language.
@@ -274,4 +280,71 @@ test('likely label errors from the last training run: an information with a quic
       rmSync(dataset, { recursive: true, force: true });
     }
   });
+});
+
+/** The client VS Code runs says it has Digit Lens: Inspect Crop; each row then gets an "Inspect" lens. */
+async function exerciseCodeLenses(conn: ProtocolConnection): Promise<void> {
+  const init = await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+    workspaceFolders: null,
+    initializationOptions: { inspectCodeLens: true },
+  });
+  assert.deepEqual(init.capabilities.codeLensProvider, { resolveProvider: false });
+  await conn.sendNotification(InitializedNotification.type, {});
+  const lenses = async (uri: string): Promise<CodeLens[]> => (await conn.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
+  const lineOf = (l: CodeLens): number => l.range.start.line;
+
+  // One lens per readable row (not on the header, not on the row whose label cannot be read; the
+  // row with a bad box is read without it), running the inspector's command with the document and
+  // the row's line.
+  const uri = 'file:///data/set/labels.csv';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'digit-labels', version: 1, text: LABELS } });
+  const first = await lenses(uri);
+  assert.deepEqual(first.map(lineOf), [1, 3]);
+  assert.deepEqual(first[0], {
+    range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+    command: { title: 'Inspect', command: COMMANDS.inspectCrop, arguments: [uri, 1] },
+  });
+  // They follow the document as it is edited: the fixed row gets its lens, rows below move down.
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 2, character: 6 }, end: { line: 2, character: 10 } }, text: '23' }],
+  });
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'new.png,5,,\n' }],
+  });
+  assert.deepEqual((await lenses(uri)).map((l) => [lineOf(l), l.command?.arguments]), [
+    [1, [uri, 1]],
+    [2, [uri, 2]],
+    [3, [uri, 3]],
+    [4, [uri, 4]],
+  ]);
+  // No file on disk, no dataset folder to read images from: no lenses.
+  const untitled = 'untitled:Untitled-2';
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: untitled, languageId: 'digit-labels', version: 1, text: LABELS } });
+  assert.deepEqual(await lenses(untitled), []);
+
+  // A huge file: one lens, on the header, for the row under the cursor (no line argument).
+  const big = 'file:///data/big/labels.csv';
+  const rows = Array.from({ length: MAX_ROW_CODE_LENSES + 1 }, (_, i) => `img/${i}.png,${i}`);
+  await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: big, languageId: 'digit-labels', version: 1, text: ['file,label', ...rows].join('\n') + '\n' } });
+  const bigLenses = await lenses(big);
+  assert.equal(bigLenses.length, 1);
+  assert.equal(lineOf(bigLenses[0]), 0);
+  assert.deepEqual(bigLenses[0].command?.arguments, [big]);
+  assert.equal(bigLenses[0].command?.command, COMMANDS.inspectCrop);
+  assert.match(bigLenses[0].command?.title ?? '', /^Inspect the crop under the cursor \(2,001 rows/);
+  // At the limit, still one per row.
+  await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: big, version: 2 },
+    contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }],
+  });
+  assert.equal((await lenses(big)).length, MAX_ROW_CODE_LENSES);
+}
+
+test('dist/languageServer.js --node-ipc: an "Inspect" code lens on each row, for the client that runs the command', async () => {
+  await withServer(['languageServer.js', '--node-ipc'], exerciseCodeLenses);
 });

@@ -1,23 +1,15 @@
-// The gallery webview bundle (dist/webview.js) in a real Chromium, under the same page and CSP
-// the extension gives VS Code. VS Code's webview host cannot run outside VS Code, so a stand-in
-// `acquireVsCodeApi` records what the page posts and keeps its state; the host's messages are
-// delivered as window message events, as VS Code does. (test/e2e runs the real thing.)
+// The gallery webview bundle (dist/gallery.js) in a real Chromium, under the same page and CSP
+// the extension gives VS Code (test/support/webviewPages.ts serves it with a stand-in VS Code API).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { Jimp } from 'jimp';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { galleryHtml } from '../../extension/src/host/gallery/galleryHtml';
 import type { GalleryCrop, GalleryDataset, GalleryToHostMessage, HostToGalleryMessage } from '../../common/webviewProtocol';
 import { chromiumLaunch, chromiumNeed, missingPrerequisite } from '../support/environment';
+import { WebviewServer, artifacts, openWebview, post as postTo, recorded as recordedBy, type Recorded as RecordedBy } from '../support/webviewPages';
 
-const root = path.join(import.meta.dirname, '..', '..');
-const dist = path.join(root, 'dist');
-const artifacts = path.join(root, 'test-artifacts', 'webview');
 const skip = missingPrerequisite([chromiumNeed]);
 
 const CROPS = 3000;
@@ -40,78 +32,32 @@ function makeDataset(origin: string): GalleryDataset {
   return { labelsPath: '/data/set/labels.csv', title: 'set', crops, hasPredictions: true, warnings: ['labels.csv has 1 error (first on line 9)'] };
 }
 
-let server: Server;
+let server: WebviewServer;
 let origin: string;
 let browser: Browser;
-const images = new Map<string, Buffer>();
 
 before(async () => {
   if (skip) return;
-  assert.ok(existsSync(path.join(dist, 'webview.js')), 'dist/webview.js is missing: run node scripts/build.mjs');
+  const images = new Map<string, Buffer>();
   for (const [i, color] of IMAGE_COLORS.entries()) {
     const image = new Jimp({ width: 96, height: 48, color });
     images.set(`/img/${i}.png`, await image.getBuffer('image/png'));
   }
-  const nonce = randomBytes(16).toString('base64');
-  server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(galleryHtml({ cspSource: origin, nonce, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/gallery.css` }));
-    } else if (url === '/dist/webview.js' || url === '/dist/gallery.css') {
-      res.writeHead(200, { 'content-type': url.endsWith('.js') ? 'text/javascript' : 'text/css' });
-      res.end(readFileSync(path.join(dist, path.basename(url))));
-    } else if (images.has(url)) {
-      res.writeHead(200, { 'content-type': 'image/png' });
-      res.end(images.get(url));
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await WebviewServer.start(images);
+  origin = server.origin;
   browser = await chromium.launch(chromiumLaunch);
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.close();
 });
 
-interface Recorded {
-  posted: GalleryToHostMessage[];
-  state: unknown;
-  cspViolations: string[];
-}
-
-const standInScript = `
-  window.__recorded = { posted: [], state: undefined, cspViolations: [] };
-  document.addEventListener('securitypolicyviolation', (e) => window.__recorded.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));
-  let acquired = false;
-  window.acquireVsCodeApi = () => {
-    if (acquired) throw new Error('acquireVsCodeApi may only be called once');
-    acquired = true;
-    return {
-      postMessage: (m) => window.__recorded.posted.push(JSON.parse(JSON.stringify(m))),
-      getState: () => window.__recorded.state,
-      setState: (s) => { window.__recorded.state = JSON.parse(JSON.stringify(s)); },
-    };
-  };`;
-
+type Recorded = RecordedBy<GalleryToHostMessage>;
 const pageErrors: string[] = [];
-
-async function openGallery(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  // Stand-in for VS Code's webview API (see the file comment); also records CSP violations.
-  // A string, not a function: tsx's transform would add helpers the page does not have.
-  await page.addInitScript(standInScript);
-  await page.goto(origin);
-  return page;
-}
-
-const recorded = (page: Page): Promise<Recorded> => page.evaluate(() => (window as unknown as { __recorded: Recorded }).__recorded);
-const post = (page: Page, message: HostToGalleryMessage): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
+const openGallery = (): Promise<Page> => openWebview(browser, server, 'gallery', pageErrors);
+const recorded = (page: Page): Promise<Recorded> => recordedBy<GalleryToHostMessage>(page);
+const post = (page: Page, message: HostToGalleryMessage): Promise<void> => postTo(page, message);
 
 test('gallery renders crops with prediction overlays, marks mismatches, filters, under the strict CSP', { skip }, async () => {
   const page = await openGallery();
@@ -195,8 +141,13 @@ test('gallery renders crops with prediction overlays, marks mismatches, filters,
   assert.equal(await page.locator(`.crop[data-file="img/${CROPS - 1}.png"] .prediction`).count(), 0, 'crops without a prediction have no overlay');
   assert.ok((await page.locator('.crop').count()) < 400);
 
-  // Clicking a crop asks the host to reveal its row; the state survives for the serializer.
-  await page.locator(`.crop[data-file="img/${CROPS - 2}.png"]`).click();
+  // A click on a crop's image opens the inspector on its row; its ":line" button shows the row in
+  // the labels file; the state survives for the serializer.
+  const near = page.locator(`.crop[data-file="img/${CROPS - 2}.png"]`);
+  await near.locator('.frame').click();
+  assert.deepEqual((await recorded(page)).posted.at(-1), { kind: 'inspectRow', line: CROPS - 1, file: `img/${CROPS - 2}.png` });
+  assert.equal(await near.locator('.reveal').textContent(), `:${CROPS}`, 'the line as an editor counts it');
+  await near.locator('.reveal').click();
   const rec = await recorded(page);
   assert.deepEqual(rec.posted.at(-1), { kind: 'revealRow', line: CROPS - 1 });
   const state = rec.state as { labelsPath: string; filter: string; scrollTop: number };
@@ -387,6 +338,55 @@ test('new data while a label is being typed keeps the typing, on the same row', 
   await post(page, dataset([{ ...crops[0], label: '77' }, crops[1]]));
   await page.locator('.crop[data-line="1"] .caption .label', { hasText: '77' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('.crop input.label-input').count(), 0);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
+test('the gallery opens the inspector by keyboard, answers its next/previous in its filter and order, and marks its row', { skip }, async () => {
+  const page = await openGallery();
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
+  const neighbours = async (): Promise<GalleryToHostMessage[]> => (await recorded(page)).posted.filter((m) => m.kind === 'neighbour');
+  // Before any data the gallery cannot say: the host steps in the labels file's order instead.
+  await post(page, { kind: 'neighbourRequest', requestId: 1, line: 2, file: 'img/1.png', step: 1 });
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'neighbour'), null, { timeout: 5_000 });
+  assert.deepEqual((await neighbours()).at(-1), { kind: 'neighbour', requestId: 1, answer: { status: 'unknown' } });
+
+  const dataset = makeDataset(origin);
+  await post(page, { kind: 'dataset', dataset });
+  await page.locator('.crop').first().waitFor({ timeout: 10_000 });
+  // Tab to the first cell, Enter: the inspector opens on it.
+  await page.locator('.crop[data-line="1"]').focus();
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await recorded(page)).posted.at(-1), { kind: 'inspectRow', line: 1, file: 'img/0.png' });
+
+  // Mismatches, least confident first: the inspector's "next" follows that list.
+  await page.locator('vscode-radio[value="mismatches"]').click();
+  await page.locator('vscode-dropdown#sort').click();
+  await page.locator('vscode-option[value="confidenceAscending"]').click();
+  const mismatches = dataset.crops
+    .filter((c) => c.prediction && !c.prediction.matchesLabel)
+    .sort((a, b) => (a.prediction?.confidence ?? 0) - (b.prediction?.confidence ?? 0) || a.line - b.line);
+  const [first, second] = mismatches;
+  await page.locator('.crop').first().and(page.locator(`[data-file="${first.file}"]`)).waitFor({ timeout: 5_000 });
+  await post(page, { kind: 'neighbourRequest', requestId: 2, line: first.line, file: first.file, step: 1 });
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.filter((m) => m.kind === 'neighbour').length === 2, null, { timeout: 5_000 });
+  const view = 'Mismatches · Least confident first';
+  assert.deepEqual((await neighbours()).at(-1), {
+    kind: 'neighbour',
+    requestId: 2,
+    answer: { status: 'found', line: second.line, file: second.file, position: 1, count: mismatches.length, view },
+  });
+  await post(page, { kind: 'neighbourRequest', requestId: 3, line: first.line, file: first.file, step: -1 });
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.filter((m) => m.kind === 'neighbour').length === 3, null, { timeout: 5_000 });
+  assert.deepEqual((await neighbours()).at(-1), { kind: 'neighbour', requestId: 3, answer: { status: 'end', count: mismatches.length, view } });
+
+  // The inspector shows the last mismatch: the gallery scrolls to it and marks it.
+  const last = mismatches[mismatches.length - 1];
+  await post(page, { kind: 'inspecting', line: last.line, file: last.file });
+  const marked = page.locator(`.crop.inspected[data-line="${last.line}"]`);
+  await marked.waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('.crop.inspected').count(), 1);
+  assert.ok(await marked.isVisible());
   assert.deepEqual(pageErrors, []);
   await page.close();
 });

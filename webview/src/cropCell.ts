@@ -4,17 +4,23 @@ import type { GalleryCrop } from '../../common/webviewProtocol';
 
 export const ACCEPT_MIN_CONFIDENCE = 0.5;
 
-/** A cell for `crop`: a red border and a badge when the prediction disagrees with the label. */
-export function cropCell(crop: GalleryCrop): HTMLElement {
+/**
+ * A cell for `crop`: a red border and a badge when the prediction disagrees with the label. The
+ * cell is focusable (Enter opens the inspector on it); `labelsName` names the file its row is in.
+ */
+export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
   const cell = document.createElement('div');
   cell.className = 'crop';
+  cell.tabIndex = 0;
+  cell.setAttribute('role', 'group');
   cell.dataset.file = crop.file;
   cell.dataset.line = String(crop.line);
   const prediction = crop.prediction;
   const mismatch = prediction !== undefined && !prediction.matchesLabel;
   if (mismatch) cell.classList.add('mismatch');
   if (crop.label === '') cell.classList.add('unlabeled');
-  cell.title = `${crop.file} (line ${crop.line + 1}): click the image to show the row in the labels file, the label to edit it`;
+  cell.title = `${crop.file} (line ${crop.line + 1}): click the image (or press Enter) to inspect what the model sees, the label to edit it`;
+  cell.setAttribute('aria-label', `${crop.file}, ${crop.label === '' ? 'unlabeled' : `label ${crop.label}`}${prediction ? `, read as ${prediction.text}` : ''}${mismatch ? ', differs from the label' : ''}`);
 
   const frame = document.createElement('div');
   frame.className = 'frame';
@@ -59,7 +65,15 @@ export function cropCell(crop: GalleryCrop): HTMLElement {
     accept.title = `Set the label to the prediction, ${prediction.text}`;
     labelRow.appendChild(accept);
   }
-  caption.append(labelRow, span('file', crop.file));
+  const fileRow = document.createElement('div');
+  fileRow.className = 'file-row';
+  const reveal = document.createElement('button');
+  reveal.className = 'reveal';
+  reveal.textContent = `:${crop.line + 1}`;
+  reveal.title = `Show the row in ${labelsName} (line ${crop.line + 1})`;
+  reveal.setAttribute('aria-label', `Show the row of ${crop.file} in ${labelsName}, line ${crop.line + 1}`);
+  fileRow.append(span('file', crop.file), reveal);
+  caption.append(labelRow, fileRow);
   cell.append(frame, caption);
   return cell;
 }

@@ -1,7 +1,8 @@
 // The gallery webview: every crop of a dataset in a virtualised grid, with the model's prediction
-// (digits, length, confidence) drawn over it and label/prediction disagreements marked.
-// Runs in the browser (bundled to dist/webview.js); talks to the host only through
-// common/webviewProtocol.ts.
+// (digits, length, confidence) drawn over it and label/prediction disagreements marked. A click on
+// a crop's image opens the inspector on it; the gallery answers the inspector's next/previous in
+// its own filter and order. Runs in the browser (bundled to dist/gallery.js); talks to the host
+// only through common/webviewProtocol.ts.
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
@@ -23,9 +24,10 @@ import {
   type GallerySort,
   type GalleryState,
   type GalleryToHostMessage,
+  type RowRef,
 } from '../../common/webviewProtocol';
 import { cropCell, labelSpan } from './cropCell';
-import { filterCrops, isValidLabel, sortCrops, summarize } from './galleryModel';
+import { FILTER_TITLES, SORT_TITLES, filterCrops, isValidLabel, neighbourCrop, sortCrops, summarize } from './galleryModel';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -40,13 +42,6 @@ provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOpt
 
 // Every cell has the same size, so the grid is virtualised by arithmetic: only the rows in view
 // (plus a margin) exist in the DOM, whatever the number of crops.
-const FILTER_TITLES: Record<GalleryFilter, string> = { all: 'All', mismatches: 'Mismatches', unlabeled: 'Unlabeled' };
-const SORT_TITLES: Record<GallerySort, string> = {
-  file: 'File order',
-  confidenceDescending: 'Most confident first',
-  confidenceAscending: 'Least confident first',
-};
-
 const CELL_WIDTH = 148;
 const CELL_HEIGHT = 184;
 const OVERSCAN_ROWS = 3;
@@ -66,6 +61,8 @@ const rendered = new Map<number, HTMLElement>();
 const cellCrops = new WeakMap<HTMLElement, GalleryCrop>();
 /** The answer to the last label edit, shown with the dataset's warnings until the next edit. */
 let labelNotice: string | undefined;
+/** The row the inspector shows, marked in the grid. */
+let inspected: RowRef | undefined;
 let frameRequested = false;
 
 const app = document.getElementById('app') ?? document.body;
@@ -118,21 +115,33 @@ new ResizeObserver(() => scheduleRender()).observe(scroller);
 grid.addEventListener('click', (event) => {
   const target = event.target as HTMLElement;
   const cell = target.closest<HTMLElement>('.crop');
-  if (!cell || target.closest('.label-input')) return;
+  const crop = cell && cellCrops.get(cell);
+  if (!cell || !crop || target.closest('.label-input')) return;
   if (target.closest('.label')) {
     startLabelEdit(cell);
     return;
   }
   const accept = target.closest<HTMLElement>('.accept');
   if (accept) {
-    const crop = cellCrops.get(cell);
-    if (cell.classList.contains('saving') || accept.dataset.label === undefined || !crop) return;
+    if (cell.classList.contains('saving') || accept.dataset.label === undefined) return;
     cell.classList.add('saving');
     sendLabel(crop, accept.dataset.label);
     return;
   }
-  const line = Number(cell.dataset.line);
-  if (Number.isInteger(line)) vscode.postMessage({ kind: 'revealRow', line });
+  if (target.closest('.reveal')) {
+    vscode.postMessage({ kind: 'revealRow', line: crop.line });
+    return;
+  }
+  // The image (and the rest of the cell): what the model sees in it.
+  vscode.postMessage({ kind: 'inspectRow', line: crop.line, file: crop.file });
+});
+grid.addEventListener('keydown', (event) => {
+  const cell = event.target as HTMLElement;
+  const crop = cellCrops.get(cell);
+  // On the cell itself: its buttons and the label field handle their own Enter.
+  if (event.key !== 'Enter' || !crop) return;
+  event.preventDefault();
+  vscode.postMessage({ kind: 'inspectRow', line: crop.line, file: crop.file });
 });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -145,6 +154,17 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'labelResult':
       onLabelResult(message.line, message.file, message.ok, message.message);
+      return;
+    case 'neighbourRequest': {
+      const from = { line: message.line, file: message.file };
+      const answer = dataset ? neighbourCrop(dataset.crops, state.filter, state.sort ?? GALLERY_SORTS[0], from, message.step) : { status: 'unknown' as const };
+      vscode.postMessage({ kind: 'neighbour', requestId: message.requestId, answer });
+      return;
+    }
+    case 'inspecting':
+      inspected = { line: message.line, file: message.file };
+      for (const cell of rendered.values()) cell.classList.toggle('inspected', isInspected(cellCrops.get(cell)));
+      scrollToInspected();
       return;
     case 'dataset': {
       el('loading').hidden = true;
@@ -194,10 +214,32 @@ function applyFilter(): void {
   // New data rebuilds every cell, and may come at any time (a label written a moment ago, a
   // training run's predictions): a label being typed meanwhile carries over to its row's new cell.
   const typing = typedEdit();
+  const focusedCrop = document.activeElement instanceof HTMLElement ? cellCrops.get(document.activeElement) : undefined;
   for (const cell of rendered.values()) cell.remove();
   rendered.clear();
   render();
   if (typing) resumeEdit(typing);
+  // A cell focused by keyboard stays focused through new data: its row's new cell takes the focus.
+  else if (focusedCrop) [...rendered.values()].find((c) => sameRow(cellCrops.get(c), focusedCrop))?.focus({ preventScroll: true });
+}
+
+function sameRow(crop: RowRef | undefined, row: RowRef | undefined): boolean {
+  return crop !== undefined && row !== undefined && crop.line === row.line && crop.file === row.file;
+}
+
+function isInspected(crop: GalleryCrop | undefined): boolean {
+  return sameRow(crop, inspected);
+}
+
+/** Brings the inspected crop into view when it is shown but out of view (the inspector stepped to it). */
+function scrollToInspected(): void {
+  const index = visible.findIndex(isInspected);
+  if (index < 0) return;
+  const columns = Math.max(1, Math.floor(scroller.clientWidth / CELL_WIDTH));
+  const top = Math.floor(index / columns) * CELL_HEIGHT;
+  if (top >= scroller.scrollTop && top + CELL_HEIGHT <= scroller.scrollTop + scroller.clientHeight) return;
+  scroller.scrollTop = Math.max(0, top - (scroller.clientHeight - CELL_HEIGHT) / 2);
+  scheduleRender();
 }
 
 /** A label being typed in a cell: its row as the edit started, and the input's state. */
@@ -228,6 +270,11 @@ function resumeEdit(typing: TypedEdit): void {
     if (crop.label === typing.crop.label) startLabelEdit(cell, typing);
     return;
   }
+}
+
+/** The labels file's name, as the cells' "show the row" buttons say it. */
+function labelsName(): string {
+  return dataset?.labelsPath.split(/[\\/]/).pop() ?? 'the labels file';
 }
 
 function emptyText(filter: GalleryFilter, hasPredictions: boolean): string {
@@ -265,7 +312,8 @@ function render(): void {
   for (let index = from; index < to; index++) {
     let cell = rendered.get(index);
     if (!cell) {
-      cell = cropCell(visible[index]);
+      cell = cropCell(visible[index], labelsName());
+      if (isInspected(visible[index])) cell.classList.add('inspected');
       cellCrops.set(cell, visible[index]);
       rendered.set(index, cell);
       fragment.appendChild(cell);

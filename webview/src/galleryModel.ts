@@ -1,19 +1,31 @@
 // The gallery's filtering and counting, apart from the DOM so they are easy to read and test.
-import type { GalleryCrop, GalleryFilter, GallerySort } from '../../common/webviewProtocol';
+import type { GalleryCrop, GalleryFilter, GalleryNeighbour, GallerySort, RowRef, Step } from '../../common/webviewProtocol';
+
+export const FILTER_TITLES: Record<GalleryFilter, string> = { all: 'All', mismatches: 'Mismatches', unlabeled: 'Unlabeled' };
+export const SORT_TITLES: Record<GallerySort, string> = {
+  file: 'File order',
+  confidenceDescending: 'Most confident first',
+  confidenceAscending: 'Least confident first',
+};
 
 export function isMismatch(crop: GalleryCrop): boolean {
   return crop.prediction !== undefined && !crop.prediction.matchesLabel;
 }
 
-export function filterCrops(crops: readonly GalleryCrop[], filter: GalleryFilter): GalleryCrop[] {
+/** Whether the gallery shows `crop` under `filter`. */
+export function showsCrop(crop: GalleryCrop, filter: GalleryFilter): boolean {
   switch (filter) {
     case 'all':
-      return [...crops];
+      return true;
     case 'mismatches':
-      return crops.filter(isMismatch);
+      return isMismatch(crop);
     case 'unlabeled':
-      return crops.filter((c) => c.label === '');
+      return crop.label === '';
   }
+}
+
+export function filterCrops(crops: readonly GalleryCrop[], filter: GalleryFilter): GalleryCrop[] {
+  return crops.filter((c) => showsCrop(c, filter));
 }
 
 export function summarize(crops: readonly GalleryCrop[]): { total: number; mismatches: number; unlabeled: number } {
@@ -46,4 +58,23 @@ export function sortCrops(crops: GalleryCrop[], sort: GallerySort): GalleryCrop[
       return sign * (ca - cb) || a.index - b.index;
     })
     .map((x) => x.crop);
+}
+
+/**
+ * The crop after (step 1) or before (step -1) the row `from`, among those the gallery shows, in its
+ * order: what the inspector's next and previous show. The row itself need not be shown any more
+ * (a mismatch just fixed has left the Mismatches): its place in the order of all crops says where
+ * its neighbours are. `unknown` when no crop is that row (the file changed since this data).
+ */
+export function neighbourCrop(crops: readonly GalleryCrop[], filter: GalleryFilter, sort: GallerySort, from: RowRef, step: Step): GalleryNeighbour {
+  const order = sortCrops([...crops], sort);
+  const at = order.findIndex((c) => c.line === from.line && c.file === from.file);
+  if (at < 0) return { status: 'unknown' };
+  const shown = sortCrops(filterCrops(crops, filter), sort);
+  const view = `${FILTER_TITLES[filter]} · ${SORT_TITLES[sort]}`;
+  for (let i = at + step; i >= 0 && i < order.length; i += step) {
+    const crop = order[i];
+    if (showsCrop(crop, filter)) return { status: 'found', line: crop.line, file: crop.file, position: shown.indexOf(crop), count: shown.length, view };
+  }
+  return { status: 'end', count: shown.length, view };
 }

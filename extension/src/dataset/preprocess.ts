@@ -1,14 +1,15 @@
 // The paper's preprocessing (DESIGN §1): the union box of the digits, expanded by 30% in x and
 // y around its centre, cropped (clamped to the image) and resized to 64x64 RGB. The engine then
 // takes random 54x54 crops for training and the centre crop for evaluation.
+import { BOX_EXPANSION, expandedBoxRegion } from '../../../common/cropRegion';
 import type { RgbaImage } from './images';
+
+export { BOX_EXPANSION };
 
 export const CROP_SIZE = 64;
 export const CROP_CHANNELS = 3;
 /** Bytes of one preprocessed crop: 64 x 64 x RGB, rows top to bottom (HWC). */
 export const CROP_BYTES = CROP_SIZE * CROP_SIZE * CROP_CHANNELS;
-/** The union box grows by this fraction of its width and height, half on each side. */
-export const BOX_EXPANSION = 0.3;
 
 /** A rectangle in image pixels (same shape as the labels file's Box). */
 export interface PixelRect {
@@ -27,18 +28,13 @@ export class PreprocessError extends Error {}
  */
 export function cropRegion(box: PixelRect | undefined, imageWidth: number, imageHeight: number): PixelRect {
   if (!box) return { left: 0, top: 0, width: imageWidth, height: imageHeight };
-  const grownWidth = box.width * (1 + BOX_EXPANSION);
-  const grownHeight = box.height * (1 + BOX_EXPANSION);
-  const left = Math.max(0, box.left + box.width / 2 - grownWidth / 2);
-  const top = Math.max(0, box.top + box.height / 2 - grownHeight / 2);
-  const right = Math.min(imageWidth, box.left + box.width / 2 + grownWidth / 2);
-  const bottom = Math.min(imageHeight, box.top + box.height / 2 + grownHeight / 2);
-  if (!(right - left >= 1 && bottom - top >= 1)) {
+  const region = expandedBoxRegion(box, imageWidth, imageHeight);
+  if (!region) {
     throw new PreprocessError(
       `the box ${box.left} ${box.top} ${box.width} ${box.height} leaves less than a pixel inside the ${imageWidth}x${imageHeight} image`,
     );
   }
-  return { left, top, width: right - left, height: bottom - top };
+  return region;
 }
 
 /**

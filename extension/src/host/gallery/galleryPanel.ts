@@ -1,24 +1,44 @@
 // The gallery webview panel: one per labels file, restored after a reload by a serializer,
-// refreshed when labels.csv or .digitlens/predictions.csv change on disk.
+// refreshed when labels.csv or .digitlens/predictions.csv change on disk. A click on a crop opens
+// the inspector; the inspector asks the gallery for the next crop in its filter and order.
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { GALLERY_VIEW_TYPE } from '../../../../common/contributions';
 import { DERIVED } from '../../../../common/derivedPaths';
-import { isGalleryToHostMessage, type GalleryState, type HostToGalleryMessage } from '../../../../common/webviewProtocol';
-import { LabelEditRefused, type RowLabelEdit } from '../../dataset/labelsFile';
+import {
+  isGalleryToHostMessage,
+  type GalleryNeighbour,
+  type GalleryState,
+  type HostToGalleryMessage,
+  type RowRef,
+  type SetLabelMessage,
+  type Step,
+} from '../../../../common/webviewProtocol';
+import { onDidEditLabels, revealRow, setRowLabel, unsavedLabelsText } from '../labelsDocument';
+import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 import { loadGalleryDataset } from './galleryData';
-import { galleryHtml } from './galleryHtml';
-import { applyLabelEdit, type LabelsEditor } from './labelEdit';
+
+/** What the gallery needs from the rest of the extension. */
+export interface GalleryDeps {
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
+  /** Opens the inspector on a row of this labels file (a click on a crop). */
+  inspect(labelsUri: vscode.Uri, row: RowRef): void;
+}
+
+/** How long the inspector waits for the gallery's answer before it steps in the file's order instead. */
+const NEIGHBOUR_TIMEOUT_MS = 2000;
 
 export class GalleryPanel {
   private static readonly open = new Map<string, GalleryPanel>();
   private readonly disposables: vscode.Disposable[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private webviewReady = false;
+  private nextRequestId = 1;
+  private readonly neighbourAnswers = new Map<number, (answer: GalleryNeighbour | undefined) => void>();
 
   /** Shows the gallery of `labelsUri`, reusing its panel when one is open. */
-  static show(extensionUri: vscode.Uri, labelsUri: vscode.Uri, log: vscode.LogOutputChannel): void {
+  static show(deps: GalleryDeps, labelsUri: vscode.Uri): void {
     const existing = GalleryPanel.open.get(labelsUri.fsPath);
     if (existing) {
       existing.panel.reveal();
@@ -28,13 +48,13 @@ export class GalleryPanel {
       GALLERY_VIEW_TYPE,
       galleryTitle(labelsUri),
       vscode.ViewColumn.Active,
-      { ...webviewOptions(extensionUri, labelsUri), retainContextWhenHidden: false },
+      { ...datasetWebviewOptions(deps.extensionUri, labelsUri), retainContextWhenHidden: false },
     );
-    new GalleryPanel(panel, extensionUri, labelsUri, log);
+    new GalleryPanel(panel, deps, labelsUri);
   }
 
   /** Brings back the galleries that were open before a window reload. */
-  static registerSerializer(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): vscode.Disposable {
+  static registerSerializer(deps: GalleryDeps): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(GALLERY_VIEW_TYPE, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const labelsPath = (state as Partial<GalleryState> | undefined)?.labelsPath;
@@ -43,22 +63,43 @@ export class GalleryPanel {
           return Promise.resolve();
         }
         const labelsUri = vscode.Uri.file(labelsPath);
-        panel.webview.options = webviewOptions(extensionUri, labelsUri);
+        panel.webview.options = datasetWebviewOptions(deps.extensionUri, labelsUri);
         panel.title = galleryTitle(labelsUri);
-        new GalleryPanel(panel, extensionUri, labelsUri, log);
+        new GalleryPanel(panel, deps, labelsUri);
         return Promise.resolve();
       },
     });
   }
 
+  /** Whether a gallery of this labels file is open (its next/previous are the inspector's). */
+  static isOpen(labelsPath: string): boolean {
+    return GalleryPanel.open.has(labelsPath);
+  }
+
+  /**
+   * The crop after or before `from` in the open gallery's filter and order; undefined when no
+   * gallery of the file can answer now (none open, hidden, not loaded, or no answer in time).
+   */
+  static neighbour(labelsPath: string, from: RowRef, step: Step): Promise<GalleryNeighbour | undefined> {
+    const gallery = GalleryPanel.open.get(labelsPath);
+    // A hidden gallery's page is unloaded (retainContextWhenHidden: false): nobody would answer.
+    if (!gallery?.webviewReady || !gallery.panel.visible) return Promise.resolve(undefined);
+    return gallery.askNeighbour(from, step);
+  }
+
+  /** Tells the gallery of this labels file which row the inspector shows, to mark it. */
+  static inspecting(labelsPath: string, row: RowRef): void {
+    const gallery = GalleryPanel.open.get(labelsPath);
+    if (gallery?.webviewReady) void gallery.panel.webview.postMessage({ kind: 'inspecting', ...row } satisfies HostToGalleryMessage);
+  }
+
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    private readonly extensionUri: vscode.Uri,
+    private readonly deps: GalleryDeps,
     private readonly labelsUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
   ) {
     GalleryPanel.open.set(labelsUri.fsPath, this);
-    panel.webview.html = this.html();
+    panel.webview.html = pageHtml(panel.webview, deps.extensionUri, 'gallery');
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), null, this.disposables);
 
@@ -77,6 +118,12 @@ export class GalleryPanel {
       null,
       this.disposables,
     );
+    // A label set in the inspector: the gallery shows it without waiting for the file watcher.
+    onDidEditLabels((labelsPath) => labelsPath === labelsUri.fsPath && this.scheduleRefresh(), null, this.disposables);
+  }
+
+  private get log(): vscode.LogOutputChannel {
+    return this.deps.log;
   }
 
   private onMessage(message: unknown): void {
@@ -93,10 +140,16 @@ export class GalleryPanel {
         void this.refresh();
         return;
       case 'revealRow':
-        void this.revealRow(message.line);
+        void revealRow(this.labelsUri, message.line);
+        return;
+      case 'inspectRow':
+        this.deps.inspect(this.labelsUri, { line: message.line, file: message.file });
+        return;
+      case 'neighbour':
+        this.neighbourAnswers.get(message.requestId)?.(message.answer.status === 'unknown' ? undefined : message.answer);
         return;
       case 'setLabel':
-        void this.setLabel({ line: message.line, file: message.file, expected: message.expected, label: message.label });
+        void this.setLabel(message);
         return;
       case 'cspViolation':
         this.log.warn(`gallery: the Content Security Policy blocked ${message.blocked} (${message.directive})`);
@@ -104,57 +157,30 @@ export class GalleryPanel {
     }
   }
 
-  private async setLabel(edit: RowLabelEdit): Promise<void> {
-    const name = path.basename(this.labelsUri.fsPath);
-    const what = `label of ${edit.file} (line ${edit.line + 1})`;
-    let result: HostToGalleryMessage;
-    try {
-      const outcome = await applyLabelEdit(this.labelsUri.fsPath, edit, this.labelsEditor());
-      this.log.info(`gallery: ${what} set to ${JSON.stringify(edit.label)} (${outcome})`);
-      result = {
-        kind: 'labelResult',
-        line: edit.line,
-        file: edit.file,
-        ok: true,
-        message:
-          outcome === 'inUnsavedEditor'
-            ? `The label of ${edit.file} is set in the open editor of ${name}, which has unsaved changes: save it there to keep the label (Ctrl+Z there undoes it).`
-            : undefined,
+  private askNeighbour(from: RowRef, step: Step): Promise<GalleryNeighbour | undefined> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve) => {
+      const settle = (answer: GalleryNeighbour | undefined): void => {
+        clearTimeout(timer);
+        this.neighbourAnswers.delete(requestId);
+        resolve(answer);
       };
-    } catch (err) {
-      const message =
-        err instanceof LabelEditRefused
-          ? `${err.message}${err.stale ? ' — the gallery has been refreshed' : ''}`
-          : `Could not set the ${what} in ${name}: ${(err as Error).message}`;
-      result = { kind: 'labelResult', line: edit.line, file: edit.file, ok: false, message };
-      this.log.warn(`gallery: ${what} not set: ${message}`);
-    }
+      const timer = setTimeout(() => settle(undefined), NEIGHBOUR_TIMEOUT_MS);
+      this.neighbourAnswers.set(requestId, settle);
+      const request: HostToGalleryMessage = { kind: 'neighbourRequest', requestId, ...from, step };
+      // Not delivered (the page went away meanwhile): no answer will come.
+      this.panel.webview.postMessage(request).then(
+        (delivered) => delivered || settle(undefined),
+        () => settle(undefined),
+      );
+    });
+  }
+
+  private async setLabel(edit: SetLabelMessage): Promise<void> {
+    const result = await setRowLabel(this.labelsUri, edit, 'gallery', this.log);
     await this.panel.webview.postMessage(result);
     // Written or not, the gallery shows the file as it is now: after a refusal, what changed underneath.
     await this.refresh();
-  }
-
-  /** The labels file's open document, if any, as a label edit needs it. */
-  private labelsEditor(): LabelsEditor | undefined {
-    const document = this.openDocument();
-    if (!document) return undefined;
-    return {
-      get isDirty() {
-        return document.isDirty;
-      },
-      getText: () => document.getText(),
-      replace: (change) => {
-        // Applied right after getText(), in the same turn: the edit carries that document version,
-        // and VS Code refuses it (false) if the user typed in between.
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(document.uri, new vscode.Range(change.line, change.startChar, change.line, change.endChar), change.newText);
-        return vscode.workspace.applyEdit(edit);
-      },
-    };
-  }
-
-  private openDocument(): vscode.TextDocument | undefined {
-    return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === this.labelsUri.fsPath);
   }
 
   private scheduleRefresh(): void {
@@ -169,14 +195,10 @@ export class GalleryPanel {
     let message: HostToGalleryMessage;
     try {
       const webview = this.panel.webview;
-      // An editor's unsaved text wins over the disk: the gallery shows what the user sees there,
-      // and its label edits go there (labelEdit.ts). Otherwise the disk, where they go: an open
-      // editor without changes may not have reloaded a label just written yet.
-      const open = this.openDocument();
       const dataset = await loadGalleryDataset(
         this.labelsUri.fsPath,
         (p) => webview.asWebviewUri(vscode.Uri.file(p)).toString(),
-        open?.isDirty ? open.getText() : undefined,
+        unsavedLabelsText(this.labelsUri),
       );
       message = { kind: 'dataset', dataset };
       this.log.info(`gallery: ${dataset.crops.length} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''}`);
@@ -187,37 +209,12 @@ export class GalleryPanel {
     await this.panel.webview.postMessage(message);
   }
 
-  private async revealRow(line: number): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(this.labelsUri);
-    const position = new vscode.Position(Math.min(line, document.lineCount - 1), 0);
-    await vscode.window.showTextDocument(document, {
-      viewColumn: vscode.ViewColumn.Beside,
-      selection: new vscode.Range(position, document.lineAt(position.line).range.end),
-    });
-  }
-
-  private html(): string {
-    const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'gallery.css'));
-    return galleryHtml({ cspSource: webview.cspSource, nonce, scriptUri: script.toString(), styleUri: style.toString() });
-  }
-
   private dispose(): void {
     GalleryPanel.open.delete(this.labelsUri.fsPath);
     clearTimeout(this.refreshTimer);
+    for (const settle of [...this.neighbourAnswers.values()]) settle(undefined);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function webviewOptions(extensionUri: vscode.Uri, labelsUri: vscode.Uri): vscode.WebviewOptions {
-  return {
-    enableScripts: true,
-    // The crops (the dataset folder) and the bundle (dist/); nothing else on disk is readable.
-    localResourceRoots: [vscode.Uri.file(path.dirname(labelsUri.fsPath)), vscode.Uri.joinPath(extensionUri, 'dist')],
-  };
 }
 
 function galleryTitle(labelsUri: vscode.Uri): string {

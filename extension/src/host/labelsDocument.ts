@@ -1,0 +1,93 @@
+// The labels file as the webview panels (gallery, inspector) see and edit it: the text they show
+// (an open editor's unsaved text wins over the disk), the one path a label typed in either page
+// takes to disk or to that editor (gallery/labelEdit.ts), and showing a row in an editor.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LabelResultMessage, SetLabelMessage } from '../../../common/webviewProtocol';
+import { LabelEditRefused } from '../dataset/labelsFile';
+import { applyLabelEdit, type LabelsEditor } from './gallery/labelEdit';
+
+/** The labels file's open document, if any. */
+export function openLabelsDocument(labelsUri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === labelsUri.fsPath);
+}
+
+/**
+ * The text the pages show: an editor's unsaved text wins over the disk (the pages show what the
+ * user sees there, and their label edits go there); otherwise the disk, where edits go: an open
+ * editor without changes may not have reloaded a label just written yet. undefined = read the disk.
+ */
+export function unsavedLabelsText(labelsUri: vscode.Uri): string | undefined {
+  const open = openLabelsDocument(labelsUri);
+  return open?.isDirty ? open.getText() : undefined;
+}
+
+/** The labels file's text as the pages show it (see unsavedLabelsText). */
+export async function readLabelsText(labelsUri: vscode.Uri): Promise<string> {
+  return unsavedLabelsText(labelsUri) ?? (await fs.readFile(labelsUri.fsPath, 'utf8'));
+}
+
+const edited = new vscode.EventEmitter<string>();
+/** Fires with the labels file's path after a page set a label in it (on disk or in its editor). */
+export const onDidEditLabels = edited.event;
+
+/**
+ * Sets the label of the row a page named (its setLabel message) through the one edit path, and
+ * says how it went as the page's labelResult. `page` names the page in messages and the log.
+ */
+export async function setRowLabel(labelsUri: vscode.Uri, edit: SetLabelMessage, page: string, log: vscode.LogOutputChannel): Promise<LabelResultMessage> {
+  const name = path.basename(labelsUri.fsPath);
+  const what = `label of ${edit.file} (line ${edit.line + 1})`;
+  const row = { line: edit.line, file: edit.file };
+  try {
+    const outcome = await applyLabelEdit(labelsUri.fsPath, { ...row, expected: edit.expected, label: edit.label }, labelsEditor(labelsUri));
+    log.info(`${page}: ${what} set to ${JSON.stringify(edit.label)} (${outcome})`);
+    edited.fire(labelsUri.fsPath);
+    return {
+      kind: 'labelResult',
+      ...row,
+      ok: true,
+      message:
+        outcome === 'inUnsavedEditor'
+          ? `The label of ${edit.file} is set in the open editor of ${name}, which has unsaved changes: save it there to keep the label (Ctrl+Z there undoes it).`
+          : undefined,
+    };
+  } catch (err) {
+    const message =
+      err instanceof LabelEditRefused
+        ? `${err.message}${err.stale ? ` — the ${page} has been refreshed` : ''}`
+        : `Could not set the ${what} in ${name}: ${(err as Error).message}`;
+    log.warn(`${page}: ${what} not set: ${message}`);
+    return { kind: 'labelResult', ...row, ok: false, message };
+  }
+}
+
+/** The labels file's open document, if any, as a label edit needs it. */
+function labelsEditor(labelsUri: vscode.Uri): LabelsEditor | undefined {
+  const document = openLabelsDocument(labelsUri);
+  if (!document) return undefined;
+  return {
+    get isDirty() {
+      return document.isDirty;
+    },
+    getText: () => document.getText(),
+    replace: (change) => {
+      // Applied right after getText(), in the same turn: the edit carries that document version,
+      // and VS Code refuses it (false) if the user typed in between.
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(document.uri, new vscode.Range(change.line, change.startChar, change.line, change.endChar), change.newText);
+      return vscode.workspace.applyEdit(edit);
+    },
+  };
+}
+
+/** Shows the row starting on `line` (0-based) in an editor beside the page, selected. */
+export async function revealRow(labelsUri: vscode.Uri, line: number): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(labelsUri);
+  const position = new vscode.Position(Math.min(line, document.lineCount - 1), 0);
+  await vscode.window.showTextDocument(document, {
+    viewColumn: vscode.ViewColumn.Beside,
+    selection: new vscode.Range(position, document.lineAt(position.line).range.end),
+  });
+}
