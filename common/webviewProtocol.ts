@@ -4,12 +4,12 @@
 import { checkByKind, isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
 /** Which crops the gallery shows; the first is the default. */
-export const GALLERY_FILTERS = ['all', 'mismatches', 'unlabeled'] as const;
+export const GALLERY_FILTERS = ['all', 'mismatches', 'unlabeled', 'likelyErrors'] as const;
 export type GalleryFilter = (typeof GALLERY_FILTERS)[number];
 export const isGalleryFilter = oneOf(GALLERY_FILTERS);
 
 /** Crop order: as in the labels file, or by the model's confidence (crops without one last); the first is the default. */
-export const GALLERY_SORTS = ['file', 'confidenceDescending', 'confidenceAscending'] as const;
+export const GALLERY_SORTS = ['file', 'confidenceDescending', 'confidenceAscending', 'errorScore'] as const;
 export type GallerySort = (typeof GALLERY_SORTS)[number];
 export const isGallerySort = oneOf(GALLERY_SORTS);
 
@@ -35,7 +35,21 @@ export interface GalleryCrop {
   imageUri?: string;
   problem?: string;
   prediction?: GalleryPrediction;
+  /** How likely the label is wrong, from the last training run's evidence (common/labelEvidence.ts). */
+  issue?: GalleryIssue;
 }
+
+export interface GalleryIssue {
+  /** 0..1; a crop at or above LIKELY_ERROR is shown under "likely label errors". */
+  score: number;
+  /** The likeliest other reading (predictions.csv form). */
+  suggestion: string;
+  /** 'L' (the length) or the first digit head that disagrees ('S1'..'S5'). */
+  position: string;
+}
+
+/** The gallery's "likely label errors": the model reads another label at least this likely as this one (odds 1 to 1). */
+export const LIKELY_ERROR = 0.5;
 
 export interface GalleryDataset {
   labelsPath: string;
@@ -44,6 +58,8 @@ export interface GalleryDataset {
   crops: GalleryCrop[];
   /** True once .digitlens/predictions.csv was read. */
   hasPredictions: boolean;
+  /** True when the model has label-error evidence (crops then carry `issue`). */
+  hasIssues?: boolean;
   /** Why labels or predictions could not be (fully) read, for a banner. */
   warnings: string[];
 }

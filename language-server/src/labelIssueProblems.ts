@@ -46,11 +46,11 @@ export class EvidenceCache {
 export async function labelIssueProblems(labelsPath: string, labels: LabelsDocument, cache: EvidenceCache): Promise<LabelProblem[]> {
   const evidence = await cache.evidenceFor(labelsPath);
   if (!evidence) return [];
-  const indexed = labels.rows.map((r, index) => ({ file: r.file, label: r.label, line: index }));
+  const rowAt = new Map(labels.rows.map((r, index) => [r.line, index]));
   const problems: LabelProblem[] = [];
-  for (const issue of findLabelIssues(evidence, indexed)) {
+  for (const issue of findLabelIssues(evidence, labels.rows)) {
     if (issue.score < LIKELY_ERROR_SCORE || problems.length >= MAX_PROBLEMS) break;
-    const range = labels.fieldRange(issue.line ?? -1, 'label');
+    const range = labels.fieldRange(rowAt.get(issue.line ?? -1) ?? -1, 'label');
     if (!range) continue;
     const reading = issue.suggestion.startsWith('>') ? `more than five digits, starting ${issue.suggestion.slice(3)}` : issue.suggestion;
     const problem: LabelProblem = {

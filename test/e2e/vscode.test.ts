@@ -319,7 +319,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const summary = (await gallery.locator('#summary').textContent()) ?? '';
     t.diagnostic(`gallery: ${summary}`);
     const rows = readFileSync(predictionsPath, 'utf8').trim().split('\n').length - 1;
-    assert.match(summary, new RegExp(`^${rows} of ${rows} crops · \\d+ mismatch(es)? · \\d+ unlabeled$`));
+    assert.match(summary, new RegExp(`^${rows} of ${rows} crops · \\d+ mismatch(es)? · \\d+ unlabeled · \\d+ likely label errors?$`));
     const overlays = await gallery.locator('.crop .prediction .digits').allTextContents();
     assert.ok(overlays.length > 5 && overlays.every((d) => /^(-|\d{1,5}|>5:\d{5})$/.test(d)), `prediction overlays: ${overlays.slice(0, 8).join(' ')}`);
     await shot('3-gallery-with-predictions');

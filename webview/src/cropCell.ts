@@ -1,6 +1,6 @@
 // One cell of the gallery grid: the crop, the prediction drawn over it, the label under it.
 // Pure DOM building; the grid (gallery.ts) positions cells and handles their clicks.
-import type { GalleryCrop } from '../../common/webviewProtocol';
+import { LIKELY_ERROR, type GalleryCrop } from '../../common/webviewProtocol';
 
 export const ACCEPT_MIN_CONFIDENCE = 0.5;
 
@@ -19,6 +19,8 @@ export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
   const mismatch = prediction !== undefined && !prediction.matchesLabel;
   if (mismatch) cell.classList.add('mismatch');
   if (crop.label === '') cell.classList.add('unlabeled');
+  const issue = crop.issue && crop.issue.score >= LIKELY_ERROR ? crop.issue : undefined;
+  if (issue) cell.classList.add('likely-error');
   cell.title = `${crop.file} (line ${crop.line + 1}): click the image (or press Enter) to inspect what the model sees, the label to edit it`;
   cell.setAttribute('aria-label', `${crop.file}, ${crop.label === '' ? 'unlabeled' : `label ${crop.label}`}${prediction ? `, read as ${prediction.text}` : ''}${mismatch ? ', differs from the label' : ''}`);
 
@@ -48,21 +50,29 @@ export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
     overlay.append(digits, length, confidence);
     frame.appendChild(overlay);
   }
-  if (mismatch) frame.appendChild(span('badge', '≠', 'prediction differs from the label'));
+  if (issue) {
+    const odds = issue.score / Math.max(1e-9, 1 - issue.score);
+    frame.appendChild(
+      span('badge suspect', '?', `likely label error: the model reads ${issue.suggestion} (${issue.position === 'L' ? 'the length' : issue.position} differs; odds ${odds >= 100 ? '100+' : odds.toFixed(0)} to 1)`),
+    );
+  } else if (mismatch) frame.appendChild(span('badge', '≠', 'prediction differs from the label'));
   const caption = document.createElement('div');
   caption.className = 'caption';
   const labelRow = document.createElement('div');
   labelRow.className = 'label-row';
-  labelRow.appendChild(labelSpan(crop.label));
+  labelRow.appendChild(labelSpan(crop.label, issue?.position));
   // One click to take the model's reading as the label, where it differs or none was given yet
   // ("more than 5" gives only five digits, not a whole label). Not below even odds: there the
-  // model is more likely wrong than right, and a one-click accept would invite mistakes.
-  if (prediction && (mismatch || crop.label === '') && !prediction.text.startsWith('>5:') && prediction.confidence >= ACCEPT_MIN_CONFIDENCE) {
+  // model is more likely wrong than right, and a one-click accept would invite mistakes. For a
+  // likely label error the finder's suggestion is offered: it comes from what the model thought
+  // of the crop over its training, not only at the end.
+  const offer = issue && !issue.suggestion.startsWith('>') ? issue.suggestion : prediction && (mismatch || crop.label === '') && prediction.confidence >= ACCEPT_MIN_CONFIDENCE ? prediction.text : undefined;
+  if (offer !== undefined && !offer.startsWith('>5:')) {
     const accept = document.createElement('button');
     accept.className = 'accept';
-    accept.dataset.label = prediction.text;
-    accept.textContent = `use ${prediction.text}`;
-    accept.title = `Set the label to the prediction, ${prediction.text}`;
+    accept.dataset.label = offer;
+    accept.textContent = `use ${offer}`;
+    accept.title = `Set the label to ${issue ? "the finder's suggestion" : 'the prediction'}, ${offer}`;
     labelRow.appendChild(accept);
   }
   const fileRow = document.createElement('div');
@@ -86,6 +96,24 @@ export function span(className: string, text: string, title?: string): HTMLSpanE
   return s;
 }
 
-export function labelSpan(label: string): HTMLSpanElement {
-  return span('label', label === '' ? 'unlabeled' : label === '-' ? '– no number' : label, 'Click to edit the label');
+/**
+ * The label as the cell shows it. `suspect` ('L' or 'S1'..'S5', from the label-error finder) marks
+ * where the model disagrees: the whole label for its length, else that digit.
+ */
+export function labelSpan(label: string, suspect?: string): HTMLSpanElement {
+  const s = span('label', label === '' ? 'unlabeled' : label === '-' ? '– no number' : label, 'Click to edit the label');
+  if (suspect === undefined || label === '' || label === '-') return s;
+  if (suspect === 'L') {
+    s.classList.add('suspect-length');
+    s.title = 'The model reads another number of digits here. Click to edit the label';
+    return s;
+  }
+  const i = Number(suspect.slice(1)) - 1;
+  if (!(i >= 0 && i < label.length)) return s;
+  const mark = document.createElement('mark');
+  mark.className = 'suspect-digit';
+  mark.textContent = label[i];
+  s.replaceChildren(label.slice(0, i), mark, label.slice(i + 1));
+  s.title = `The model reads another digit at position ${i + 1}. Click to edit the label`;
+  return s;
 }

@@ -207,6 +207,7 @@ function applyFilter(): void {
   el('count').textContent = String(visible.length);
   el('summary').textContent =
     `${visible.length} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
+    (dataset.hasIssues ? ` · ${s.likelyErrors} likely label error${s.likelyErrors === 1 ? '' : 's'}` : '') +
     (dataset.hasPredictions ? '' : ' · no predictions yet (run Digit Lens: Train Model)');
   const empty = el('empty');
   empty.hidden = visible.length > 0;
@@ -280,6 +281,7 @@ function labelsName(): string {
 function emptyText(filter: GalleryFilter, hasPredictions: boolean): string {
   if (filter === 'mismatches') return hasPredictions ? 'No mismatches: every labeled crop is read as labeled.' : 'No predictions yet: train a model first.';
   if (filter === 'unlabeled') return 'Every crop has a label.';
+  if (filter === 'likelyErrors') return hasPredictions ? 'No likely label errors: the model agrees with the labels it was trained on, or they were fixed.' : 'No model yet: train one, and it finds the labels that look wrong.';
   return 'The labels file lists no crops.';
 }
 

@@ -13,7 +13,7 @@ test('filters and counts follow the prediction/label comparison', () => {
   assert.deepEqual(filterCrops(crops, 'mismatches').map((c) => c.file), ['b']);
   assert.deepEqual(filterCrops(crops, 'unlabeled').map((c) => c.file), ['c']);
   assert.equal(filterCrops(crops, 'all').length, 4);
-  assert.deepEqual(summarize(crops), { total: 4, mismatches: 1, unlabeled: 1 });
+  assert.deepEqual(summarize(crops), { total: 4, mismatches: 1, unlabeled: 1, likelyErrors: 0 });
 });
 
 test('sorting by confidence keeps file order for ties and puts crops without a prediction last', () => {
@@ -27,6 +27,19 @@ test('sorting by confidence keeps file order for ties and puts crops without a p
   assert.deepEqual(sortCrops(crops, 'confidenceDescending').map((c) => c.file), ['c', 'a', 'd', 'e', 'b']);
   assert.deepEqual(sortCrops(crops, 'confidenceAscending').map((c) => c.file), ['e', 'a', 'd', 'c', 'b']);
   assert.deepEqual(sortCrops(crops, 'file').map((c) => c.file), ['a', 'b', 'c', 'd', 'e']);
+});
+
+test('likely label errors: filtered from even odds up, and sorted likeliest first', () => {
+  const crop = (file: string, score?: number): GalleryCrop => ({
+    file,
+    line: 0,
+    label: '12',
+    issue: score === undefined ? undefined : { score, suggestion: '21', position: 'S1' },
+  });
+  const crops = [crop('a', 0.2), crop('b', 0.97), crop('c'), crop('d', 0.5), crop('e', 0.49)];
+  assert.deepEqual(filterCrops(crops, 'likelyErrors').map((c) => c.file), ['b', 'd']);
+  assert.equal(summarize(crops).likelyErrors, 2);
+  assert.deepEqual(sortCrops(crops, 'errorScore').map((c) => c.file), ['b', 'd', 'e', 'a', 'c']);
 });
 
 test("the inspector's next and previous follow the gallery's filter and order, from rows it no longer shows too", () => {

@@ -1,12 +1,17 @@
 // The gallery's filtering and counting, apart from the DOM so they are easy to read and test.
-import type { GalleryCrop, GalleryFilter, GalleryNeighbour, GallerySort, RowRef, Step } from '../../common/webviewProtocol';
+import { LIKELY_ERROR, type GalleryCrop, type GalleryFilter, type GalleryNeighbour, type GallerySort, type RowRef, type Step } from '../../common/webviewProtocol';
 
-export const FILTER_TITLES: Record<GalleryFilter, string> = { all: 'All', mismatches: 'Mismatches', unlabeled: 'Unlabeled' };
+export const FILTER_TITLES: Record<GalleryFilter, string> = { all: 'All', mismatches: 'Mismatches', unlabeled: 'Unlabeled', likelyErrors: 'Likely label errors' };
 export const SORT_TITLES: Record<GallerySort, string> = {
   file: 'File order',
   confidenceDescending: 'Most confident first',
   confidenceAscending: 'Least confident first',
+  errorScore: 'Likeliest label errors first',
 };
+
+export function isLikelyError(crop: GalleryCrop): boolean {
+  return crop.issue !== undefined && crop.issue.score >= LIKELY_ERROR;
+}
 
 export function isMismatch(crop: GalleryCrop): boolean {
   return crop.prediction !== undefined && !crop.prediction.matchesLabel;
@@ -21,6 +26,8 @@ export function showsCrop(crop: GalleryCrop, filter: GalleryFilter): boolean {
       return isMismatch(crop);
     case 'unlabeled':
       return crop.label === '';
+    case 'likelyErrors':
+      return isLikelyError(crop);
   }
 }
 
@@ -28,14 +35,16 @@ export function filterCrops(crops: readonly GalleryCrop[], filter: GalleryFilter
   return crops.filter((c) => showsCrop(c, filter));
 }
 
-export function summarize(crops: readonly GalleryCrop[]): { total: number; mismatches: number; unlabeled: number } {
+export function summarize(crops: readonly GalleryCrop[]): { total: number; mismatches: number; unlabeled: number; likelyErrors: number } {
   let mismatches = 0;
   let unlabeled = 0;
+  let likelyErrors = 0;
   for (const c of crops) {
     if (isMismatch(c)) mismatches++;
     if (c.label === '') unlabeled++;
+    if (isLikelyError(c)) likelyErrors++;
   }
-  return { total: crops.length, mismatches, unlabeled };
+  return { total: crops.length, mismatches, unlabeled, likelyErrors };
 }
 
 // The labels format's own rule (common/labels.ts re-exports it), from its Node-free module.
@@ -48,12 +57,14 @@ export { isValidLabel } from '../../common/labelSyntax';
  */
 export function sortCrops(crops: GalleryCrop[], sort: GallerySort): GalleryCrop[] {
   if (sort === 'file') return crops;
-  const sign = sort === 'confidenceDescending' ? -1 : 1;
+  // Likeliest label errors first: the finder's score (crops it cannot score last).
+  const key = sort === 'errorScore' ? (c: GalleryCrop) => c.issue?.score : (c: GalleryCrop) => c.prediction?.confidence;
+  const sign = sort === 'confidenceAscending' ? 1 : -1;
   return crops
     .map((crop, index) => ({ crop, index }))
     .sort((a, b) => {
-      const ca = a.crop.prediction?.confidence;
-      const cb = b.crop.prediction?.confidence;
+      const ca = key(a.crop);
+      const cb = key(b.crop);
       if (ca === undefined || cb === undefined) return (ca === undefined ? 1 : 0) - (cb === undefined ? 1 : 0) || a.index - b.index;
       return sign * (ca - cb) || a.index - b.index;
     })

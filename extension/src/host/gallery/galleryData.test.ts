@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { LOGITS, logSoftmaxHeads } from '../../../../common/heads';
+import { encodeEvidence } from '../../../../common/labelEvidence';
 import { loadGalleryDataset } from './galleryData';
 
 test('gallery dataset joins labels with predictions and flags mismatches against the current label', async () => {
@@ -42,6 +44,38 @@ test('gallery dataset without predictions.csv has no predictions and no warnings
     assert.equal(data.hasPredictions, false);
     assert.deepEqual(data.warnings, []);
     assert.equal(data.crops.length, 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("gallery crops carry the label-error finder's score for their label as it is now", async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gallery-data-'));
+  try {
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label\na.png,1\nb.png,45\nc.png,\n');
+    const confident = (lengthClass: number, digits: number[]): Float32Array => {
+      const z = new Float32Array(LOGITS);
+      z[lengthClass] = 8;
+      digits.forEach((d, i) => (z[7 + 10 * i + d] = 8));
+      return logSoftmaxHeads(z);
+    };
+    const meanLogProbs = new Float32Array(2 * LOGITS);
+    meanLogProbs.set(confident(1, [7]), 0);
+    meanLogProbs.set(confident(2, [4, 5]), LOGITS);
+    const { json, bin } = encodeEvidence({ rows: [{ file: 'a.png', label: '1', heldOut: false }, { file: 'b.png', label: '45', heldOut: true }], meanLogProbs });
+    await mkdir(path.join(dir, '.digitlens', 'model'), { recursive: true });
+    await writeFile(path.join(dir, '.digitlens', 'model', 'evidence.json'), json);
+    await writeFile(path.join(dir, '.digitlens', 'model', 'evidence.bin'), bin);
+    const data = await loadGalleryDataset(path.join(dir, 'labels.csv'), (p) => p);
+    assert.equal(data.hasIssues, true);
+    const [a, b, c] = data.crops;
+    assert.ok(a.issue && a.issue.score > 0.99, JSON.stringify(a.issue));
+    assert.deepEqual([a.issue.suggestion, a.issue.position], ['7', 'S1']);
+    assert.ok(b.issue && b.issue.score < 0.01);
+    assert.equal(c.issue, undefined, 'an unlabeled crop has no label to doubt');
+    // Fixed in the editor (unsaved text): the same evidence agrees at once.
+    const fixed = await loadGalleryDataset(path.join(dir, 'labels.csv'), (p) => p, 'file,label\na.png,7\nb.png,45\nc.png,\n');
+    assert.ok(fixed.crops[0].issue && fixed.crops[0].issue.score < 0.01);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

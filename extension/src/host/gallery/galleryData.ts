@@ -6,8 +6,9 @@ import { LabelsDocument } from '../../../../common/labels';
 import { parsePredictionsCsv, type PredictionRow } from '../../../../common/predictionsCsv';
 import { predictedLength, predictionMatchesLabel } from '../../../../common/sequence';
 import type { GalleryCrop, GalleryDataset } from '../../../../common/webviewProtocol';
-import { predictionsPath as predictionsPathOf, resolveDatasetPath } from '../../dataset/paths';
-
+import { findLabelIssues, type RowIssue } from '../../../../common/labelEvidence';
+import { readEvidence } from '../../dataset/labelIssuesFile';
+import { defaultModelDir, predictionsPath as predictionsPathOf, resolveDatasetPath } from '../../dataset/paths';
 
 /**
  * Reads the labels file (required) and predictions (optional) into the gallery's dataset message.
@@ -40,6 +41,15 @@ export async function loadGalleryDataset(
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnings.push(`could not read ${predictionsPath}: ${(err as Error).message}`);
   }
 
+  // The label-error finder: the last run's evidence, scored against the labels as they are now.
+  let issues: Map<number, RowIssue> | undefined;
+  try {
+    const evidence = await readEvidence(defaultModelDir(labelsPath));
+    if (evidence) issues = new Map(findLabelIssues(evidence, labels.rows).map((i) => [i.line ?? -1, i]));
+  } catch (err) {
+    warnings.push(`could not read the label-error evidence: ${(err as Error).message}`);
+  }
+
   const crops = labels.rows.map((row): GalleryCrop => {
     const crop: GalleryCrop = { file: row.file, line: row.line, label: row.label };
     try {
@@ -57,7 +67,9 @@ export async function loadGalleryDataset(
         matchesLabel: row.label === '' || predictionMatchesLabel(predicted.prediction, row.label),
       };
     }
+    const issue = issues?.get(row.line);
+    if (issue) crop.issue = { score: issue.score, suggestion: issue.suggestion, position: issue.position };
     return crop;
   });
-  return { labelsPath, title: path.basename(datasetDir), crops, hasPredictions: predictions !== undefined, warnings };
+  return { labelsPath, title: path.basename(datasetDir), crops, hasPredictions: predictions !== undefined, hasIssues: issues !== undefined, warnings };
 }
