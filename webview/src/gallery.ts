@@ -333,7 +333,9 @@ function startLabelEdit(cell: HTMLElement, resume?: TypedEdit): void {
   if (!crop || !label || cell.querySelector('.label-input')) return;
   const input = document.createElement('input');
   input.className = 'label-input';
-  input.value = crop.label;
+  // An unlabeled crop starts from the model's reading, selected: Enter takes it, typing replaces it.
+  const reading = crop.prediction?.text;
+  input.value = crop.label === '' && reading !== undefined && !reading.startsWith('>') ? reading : crop.label;
   input.placeholder = 'digits, - or empty';
   input.setAttribute('aria-label', `label of ${crop.file}`);
   input.spellcheck = false;
