@@ -31,73 +31,110 @@ const seed = numberFlag(args, 'seed', { integer: true }) ?? 31;
 const from = numberFlag(args, 'from', { min: 0 }) ?? 0.25;
 
 async function main(): Promise<void> {
-const backend = await initBackend('auto');
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-label-issues-'));
-const { labelsPath } = await synthesize({ dir, count, seed });
-const crops = await loadCrops(labelsPath, { onlyLabeled: true });
-const truth = crops.rows.map((r) => r.label);
-const { labels, mistakes } = mistypeLabels(truth, fraction, seed + 1);
-const wrong = new Set(mistakes.map((m) => m.index));
-const files = crops.rows.map((r) => r.file);
-const kinds = new Map<string, number>();
-for (const m of mistakes) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
-console.log(`${count} crops, ${mistakes.length} mistyped (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), backend ${backend.name}`);
+  const backend = await initBackend('auto');
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-label-issues-'));
+  const { labelsPath } = await synthesize({ dir, count, seed });
+  const crops = await loadCrops(labelsPath, { onlyLabeled: true });
+  const truth = crops.rows.map((r) => r.label);
+  const { labels, mistakes } = mistypeLabels(truth, fraction, seed + 1);
+  const wrong = new Set(mistakes.map((m) => m.index));
+  const files = crops.rows.map((r) => r.file);
+  const kinds = new Map<string, number>();
+  for (const m of mistakes) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
+  console.log(`${count} crops, ${mistakes.length} mistyped (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), backend ${backend.name}`);
 
-const result = await trainOnCrops(
-  { files, labels, pixels: crops.pixels },
-  { spec: PRESETS.fast, seed: 1, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: from },
-);
-const trainSeconds = result.seconds;
-console.log(`trained ${result.steps} steps (${result.epochs} epochs) in ${trainSeconds.toFixed(0)} s, ${((result.steps * 32) / trainSeconds).toFixed(0)} img/s; validation sequence accuracy ${(100 * result.validation.sequenceAccuracy).toFixed(1)}% (against the typed labels)`);
+  // Other windows of the dynamics, recorded from the same run: the mean log-probabilities from
+  // each start fraction on, and one weighted by how far the run was (later steps count more).
+  const starts = [0, 0.5, 0.75];
+  const windows = starts.map(() => ({ sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) }));
+  const ramp = { sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) };
+  const lpRow = new Float32Array(LOGITS);
+  const add = (w: { sum: Float64Array; weight: Float64Array }, row: number, weight: number) => {
+    for (let i = 0; i < LOGITS; i++) w.sum[row * LOGITS + i] += weight * lpRow[i];
+    w.weight[row] += weight;
+  };
+  const result = await trainOnCrops(
+    { files, labels, pixels: crops.pixels },
+    {
+      spec: PRESETS.fast, seed: 1, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: from,
+      onStepLogits: (rows, logits, fraction) => {
+        rows.forEach((row, b) => {
+          lpRow.set(logits.subarray(b * LOGITS, (b + 1) * LOGITS));
+          logSoftmaxHeads(lpRow);
+          starts.forEach((s, k) => fraction >= s && add(windows[k], row, 1));
+          add(ramp, row, fraction);
+        });
+      },
+    },
+  );
+  const trainSeconds = result.seconds;
+  console.log(`trained ${result.steps} steps (${result.epochs} epochs) in ${trainSeconds.toFixed(0)} s, ${((result.steps * 32) / trainSeconds).toFixed(0)} img/s; validation sequence accuracy ${(100 * result.validation.sequenceAccuracy).toFixed(1)}% (against the typed labels)`);
 
-// The final model's reading of every row (in sample for the training rows), as the gallery had it.
-const t0 = performance.now();
-const src = { pixels: crops.pixels, ...imageStats(crops.pixels, files.length) };
-const finalLp = logSoftmaxHeads(predictLogits(result.model, src, [...files.keys()], PRESETS.fast));
-const predictSeconds = (performance.now() - t0) / 1000;
-result.model.dispose();
+  // The final model's reading of every row (in sample for the training rows), as the gallery had it.
+  const t0 = performance.now();
+  const src = { pixels: crops.pixels, ...imageStats(crops.pixels, files.length) };
+  const finalLp = logSoftmaxHeads(predictLogits(result.model, src, [...files.keys()], PRESETS.fast));
+  const predictSeconds = (performance.now() - t0) / 1000;
+  result.model.dispose();
 
-function report(name: string, order: number[], extra = ''): void {
-  const k = mistakes.length;
-  const topK = order.slice(0, k).filter((i) => wrong.has(i)).length;
-  const top2K = order.slice(0, 2 * k).filter((i) => wrong.has(i)).length;
-  console.log(`${name.padEnd(44)} precision@K ${((100 * topK) / k).toFixed(1).padStart(5)}%  recall@2K ${((100 * top2K) / k).toFixed(1).padStart(5)}%${extra}`);
-}
-const byDesc = (score: number[]) => [...score.keys()].sort((a, b) => score[b] - score[a]);
+  function report(name: string, order: number[], extra = ''): void {
+    const k = mistakes.length;
+    const topK = order.slice(0, k).filter((i) => wrong.has(i)).length;
+    const top2K = order.slice(0, 2 * k).filter((i) => wrong.has(i)).length;
+    console.log(`${name.padEnd(44)} precision@K ${((100 * topK) / k).toFixed(1).padStart(5)}%  recall@2K ${((100 * top2K) / k).toFixed(1).padStart(5)}%${extra}`);
+  }
+  const byDesc = (score: number[]) => [...score.keys()].sort((a, b) => score[b] - score[a]);
 
-// A. The gallery's confident mismatches: reading != label, most confident first, then the rest.
-const decoded = files.map((_, i) => decodeSequence(finalLp, i * LOGITS));
-const mismatchScore = decoded.map((d, i) => (predictionMatchesLabel(d.text, labels[i]) ? -1 : d.confidence));
-report('confident mismatch (final model, gallery)', byDesc(mismatchScore));
+  // A. The gallery's confident mismatches: reading != label, most confident first, then the rest.
+  const decoded = files.map((_, i) => decodeSequence(finalLp, i * LOGITS));
+  const mismatchScore = decoded.map((d, i) => (predictionMatchesLabel(d.text, labels[i]) ? -1 : d.confidence));
+  report('confident mismatch (final model, gallery)', byDesc(mismatchScore));
 
-// B. The final model's margin, in sample.
-const t1 = performance.now();
-const finalIssues = files.map((_, i) => labelIssue(finalLp, i * LOGITS, labels[i]));
-report('final-model sequence margin', byDesc(finalIssues.map((x) => x.score)));
+  // B. The final model's margin, in sample.
+  const t1 = performance.now();
+  const finalIssues = files.map((_, i) => labelIssue(finalLp, i * LOGITS, labels[i]));
+  report('final-model sequence margin', byDesc(finalIssues.map((x) => x.score)));
 
-// C and D. The training dynamics.
-const lp = result.dynamics.meanLogProbs;
-const issues = files.map((_, i) => labelIssue(lp, i * LOGITS, labels[i]));
-const scoreSeconds = (performance.now() - t1) / 1000 / 2;
-const logProbOfLabel = files.map((_, i) => {
-  const t = parseTargetLabel(labels[i]);
-  let s = lp[i * LOGITS + t.lengthClass];
-  t.digits.forEach((d, k) => (s += lp[i * LOGITS + 7 + 10 * k + d]));
-  return -s;
-});
-report(`dynamics: -mean log P(label) (from ${from})`, byDesc(logProbOfLabel));
-const order = byDesc(issues.map((x) => x.score));
-const right = mistakes.filter((m) => issues[m.index].suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
-report(`dynamics: sequence margin (from ${from})`, order, `  suggestion = truth for ${right}/${mistakes.length}`);
-const heldOutWrong = mistakes.filter((m) => result.dynamics.heldOut[m.index]).length;
-console.log(`(${heldOutWrong} of the mistyped rows were held out; scoring ${files.length} rows took ${(scoreSeconds * 1000).toFixed(0)} ms; the final model's reading of every row ${predictSeconds.toFixed(1)} s)`);
-for (const kind of ['swap', 'drop', 'double', 'wrong']) {
-  const of = mistakes.filter((m) => m.kind === kind);
-  const rank = new Map(order.map((i, r) => [i, r]));
-  const found = of.filter((m) => (rank.get(m.index) ?? Infinity) < mistakes.length).length;
-  console.log(`  ${kind.padEnd(6)} ${found}/${of.length} in the top K`);
-}
-await fs.rm(dir, { recursive: true, force: true });
+  // C and D. The training dynamics.
+  const lp = result.dynamics.meanLogProbs;
+  const issues = files.map((_, i) => labelIssue(lp, i * LOGITS, labels[i]));
+  const scoreSeconds = (performance.now() - t1) / 1000 / 2;
+  const logProbOfLabel = files.map((_, i) => {
+    const t = parseTargetLabel(labels[i]);
+    let s = lp[i * LOGITS + t.lengthClass];
+    t.digits.forEach((d, k) => (s += lp[i * LOGITS + 7 + 10 * k + d]));
+    return -s;
+  });
+  report(`dynamics: -mean log P(label) (from ${from})`, byDesc(logProbOfLabel));
+  const order = byDesc(issues.map((x) => x.score));
+  const right = mistakes.filter((m) => issues[m.index].suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
+  report(`dynamics: sequence margin (from ${from})`, order, `  suggestion = truth for ${right}/${mistakes.length}`);
+  const means = (w: { sum: Float64Array; weight: Float64Array }): Float32Array => {
+    const out = Float32Array.from(lp); // held-out rows keep the final model's reading
+    for (let r = 0; r < files.length; r++) {
+      if (result.dynamics.heldOut[r] || w.weight[r] === 0) continue;
+      for (let i = 0; i < LOGITS; i++) out[r * LOGITS + i] = w.sum[r * LOGITS + i] / w.weight[r];
+    }
+    return out;
+  };
+  starts.forEach((s, k) => {
+    const m = means(windows[k]);
+    report(`dynamics: sequence margin (from ${s})`, byDesc(files.map((_, i) => labelIssue(m, i * LOGITS, labels[i]).score)));
+  });
+  const rampMeans = means(ramp);
+  report('dynamics: sequence margin (later steps weigh more)', byDesc(files.map((_, i) => labelIssue(rampMeans, i * LOGITS, labels[i]).score)));
+  // Dynamics and the final reading together: the sum of the two margins (as log-odds).
+  const logit = (p: number) => Math.log(Math.max(1e-12, p) / Math.max(1e-12, 1 - p));
+  report('dynamics + final-model margins', byDesc(files.map((_, i) => logit(issues[i].score) + logit(finalIssues[i].score))));
+  const heldOutWrong = mistakes.filter((m) => result.dynamics.heldOut[m.index]).length;
+  console.log(`(${heldOutWrong} of the mistyped rows were held out; scoring ${files.length} rows took ${(scoreSeconds * 1000).toFixed(0)} ms; the final model's reading of every row ${predictSeconds.toFixed(1)} s)`);
+  for (const kind of ['swap', 'drop', 'double', 'wrong']) {
+    const of = mistakes.filter((m) => m.kind === kind);
+    const rank = new Map(order.map((i, r) => [i, r]));
+    const found = of.filter((m) => (rank.get(m.index) ?? Infinity) < mistakes.length).length;
+    console.log(`  ${kind.padEnd(6)} ${found}/${of.length} in the top K`);
+  }
+  await fs.rm(dir, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {

@@ -45,6 +45,8 @@ export interface TrainLoopOptions {
   initialOptimizer?: OptimizerState;
   /** Record the training dynamics from this fraction of the run on (default DYNAMICS_FROM). */
   recordDynamicsFrom?: number;
+  /** Sees every step's logits (rows of `data`, [rows, LOGITS]) and how far the run is: for studies of the dynamics. */
+  onStepLogits?: (rows: readonly number[], logits: Float32Array, fraction: number) => void;
 }
 
 export interface TrainLoopResult {
@@ -176,6 +178,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
           if (predictionMatchesLabel(decodeSequence(logits, b * LOGITS).text, data.labels[img])) right++;
           if (recording) recordDynamics(dynamics, img, logits.subarray(b * LOGITS, (b + 1) * LOGITS));
         });
+        opts.onStepLogits?.(batch, logits, fractionDone(step));
         if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue})`);
         emaLoss = Number.isNaN(emaLoss) ? lossValue : 0.9 * emaLoss + 0.1 * lossValue;
         const acc = right / batch.length;
