@@ -93,6 +93,81 @@ export interface UseCandidateResult extends PredictResult {
   modelDir: string;
 }
 
+/** A rectangle in image pixels (the labels file's box). */
+export interface PixelBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/** What every head of the current model sees in one crop (the inspector, `digit-lens explain`). */
+export interface ExplainOptions {
+  labelsPath: string;
+  /** Defaults to <dataset>/.digitlens/model. */
+  modelDir?: string;
+  backend: BackendChoice;
+  /** The row, as the caller read it from the labels file: its image (as written), box and label. */
+  file: string;
+  box?: PixelBox;
+  /** The row's label ('' = unlabeled), to mark the label's class on each head. */
+  label: string;
+  /** One class per head (HEADS order) whose gradient the mask shows; null or absent = the head's own reading. */
+  targets?: (number | null)[];
+  /** Noisy copies averaged (SmoothGrad); 0 or absent = plain gradients. */
+  smoothGrad?: number;
+  /** Gradient x input instead of the gradient alone. */
+  gradTimesInput?: boolean;
+  /** A conv block (1-based, conv1..) whose feature maps to return. */
+  activationBlock?: number;
+}
+
+export interface HeadExplanation {
+  /** 'L', 'S1'..'S5' (common/heads.ts). */
+  head: string;
+  /** Softmax over the head's classes, from the same views the gallery's reading uses. */
+  probs: number[];
+  /** The class the decoded reading gives this head (L: its length class; S_i: its digit). */
+  predicted: number;
+  /** The label's class for this head, when the row is labeled and the head reads a position of it. */
+  labeled?: number;
+  /** The class whose log-probability's gradient the mask shows. */
+  target: number;
+  /** False for digit heads past the decoded length: their digits are not part of the reading. */
+  relevant: boolean;
+  /** Non-negative saliency at network-input resolution (maskWidth x maskHeight, row-major), largest 1. */
+  mask: number[];
+  /** Where the mask is largest, in the original image's pixels [x, y]. */
+  peak: [number, number];
+}
+
+export interface ExplainResult {
+  file: string;
+  label: string;
+  /** The reading (common/sequence.ts) and its confidence, as predictions.csv has them. */
+  prediction: string;
+  confidence: number;
+  imageWidth: number;
+  imageHeight: number;
+  /** The part of the image the network input shows, in image pixels: masks are drawn stretched over it. */
+  inputRegion: PixelBox;
+  maskWidth: number;
+  maskHeight: number;
+  method: { smoothGrad: number; gradTimesInput: boolean };
+  heads: HeadExplanation[];
+  /** How many conv blocks the model has (activationBlock ranges over 1..blocks). */
+  blocks: number;
+  activations?: {
+    block: number;
+    width: number;
+    height: number;
+    /** Strongest (largest mean activation) first; values scaled to 0..255 per channel, row-major. */
+    channels: { index: number; mean: number; values: number[] }[];
+  };
+  /** Engine time for this crop, model loading excluded when the model was already loaded. */
+  milliseconds: number;
+}
+
 export interface SynthOptions {
   /** Folder to create or fill; labels.csv and the images go here. */
   dir: string;
@@ -127,6 +202,8 @@ export interface EngineMethods {
   predict: { params: PredictOptions; result: PredictResult; events: 'backend' | 'skipped' };
   /** Makes the candidate model (.digitlens/candidate) current and rewrites predictions.csv with it. */
   useCandidate: { params: UseCandidateOptions; result: UseCandidateResult; events: 'backend' | 'skipped' };
+  /** What every head sees in one crop: probabilities, gradient masks, feature maps. */
+  explain: { params: ExplainOptions; result: ExplainResult; events: 'backend' };
   /** Writes synthetic street-number crops and their labels.csv. */
   synth: { params: SynthOptions; result: SynthResult; events: 'synthProgress' };
 }
@@ -160,6 +237,8 @@ const isEvalMetrics = shape<EvalMetrics>({
   backend: isBackendName,
 });
 
+const isPixelBox = shape<PixelBox>({ left: isFiniteNumber, top: isFiniteNumber, width: isPositiveNumber, height: isPositiveNumber });
+
 const isPredictResult = shape<PredictResult>({
   predictionsPath: isString,
   count: isNonNegativeInteger,
@@ -181,6 +260,18 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
   }),
   predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice }),
   useCandidate: shape<UseCandidateOptions>({ labelsPath: isString, backend: isBackendChoice }),
+  explain: shape<ExplainOptions>({
+    labelsPath: isString,
+    modelDir: optional(isString),
+    backend: isBackendChoice,
+    file: isString,
+    box: optional(isPixelBox),
+    label: isString,
+    targets: optional(arrayOf((v: unknown): v is number | null => v === null || isNonNegativeInteger(v))),
+    smoothGrad: optional(isNonNegativeInteger),
+    gradTimesInput: optional(isBoolean),
+    activationBlock: optional(isPositiveInteger),
+  }),
   synth: shape<SynthOptions>({ dir: isString, count: isPositiveInteger, seed: isNonNegativeInteger }),
 };
 
@@ -200,6 +291,40 @@ const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
   }),
   predict: isPredictResult,
   useCandidate: (v: unknown): v is UseCandidateResult => isPredictResult(v) && isString((v as { modelDir?: unknown }).modelDir),
+  explain: shape<ExplainResult>({
+    file: isString,
+    label: isString,
+    prediction: isString,
+    confidence: isFiniteNumber,
+    imageWidth: isPositiveInteger,
+    imageHeight: isPositiveInteger,
+    inputRegion: isPixelBox,
+    maskWidth: isPositiveInteger,
+    maskHeight: isPositiveInteger,
+    method: shape<ExplainResult['method']>({ smoothGrad: isNonNegativeInteger, gradTimesInput: isBoolean }),
+    heads: arrayOf(
+      shape<HeadExplanation>({
+        head: isString,
+        probs: arrayOf(isFiniteNumber),
+        predicted: isNonNegativeInteger,
+        labeled: optional(isNonNegativeInteger),
+        target: isNonNegativeInteger,
+        relevant: isBoolean,
+        mask: arrayOf(isFiniteNumber),
+        peak: (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && v.every(isFiniteNumber),
+      }),
+    ),
+    blocks: isNonNegativeInteger,
+    activations: optional(
+      shape<NonNullable<ExplainResult['activations']>>({
+        block: isPositiveInteger,
+        width: isPositiveInteger,
+        height: isPositiveInteger,
+        channels: arrayOf(shape<{ index: number; mean: number; values: number[] }>({ index: isNonNegativeInteger, mean: isFiniteNumber, values: arrayOf(isFiniteNumber) })),
+      }),
+    ),
+    milliseconds: isFiniteNumber,
+  }),
   synth: shape<SynthResult>({ labelsPath: isString, count: isNonNegativeInteger }),
 };
 
