@@ -11,7 +11,7 @@ import { defaultModelDir } from '../dataset/paths';
 import { CROP_SIZE } from '../dataset/preprocess';
 import { initBackend } from './backend';
 import { loadCheckpoint } from './checkpoint';
-import { fillBatch, fillBatchWindows, imageStats, type CropSource } from './data';
+import { fillBatch, fillBatchWindows, imageStats, type CropSource, type CropWindow } from './data';
 import { decodeSequence, type DecodedSequence } from './decode';
 import { computeMetrics } from './metrics';
 import { writePredictions } from './predictionsFile';
@@ -25,7 +25,15 @@ import { tf } from './tf';
  * model after the 480 s acceptance run: test sequence accuracy 88.7% -> 91.2% on 600 crops of
  * seed 2 and 87.4% -> 89.7% on 1,000 crops of seed 3, coverage at 98% up too; inference costs 6x.
  */
-export const TEST_VIEWS: readonly { scale: number; dx: number; invert: boolean }[] = [
+export interface TestView {
+  /** Window side as a fraction of the spec's crop size. */
+  scale: number;
+  /** Horizontal shift of the window, in cache pixels. */
+  dx: number;
+  invert: boolean;
+}
+
+export const TEST_VIEWS: readonly TestView[] = [
   { scale: 1, dx: 0, invert: false },
   { scale: 1, dx: 0, invert: true },
   { scale: 0.9, dx: 0, invert: false },
@@ -33,6 +41,31 @@ export const TEST_VIEWS: readonly { scale: number; dx: number; invert: boolean }
   { scale: 1, dx: -3, invert: false },
   { scale: 1, dx: 3, invert: false },
 ];
+
+/** The window of the 64x64 cache crop that `view` reads, for a spec that resamples (fillBatchWindows). */
+export function viewWindow(spec: ModelSpec, view: TestView): CropWindow {
+  const size = Math.min(CROP_SIZE, (spec.cropSize ?? spec.inputSize) * view.scale);
+  const c = (CROP_SIZE - size) / 2;
+  return { top: c, left: c + view.dx, height: size, width: size, invert: view.invert };
+}
+
+/**
+ * The window of the cache crop that the plain centre crop (view 0) shows the network: fillBatch's
+ * whole-pixel centre for specs that cut crops as they are, else viewWindow of TEST_VIEWS[0].
+ */
+export function centreWindow(spec: ModelSpec): CropWindow {
+  if (!plainCrops(spec)) return viewWindow(spec, TEST_VIEWS[0]);
+  const c = Math.floor((CROP_SIZE - spec.inputSize) / 2);
+  return { top: c, left: c, height: spec.inputSize, width: spec.inputSize, invert: false };
+}
+
+/** Crop `index` of `src` as the network sees it in view 0 (the plain centre crop): one [H, W, C] input, row-major. */
+export function centreInput(spec: ModelSpec, src: CropSource, index: number): Float32Array {
+  const out = new Float32Array(spec.inputSize * inputWidthOf(spec) * spec.channels);
+  if (plainCrops(spec)) fillBatch(src, [index], spec.inputSize, spec.channels, out);
+  else fillBatchWindows(src, [index], spec.inputSize, spec.channels, out, [centreWindow(spec)], inputWidthOf(spec));
+  return out;
+}
 
 /**
  * Logits of `indices`, in batches: the plain centre crop for specs that cut crops as they are,
@@ -44,7 +77,6 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
   const width = inputWidthOf(spec);
   const per = spec.inputSize * width * spec.channels;
   const buf = new Float32Array(batchSize * per);
-  const crop = spec.cropSize ?? spec.inputSize;
   const run = (chunk: readonly number[]): Float32Array => {
     const logits = tf.tidy(() => {
       const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, width, spec.channels]);
@@ -63,9 +95,7 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
     }
     const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
     for (const view of TEST_VIEWS) {
-      const size = Math.min(CROP_SIZE, crop * view.scale);
-      const c = (CROP_SIZE - size) / 2;
-      const window = { top: c, left: c + view.dx, height: size, width: size, invert: view.invert };
+      const window = viewWindow(spec, view);
       fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => window), width);
       const lp = logSoftmaxHeads(run(chunk));
       for (let i = 0; i < sum.length; i++) sum[i] += lp[i] / TEST_VIEWS.length;
