@@ -68,37 +68,42 @@ export function centreInput(spec: ModelSpec, src: CropSource, index: number): Fl
 }
 
 /**
- * Logits of `indices`, in batches: the plain centre crop for specs that cut crops as they are,
- * else the mean per-head log-probabilities over TEST_VIEWS (decodeSequence and the metrics take
- * either, since both renormalise each head).
+ * Logits of `indices`, in batches of up to `batchSize` images: the plain centre crop for specs
+ * that cut crops as they are, else the mean per-head log-probabilities over TEST_VIEWS
+ * (decodeSequence and the metrics take either, since both renormalise each head). All views of a
+ * crop go through the network in one batch: one crop (the inspector's case) costs one call, not six.
  */
 export function predictLogits(model: LayersModel, src: CropSource, indices: readonly number[], spec: ModelSpec, batchSize = 128): Float32Array {
   const out = new Float32Array(indices.length * LOGITS);
   const width = inputWidthOf(spec);
   const per = spec.inputSize * width * spec.channels;
-  const buf = new Float32Array(batchSize * per);
-  const run = (chunk: readonly number[]): Float32Array => {
+  const views = plainCrops(spec) ? 1 : TEST_VIEWS.length;
+  const cropsPerBatch = Math.max(1, Math.floor(batchSize / views));
+  const buf = new Float32Array(cropsPerBatch * views * per);
+  const run = (images: number): Float32Array => {
     const logits = tf.tidy(() => {
-      const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, width, spec.channels]);
+      const x = tf.tensor4d(buf.subarray(0, images * per), [images, spec.inputSize, width, spec.channels]);
       return model.predict(x) as Tensor;
     });
     const data = logits.dataSync() as Float32Array;
     logits.dispose();
     return data;
   };
-  for (let start = 0; start < indices.length; start += batchSize) {
-    const chunk = indices.slice(start, start + batchSize);
+  const windows = TEST_VIEWS.map((view) => viewWindow(spec, view));
+  for (let start = 0; start < indices.length; start += cropsPerBatch) {
+    const chunk = indices.slice(start, start + cropsPerBatch);
     if (plainCrops(spec)) {
       fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
-      out.set(run(chunk), start * LOGITS);
+      out.set(run(chunk.length), start * LOGITS);
       continue;
     }
+    // View-major: image v * chunk.length + j is crop chunk[j] through view v.
+    fillBatchWindows(src, windows.flatMap(() => chunk), spec.inputSize, spec.channels, buf, windows.flatMap((w) => chunk.map(() => w)), width);
+    const lp = logSoftmaxHeads(run(views * chunk.length));
     const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
-    for (const view of TEST_VIEWS) {
-      const window = viewWindow(spec, view);
-      fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => window), width);
-      const lp = logSoftmaxHeads(run(chunk));
-      for (let i = 0; i < sum.length; i++) sum[i] += lp[i] / TEST_VIEWS.length;
+    for (let v = 0; v < views; v++) {
+      const o = v * sum.length;
+      for (let i = 0; i < sum.length; i++) sum[i] += lp[o + i] / views;
     }
   }
   return out;
