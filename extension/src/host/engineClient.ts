@@ -10,6 +10,8 @@ import {
   type EngineMethod,
   type EngineRequest,
   type EventsOf,
+  type ExplainOptions,
+  type ExplainResult,
   type ParamsOf,
   type PredictOptions,
   type PredictResult,
@@ -72,6 +74,11 @@ export class EngineClient {
 
   useCandidate(options: UseCandidateOptions, listeners: EngineListeners<'useCandidate'> = {}): Promise<UseCandidateResult> {
     return this.call('useCandidate', options, listeners);
+  }
+
+  /** What every head sees in one crop; the worker holds the model between calls, so the next crop is quick. */
+  explain(options: ExplainOptions, listeners: EngineListeners<'explain'> = {}): Promise<ExplainResult> {
+    return this.call('explain', options, listeners);
   }
 
   synth(options: SynthOptions, listeners: EngineListeners<'synth'> = {}): Promise<SynthResult> {
