@@ -2,11 +2,12 @@
 // with --json, stdout holds only JSON. Bad input gives a one-line error and a non-zero exit.
 import { UsageError } from './cli/args';
 import type { CliCommand } from './cli/command';
+import { explainCliCommand } from './cli/explain';
 import { benchCliCommand, evalCliCommand, predictCliCommand, trainCliCommand, useCandidateCliCommand } from './cli/engineCommands';
 import { lspCliCommand } from './cli/lsp';
 import { synthCliCommand } from './cli/synth';
 
-const commands: CliCommand[] = [synthCliCommand, trainCliCommand, evalCliCommand, predictCliCommand, useCandidateCliCommand, benchCliCommand, lspCliCommand];
+const commands: CliCommand[] = [synthCliCommand, trainCliCommand, evalCliCommand, predictCliCommand, useCandidateCliCommand, explainCliCommand, benchCliCommand, lspCliCommand];
 
 function usage(): string {
   return ['usage: digit-lens <command> [options]', '', ...commands.map((c) => `  ${c.usage}`)].join('\n');
