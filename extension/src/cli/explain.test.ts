@@ -12,6 +12,8 @@ import { defaultModelDir } from '../dataset/paths';
 import { decodePng } from '../dataset/pngDecode';
 import { synthesize } from '../dataset/synth';
 import { initBackend } from '../engine/backend';
+import { runExplain } from '../engine/explain';
+import { ModelCache } from '../engine/modelCache';
 import { saveCheckpoint } from '../engine/checkpoint';
 import { buildModel } from '../engine/model';
 import { PRESETS } from '../engine/presets';
@@ -38,10 +40,10 @@ async function dataset(): Promise<{ dir: string; labelsPath: string; files: stri
   const lines = text.split('\n');
   lines[2] = lines[2].replace(/^([^,]*),[^,]*,/, '$1,,');
   await fs.writeFile(labelsPath, lines.join('\n'));
-  await initBackend('cpu');
+  await initBackend('wasm');
   const model = buildModel(PRESETS.fast, 4);
   await saveCheckpoint(model, defaultModelDir(labelsPath), {
-    format: 'digitlens-model-1', spec: PRESETS.fast, normalisation: 'per-image-standardise', backend: 'cpu', date: new Date().toISOString(), steps: 0, seconds: 0, examples: 0,
+    format: 'digitlens-model-1', spec: PRESETS.fast, normalisation: 'per-image-standardise', backend: 'wasm', date: new Date().toISOString(), steps: 0, seconds: 0, examples: 0,
   });
   model.dispose();
   return { dir, labelsPath, files: LabelsDocument.parse(lines.join('\n')).rows.map((r) => r.file) };
@@ -79,6 +81,20 @@ test('explain --json: one line per row with every head\'s probabilities and the 
     });
     assert.ok(line.confidence > 0 && line.confidence <= 1);
   });
+  // The lines say what the engine computes for each row (the same model and backend, in this process).
+  const models = new ModelCache();
+  try {
+    for (const [n, row] of rows.entries()) {
+      const e = await runExplain({ labelsPath, backend: 'wasm', file: row.file, box: row.box, label: row.label }, models);
+      assert.equal(lines[n].prediction, e.prediction);
+      lines[n].heads.forEach((h, i) => {
+        h.probs.forEach((p, k) => assert.ok(Math.abs(p - e.heads[i].probs[k]) < 1e-4, `${row.file} ${h.head} class ${k}`));
+        if (h.peak) assert.deepEqual(h.peak, e.heads[i].peak.map((v) => Number(v.toFixed(2))), `${row.file} ${h.head}`);
+      });
+    }
+  } finally {
+    models.dispose();
+  }
   assert.match(r.stderr, /explain: 4 crop\(s\), plain gradients/);
 });
 

@@ -56,8 +56,11 @@ test('explainCrop: the gallery\'s probabilities and reading, each head\'s classe
       assert.equal(h.mask.length, r.maskWidth * r.maskHeight);
       assert.equal(Math.max(...h.mask), 1);
       assert.ok(h.mask.every((v) => v >= 0 && v <= 1));
+      // The peak is the centre of the mask's largest cell, drawn stretched over the input region.
+      const cell = h.mask.indexOf(1);
       const box = r.inputRegion;
-      assert.ok(h.peak[0] > box.left && h.peak[0] < box.left + box.width && h.peak[1] > box.top && h.peak[1] < box.top + box.height, `${h.head} peak ${h.peak.join(", ")}`);
+      assert.ok(Math.abs(h.peak[0] - (box.left + ((cell % r.maskWidth) + 0.5) * (box.width / r.maskWidth))) < 1e-9, `${h.head} peak x ${h.peak[0]}`);
+      assert.ok(Math.abs(h.peak[1] - (box.top + (Math.floor(cell / r.maskWidth) + 0.5) * (box.height / r.maskHeight))) < 1e-9, `${h.head} peak y ${h.peak[1]}`);
     });
     assert.equal(LOGITS, r.heads.reduce((n, h) => n + h.probs.length, 0));
     const length = r.heads[0].predicted;
