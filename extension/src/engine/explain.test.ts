@@ -77,6 +77,17 @@ test('explainCrop: the gallery\'s probabilities and reading, each head\'s classe
     assert.notDeepEqual(asked.heads[1].mask, r.heads[1].mask);
     assert.throws(() => explainCrop(model, spec, crop, { targets: [7], method: DEFAULT_EXPLAIN_METHOD }), /head L has classes 0..6, not 7/);
 
+    // The digit heads the reading uses are relevant: with L made to say 2, S1 and S2; with "more than 5", all five.
+    for (const [lengthClass, relevant] of [[2, [true, true, true, false, false, false]], [6, [true, true, true, true, true, true]]] as const) {
+      const lHead = model.getLayer('L');
+      const [kernel, bias] = lHead.getWeights();
+      lHead.setWeights([kernel, tf.tensor1d(Array.from({ length: 7 }, (_, k) => (k === lengthClass ? 50 : 0)))]);
+      const forced = explainCrop(model, spec, crop, { method: DEFAULT_EXPLAIN_METHOD });
+      lHead.setWeights([kernel, bias]);
+      assert.equal(forced.heads[0].predicted, lengthClass);
+      assert.deepEqual(forced.heads.map((h) => h.relevant), relevant);
+    }
+
     // "More than 5": every digit head is part of the reading; an unlabeled row marks no class.
     const long = explainCrop(model, spec, noisyCrop('12345678'), { targets: [], method: DEFAULT_EXPLAIN_METHOD });
     assert.deepEqual(long.heads.map((h) => h.labeled), [6, 1, 2, 3, 4, 5]);

@@ -17,9 +17,9 @@ test('the layer-by-layer forward computes what predict computes, batch norm and 
   const goodfellowSmall: ModelSpec = { ...PRESETS.goodfellow2014, inputSize: 20, convs: PRESETS.goodfellow2014.convs.slice(0, 3).map((c) => ({ ...c, filters: 8 })), dense: [32, 16] };
   for (const spec of [PRESETS.fast, goodfellowSmall]) {
     const model = buildModel(spec, 3);
-    // Batch norm with moving statistics that are not the identity: predict must use them, and so must the forward.
-    for (const layer of model.layers.filter((l) => l.getClassName() === 'BatchNormalization')) {
-      layer.setWeights(layer.getWeights().map((w, i) => tf.add(w, tf.randomUniform(w.shape, 0.2, 0.6, 'float32', i))));
+    // Biases (zero when built) and batch norm statistics that are not the identity: predict uses them, so must the forward.
+    for (const layer of model.layers.filter((l) => ['BatchNormalization', 'Conv2D', 'Dense'].includes(l.getClassName()))) {
+      layer.setWeights(layer.getWeights().map((w, i) => (w.rank === 1 ? tf.add(w, tf.randomUniform(w.shape, 0.2, 0.6, 'float32', i)) : w)));
     }
     const x = tf.randomNormal([3, spec.inputSize, inputWidthOf(spec), spec.channels], 0, 1, 'float32', 7);
     const difference = maxDifference(model, x);
