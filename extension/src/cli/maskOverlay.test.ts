@@ -20,4 +20,11 @@ test('the overlay puts each mask cell over the part of the image it stands for',
   // The hot cell's centre (lower right) is 85% viridis(1) over black; the opposite corner 20% viridis(0).
   assert.deepEqual(at(213, 96), viridis(1).map((c) => Math.round(c * 0.85)));
   assert.deepEqual(at(10, 10), viridis(0).map((c) => Math.round(c * 0.2)));
+
+  // Cells are sampled at their centres: a 4x1 mask hot in cell 1 is (almost) fully hot at that cell's middle, x = 96 of 256.
+  const row = { ...result, maskWidth: 4, maskHeight: 1, heads: [{ ...result.heads[0], mask: [0, 1, 0, 0] }] } as ExplainResult;
+  const stripe = decodePng(maskOverlayPng(image, row, 0));
+  const hot = viridis(1).map((c) => c * 0.85);
+  const pixel = [...stripe.data.subarray((60 * 256 + 96) * 4, (60 * 256 + 96) * 4 + 3)];
+  pixel.forEach((c, i) => assert.ok(Math.abs(c - hot[i]) < 6, `${pixel.join(',')} is not the hot colour ${hot.map(Math.round).join(',')}`));
 });
