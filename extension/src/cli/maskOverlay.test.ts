@@ -22,7 +22,7 @@ test('the overlay puts each mask cell over the part of the image it stands for',
   assert.deepEqual(at(10, 10), viridis(0).map((c) => Math.round(c * 0.2)));
 
   // Cells are sampled at their centres: a 4x1 mask hot in cell 1 is (almost) fully hot at that cell's middle, x = 96 of 256.
-  const row = { ...result, maskWidth: 4, maskHeight: 1, heads: [{ ...result.heads[0], mask: [0, 1, 0, 0] }] } as ExplainResult;
+  const row = { ...result, maskWidth: 4, maskHeight: 1, heads: [{ ...result.heads[0], mask: [0, 1, 0, 0] }] };
   const stripe = decodePng(maskOverlayPng(image, row, 0));
   const hot = viridis(1).map((c) => c * 0.85);
   const pixel = [...stripe.data.subarray((60 * 256 + 96) * 4, (60 * 256 + 96) * 4 + 3)];
