@@ -10,7 +10,7 @@ import { DEFAULT_EXPLAIN_METHOD, type ExplainMethod, type ExplainOptions, type E
 import { DIGIT_HEADS, HEADS, LOGITS, logSoftmaxHeads } from '../../../common/heads';
 import { isValidLabel } from '../../../common/labels';
 import { parseTargetLabel } from '../../../common/sequence';
-import { loadImage } from '../dataset/images';
+import { loadImage, type RgbaImage } from '../dataset/images';
 import { defaultModelDir, resolveDatasetPath } from '../dataset/paths';
 import { CROP_BYTES, resizeRegionInto, type PixelRect } from '../dataset/preprocess';
 import { initBackend } from './backend';
@@ -25,8 +25,7 @@ import { gradientMasks, maskPeak } from './saliency';
 
 /** One crop to explain: its image and the row's box and label. */
 export interface ExplainCrop {
-  /** The decoded image (RGBA). */
-  image: { width: number; height: number; data: Uint8Array };
+  image: RgbaImage;
   box?: PixelRect;
   /** '' = unlabeled. */
   label: string;
