@@ -9,7 +9,7 @@ import { mulberry32 } from '../../../common/mulberry32';
 import { initBackend } from './backend';
 import { buildModel } from './model';
 import type { ModelSpec } from './presets';
-import { gaussianNoise, gradientMasks, maskPeak, SMOOTHGRAD_SEED, smoothGradSigma, type NetworkInput } from './saliency';
+import { COPIES_PER_PASS, gaussianNoise, gradientMasks, maskPeak, SMOOTHGRAD_SEED, smoothGradSigma, type NetworkInput } from './saliency';
 import { tf } from './tf';
 
 const METHODS: ExplainMethod[] = [
@@ -142,6 +142,11 @@ test('the one batched pass gives each head the mask six separate single-head pas
       // Different heads look at different things: a pass that gave every element one head's gradient would fail above.
       assert.notDeepEqual(batched[1], batched[2]);
     }
+    // More copies than one pass holds (COPIES_PER_PASS): the passes add up to the same mean.
+    const many = { smoothGrad: COPIES_PER_PASS + 4, gradTimesInput: false };
+    const split = gradientMasks(model, x, targets, many)[2];
+    const alone = singleHeadMask(model, x, 2, targets[2], many);
+    alone.forEach((v, c) => assert.ok(Math.abs(v - split[c]) < 1e-4, `${COPIES_PER_PASS + 4} copies, cell ${c}: ${split[c]} vs ${v}`));
     // SmoothGrad repeats (seeded) and differs from the plain gradient.
     assert.deepEqual(gradientMasks(model, x, targets, METHODS[1]), gradientMasks(model, x, targets, METHODS[1]));
     assert.notDeepEqual(gradientMasks(model, x, targets, METHODS[1])[1], gradientMasks(model, x, targets, METHODS[0])[1]);
