@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIRIDIS, viridis } from './colormap';
+import { VIRIDIS, overlayMask, viridis } from './colormap';
 
 /** Relative luminance (ITU-R BT.709 on linearised sRGB), 0..1. */
 function luminance([r, g, b]: readonly number[]): number {
@@ -27,4 +27,14 @@ test('viridis gets lighter all the way (so it reads in greyscale), and clamps ou
   assert.deepEqual(viridis(7), viridis(1));
   assert.deepEqual(viridis(Number.NaN), viridis(0));
   for (const channel of VIRIDIS.flat()) assert.ok(Number.isInteger(channel) && channel >= 0 && channel <= 255);
+});
+
+test('overlayMask shows the image where the mask is 0 and mostly the colour where it is 1', () => {
+  const grey = [0, 255, 100];
+  const out = overlayMask(grey, [0, 1, 0.5]);
+  // Mask 0: 80% image, 20% viridis(0).
+  assert.deepEqual([...out.subarray(0, 3)], [68, 1, 84].map((c) => Math.round(0 * 0.8 + c * 0.2)));
+  // Mask 1: 15% image, 85% viridis(1).
+  assert.deepEqual([...out.subarray(3, 6)], [253, 231, 37].map((c) => Math.round(255 * 0.15 + c * 0.85)));
+  assert.throws(() => overlayMask(grey, [0, 1]), RangeError);
 });

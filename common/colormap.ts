@@ -36,3 +36,22 @@ export function viridis(t: number): [number, number, number] {
   const [r, g, b] = VIRIDIS[Math.min(VIRIDIS.length - 1, Math.floor(x * VIRIDIS.length))];
   return [r, g, b];
 }
+/**
+ * A mask (values 0..1) over a grey image, both `width * height` row-major, as RGB bytes: each
+ * pixel blends the grey image with the mask's viridis colour, more of the colour where the mask is
+ * larger, so what the head ignores still shows the image. `grey` holds 0..255.
+ */
+export function overlayMask(grey: ArrayLike<number>, mask: ArrayLike<number>, out: Uint8Array = new Uint8Array(grey.length * 3)): Uint8Array {
+  if (mask.length !== grey.length || out.length !== grey.length * 3) throw new RangeError('the image, the mask and the output differ in size');
+  for (let i = 0; i < grey.length; i++) {
+    const m = Number.isNaN(mask[i]) ? 0 : Math.min(1, Math.max(0, mask[i]));
+    const alpha = OVERLAY_MIN_ALPHA + (OVERLAY_MAX_ALPHA - OVERLAY_MIN_ALPHA) * m;
+    const colour = viridis(m);
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(grey[i] * (1 - alpha) + colour[c] * alpha);
+  }
+  return out;
+}
+
+/** How much of the mask's colour shows where the mask is 0, and where it is 1. */
+export const OVERLAY_MIN_ALPHA = 0.2;
+export const OVERLAY_MAX_ALPHA = 0.85;

@@ -35,3 +35,38 @@ test('the host accepts only well-formed events, results and errors', () => {
     { id: 1, kind: 'done' },
   ]) assert.equal(isEngineMessage(bad), false, JSON.stringify(bad));
 });
+
+test('explain: requests within the method\'s limits, results whose heads, masks and feature maps fit together', () => {
+  const params = { labelsPath: '/d/labels.csv', backend: 'wasm', file: 'a.png', label: '12' };
+  assert.ok(isEngineRequest({ id: 1, method: 'explain', params }));
+  assert.ok(isEngineRequest({ id: 1, method: 'explain', params: { ...params, box: { left: 1, top: 2, width: 3, height: 4 }, targets: [null, 3], smoothGrad: 256, gradTimesInput: true, activationBlock: 2 } }));
+  for (const bad of [
+    { ...params, smoothGrad: 257 },
+    { ...params, smoothGrad: 1.5 },
+    { ...params, targets: [0, 0, 0, 0, 0, 0, 0] },
+    { ...params, targets: [-1] },
+    { ...params, activationBlock: 0 },
+    { ...params, box: { left: 0, top: 0, width: 0, height: 4 } },
+    { ...params, label: undefined },
+  ]) assert.equal(isEngineRequest({ id: 1, method: 'explain', params: bad }), false, JSON.stringify(bad));
+
+  const head = (name: string, size: number) => ({ head: name, probs: Array<number>(size).fill(1 / size), predicted: 0, target: 0, relevant: true, mask: [1, 0], peak: [3.5, 4] });
+  const result = {
+    file: 'a.png', label: '12', prediction: '12', confidence: 0.5, imageWidth: 40, imageHeight: 20, inputRegion: { left: 1, top: 1, width: 30, height: 10 },
+    maskWidth: 2, maskHeight: 1, method: { smoothGrad: 0, gradTimesInput: false },
+    heads: [head('L', 7), ...['S1', 'S2', 'S3', 'S4', 'S5'].map((n) => head(n, 10))],
+    blocks: 5, activations: { block: 1, width: 2, height: 1, channels: [{ index: 0, mean: 1, values: [255, 0] }] }, milliseconds: 12,
+  };
+  const message = (r: unknown) => ({ id: 1, kind: 'result', method: 'explain', result: r });
+  assert.ok(isEngineMessage(message(result)));
+  for (const bad of [
+    { ...result, heads: result.heads.slice(0, 5) },
+    { ...result, heads: [...result.heads.slice(1), result.heads[0]] },
+    { ...result, heads: [{ ...result.heads[0], mask: [1] }, ...result.heads.slice(1)] },
+    { ...result, heads: [{ ...result.heads[0], probs: [1] }, ...result.heads.slice(1)] },
+    { ...result, heads: [{ ...result.heads[0], target: 7 }, ...result.heads.slice(1)] },
+    { ...result, heads: [{ ...result.heads[0], peak: [1] }, ...result.heads.slice(1)] },
+    { ...result, activations: { ...result.activations, channels: [{ index: 0, mean: 1, values: [1] }] } },
+    { ...result, method: { smoothGrad: 0 } },
+  ]) assert.equal(isEngineMessage(message(bad)), false, JSON.stringify(bad).slice(0, 200));
+});

@@ -3,11 +3,23 @@
 import { UsageError } from './cli/args';
 import type { CliCommand } from './cli/command';
 import { benchCliCommand, evalCliCommand, predictCliCommand, retrainCliCommand, trainCliCommand, useCandidateCliCommand } from './cli/engineCommands';
+import { explainCliCommand } from './cli/explain';
 import { labelIssuesCliCommand } from './cli/labelIssues';
 import { lspCliCommand } from './cli/lsp';
 import { synthCliCommand } from './cli/synth';
 
-const commands: CliCommand[] = [synthCliCommand, trainCliCommand, evalCliCommand, predictCliCommand, retrainCliCommand, useCandidateCliCommand, labelIssuesCliCommand, benchCliCommand, lspCliCommand];
+const commands: CliCommand[] = [
+  synthCliCommand,
+  trainCliCommand,
+  evalCliCommand,
+  predictCliCommand,
+  retrainCliCommand,
+  useCandidateCliCommand,
+  labelIssuesCliCommand,
+  explainCliCommand,
+  benchCliCommand,
+  lspCliCommand,
+];
 
 function usage(): string {
   return ['usage: digit-lens <command> [options]', '', ...commands.map((c) => `  ${c.usage}`)].join('\n');

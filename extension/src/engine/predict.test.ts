@@ -51,6 +51,9 @@ test('a resampling spec reads each crop as the mean per-head log-probability of 
     }
     assert.ok(worst < 1e-5, `differs from the six-view mean by ${worst}`);
     assert.ok(fromCentre > 1e-3, `indistinguishable from the centre view alone (${fromCentre})`);
+    // Batches of 7 images hold one crop's six views: three calls give the same numbers as one.
+    const small = predictLogits(model, src, indices, spec, { batchSize: 7 });
+    small.forEach((v, i) => assert.ok(Math.abs(v - got[i]) < 1e-5, `batches of 7 differ at ${i}`));
   } finally {
     model.dispose();
   }

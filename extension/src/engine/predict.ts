@@ -10,12 +10,12 @@ import { defaultModelDir } from '../dataset/paths';
 import { CROP_SIZE } from '../dataset/preprocess';
 import { initBackend } from './backend';
 import { loadCheckpoint } from './checkpoint';
-import { fillBatch, fillBatchWindows, imageStats, type CropSource } from './data';
+import { fillBatch, fillBatchWindows, imageStats, type CropSource, type CropWindow } from './data';
 import { decodeSequence, type DecodedSequence } from './decode';
 import { computeMetrics } from './metrics';
 import { writePredictions } from './predictionsFile';
-import { featureWidth, inputWidthOf, plainCrops, type ModelSpec } from './presets';
 import { writeFeatureCache } from './featureCache';
+import { featureWidth, inputWidthOf, plainCrops, type ModelSpec } from './presets';
 import { tf } from './tf';
 
 /**
@@ -25,7 +25,15 @@ import { tf } from './tf';
  * model after the 480 s acceptance run: test sequence accuracy 88.7% -> 91.2% on 600 crops of
  * seed 2 and 87.4% -> 89.7% on 1,000 crops of seed 3, coverage at 98% up too; inference costs 6x.
  */
-export const TEST_VIEWS: readonly { scale: number; dx: number; invert: boolean }[] = [
+export interface TestView {
+  /** Window side as a fraction of the spec's crop size. */
+  scale: number;
+  /** Horizontal shift of the window, in cache pixels. */
+  dx: number;
+  invert: boolean;
+}
+
+export const TEST_VIEWS: readonly TestView[] = [
   { scale: 1, dx: 0, invert: false },
   { scale: 1, dx: 0, invert: true },
   { scale: 0.9, dx: 0, invert: false },
@@ -33,6 +41,31 @@ export const TEST_VIEWS: readonly { scale: number; dx: number; invert: boolean }
   { scale: 1, dx: -3, invert: false },
   { scale: 1, dx: 3, invert: false },
 ];
+
+/** The window of the 64x64 cache crop that `view` reads, for a spec that resamples (fillBatchWindows). */
+export function viewWindow(spec: ModelSpec, view: TestView): CropWindow {
+  const size = Math.min(CROP_SIZE, (spec.cropSize ?? spec.inputSize) * view.scale);
+  const c = (CROP_SIZE - size) / 2;
+  return { top: c, left: c + view.dx, height: size, width: size, invert: view.invert };
+}
+
+/**
+ * The window of the cache crop that the plain centre crop (view 0) shows the network: fillBatch's
+ * whole-pixel centre for specs that cut crops as they are, else viewWindow of TEST_VIEWS[0].
+ */
+export function centreWindow(spec: ModelSpec): CropWindow {
+  if (!plainCrops(spec)) return viewWindow(spec, TEST_VIEWS[0]);
+  const c = Math.floor((CROP_SIZE - spec.inputSize) / 2);
+  return { top: c, left: c, height: spec.inputSize, width: spec.inputSize, invert: false };
+}
+
+/** Crop `index` of `src` as the network sees it in view 0 (the plain centre crop): one [H, W, C] input, row-major. */
+export function centreInput(spec: ModelSpec, src: CropSource, index: number): Float32Array {
+  const out = new Float32Array(spec.inputSize * inputWidthOf(spec) * spec.channels);
+  if (plainCrops(spec)) fillBatch(src, [index], spec.inputSize, spec.channels, out);
+  else fillBatchWindows(src, [index], spec.inputSize, spec.channels, out, [centreWindow(spec)], inputWidthOf(spec));
+  return out;
+}
 
 export interface PredictLogitsOptions {
   batchSize?: number;
@@ -50,54 +83,57 @@ export function featureLayer(spec: ModelSpec): string {
 }
 
 /**
- * Logits of `indices`, in batches: the plain centre crop for specs that cut crops as they are,
- * else the mean per-head log-probabilities over TEST_VIEWS (decodeSequence and the metrics take
- * either, since both renormalise each head).
+ * Logits of `indices`, in batches of up to `batchSize` images: the plain centre crop for specs
+ * that cut crops as they are, else the mean per-head log-probabilities over TEST_VIEWS
+ * (decodeSequence and the metrics take either, since both renormalise each head). All views of a
+ * crop go through the network in one batch: one crop (the inspector's case) costs one call, not six.
  */
 export function predictLogits(model: LayersModel, src: CropSource, indices: readonly number[], spec: ModelSpec, options: PredictLogitsOptions = {}): Float32Array {
   const batchSize = options.batchSize ?? 128;
   const out = new Float32Array(indices.length * LOGITS);
   const width = inputWidthOf(spec);
   const per = spec.inputSize * width * spec.channels;
-  const buf = new Float32Array(batchSize * per);
-  const crop = spec.cropSize ?? spec.inputSize;
-  const features = options.features;
-  // One pass gives both outputs when features are asked for: the same layers, a second output.
-  const net = features
-    ? tf.model({ inputs: model.inputs, outputs: [model.getLayer(featureLayer(spec)).output as SymbolicTensor, model.outputs[0]] })
-    : model;
-  const featureWidth = features ? features.length / Math.max(1, indices.length) : 0;
   const views = plainCrops(spec) ? 1 : TEST_VIEWS.length;
-  const run = (chunk: readonly number[], start: number): Float32Array => {
+  const cropsPerBatch = Math.max(1, Math.floor(batchSize / views));
+  const buf = new Float32Array(cropsPerBatch * views * per);
+  const features = options.features;
+  const featureWidth = features ? features.length / Math.max(1, indices.length) : 0;
+  // One pass gives both outputs when features are asked for: the same layers, a second output.
+  const net = features ? tf.model({ inputs: model.inputs, outputs: [model.getLayer(featureLayer(spec)).output as SymbolicTensor, model.outputs[0]] }) : model;
+  /** Runs `images` inputs of buf; adds each crop's mean activations (view-major batches) into features from crop `start`. */
+  const run = (images: number, start: number, crops: number): Float32Array => {
     const outputs = tf.tidy(() => {
-      const x = tf.tensor4d(buf.subarray(0, chunk.length * per), [chunk.length, spec.inputSize, width, spec.channels]);
+      const x = tf.tensor4d(buf.subarray(0, images * per), [images, spec.inputSize, width, spec.channels]);
       const y = net.predict(x);
       return Array.isArray(y) ? y : [y];
     });
-    const logits = outputs.at(-1)?.dataSync() as Float32Array;
+    const logits = outputs[outputs.length - 1].dataSync() as Float32Array;
     if (features) {
       const f = outputs[0].dataSync();
-      const into = features.subarray(start * featureWidth, (start + chunk.length) * featureWidth);
-      for (let i = 0; i < into.length; i++) into[i] += f[i] / views;
+      const into = features.subarray(start * featureWidth, (start + crops) * featureWidth);
+      for (let v = 0; v < images / crops; v++) {
+        const o = v * into.length;
+        for (let i = 0; i < into.length; i++) into[i] += f[o + i] / views;
+      }
     }
     tf.dispose(outputs);
     return logits;
   };
-  for (let start = 0; start < indices.length; start += batchSize) {
-    const chunk = indices.slice(start, start + batchSize);
+  const windows = TEST_VIEWS.map((view) => viewWindow(spec, view));
+  for (let start = 0; start < indices.length; start += cropsPerBatch) {
+    const chunk = indices.slice(start, start + cropsPerBatch);
     if (plainCrops(spec)) {
       fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
-      out.set(run(chunk, start), start * LOGITS);
+      out.set(run(chunk.length, start, chunk.length), start * LOGITS);
       continue;
     }
+    // View-major: image v * chunk.length + j is crop chunk[j] through view v.
+    fillBatchWindows(src, windows.flatMap(() => chunk), spec.inputSize, spec.channels, buf, windows.flatMap((w) => chunk.map(() => w)), width);
+    const lp = logSoftmaxHeads(run(views * chunk.length, start, chunk.length));
     const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
-    for (const view of TEST_VIEWS) {
-      const size = Math.min(CROP_SIZE, crop * view.scale);
-      const c = (CROP_SIZE - size) / 2;
-      const window = { top: c, left: c + view.dx, height: size, width: size, invert: view.invert };
-      fillBatchWindows(src, chunk, spec.inputSize, spec.channels, buf, chunk.map(() => window), width);
-      const lp = logSoftmaxHeads(run(chunk, start));
-      for (let i = 0; i < sum.length; i++) sum[i] += lp[i] / TEST_VIEWS.length;
+    for (let v = 0; v < views; v++) {
+      const o = v * sum.length;
+      for (let i = 0; i < sum.length; i++) sum[i] += lp[o + i] / views;
     }
   }
   return out;

@@ -1,40 +1,10 @@
-// The worker entry over the real protocol: a worker_threads Worker running worker.ts (through tsx,
-// as the bundle runs dist/engineWorker.js), typed requests in, typed events out.
+// The worker entry over the real protocol (test/support/engineWorker.ts): typed requests in, typed events out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { isEngineMessage, type EngineMessage, type EngineRequest } from '../../../common/engineProtocol';
-
-function startWorker(): Worker {
-  // tsx's CommonJS hook, registered inside the worker, compiles worker.ts and what it imports.
-  const entry = path.join(__dirname, 'worker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry)});`, { eval: true });
-}
-
-/** Sends one request and collects its messages up to the final one; each must pass the host's check. */
-function run(worker: Worker, request: EngineRequest | Record<string, unknown>): Promise<EngineMessage[]> {
-  return new Promise((resolve, reject) => {
-    const events: EngineMessage[] = [];
-    const onMessage = (message: unknown): void => {
-      if (!isEngineMessage(message)) {
-        reject(new Error(`the worker sent a message the host would refuse: ${JSON.stringify(message)}`));
-        return;
-      }
-      if (message.id !== request.id) return;
-      events.push(message);
-      if (message.kind !== 'event') {
-        worker.off('message', onMessage);
-        resolve(events);
-      }
-    };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-    worker.postMessage(request);
-  });
-}
+import { runRequest as run, startEngineWorker as startWorker } from '../../../test/support/engineWorker';
 
 test('synth, train, predict and a clear error, through the worker protocol', { timeout: 300_000 }, async () => {
   const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'dl-worker-')), 'set');

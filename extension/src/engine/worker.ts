@@ -13,6 +13,8 @@ import {
   type ResultOf,
 } from '../../../common/engineProtocol';
 import { synthesize } from '../dataset/synth';
+import { runExplain } from './explain';
+import { ModelCache } from './modelCache';
 import { runPredict } from './predict';
 import { runQuickRetrain } from './quickRetrain';
 import { runTraining } from './runTraining';
@@ -22,6 +24,9 @@ import { runUseCandidate } from './useCandidate';
 type Emit<M extends EngineMethod> = <E extends EventsOf<M>>(event: E, data: EngineEvents[E]) => void;
 
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, emit: Emit<M>) => Promise<ResultOf<M>> };
+
+/** The last model explain loaded, held between requests: the inspector asks crop after crop. */
+const explainModels = new ModelCache();
 
 const handlers: Handlers = {
   train(params, emit) {
@@ -54,6 +59,9 @@ const handlers: Handlers = {
       onBackend: (backend, threads, note) => emit('backend', { backend, threads, note }),
       onSkipped: (skipped) => emit('skipped', skipped),
     });
+  },
+  explain(params, emit) {
+    return runExplain(params, explainModels, { onModelLoaded: (backend, threads, note) => emit('backend', { backend, threads, note }) });
   },
   async synth(params, emit) {
     const result = await synthesize({ ...params, onProgress: (done, total) => emit('synthProgress', { done, total }) });
