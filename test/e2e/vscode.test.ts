@@ -79,6 +79,22 @@ function shownLabel(label: string): string {
   return label === '' ? 'unlabeled' : label === '-' ? '– no number' : label;
 }
 
+/**
+ * The webview (two iframes deep) whose page holds `selector`: with the gallery and the inspector
+ * both open, `iframe.webview.ready` matches two, in no order the test should rely on.
+ */
+async function webviewWith(page: Page, selector: string, timeoutMs = 60_000): Promise<FrameLocator> {
+  const frames = page.frameLocator('iframe.webview.ready');
+  return waitFor(`a webview with ${selector}`, timeoutMs, async () => {
+    const count = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < count; i++) {
+      const inner = frames.nth(i).frameLocator('iframe#active-frame');
+      if ((await inner.locator(selector).count()) > 0) return inner;
+    }
+    return undefined;
+  });
+}
+
 /** Types a label into the gallery's edit field of the row on `line`, and waits for the gallery to show it. */
 async function typeLabelInGallery(gallery: FrameLocator, line: number, file: string, label: string): Promise<void> {
   const cell = gallery.locator(`.crop[data-line="${line}"]`);
@@ -419,7 +435,44 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     t.diagnostic(`predict message: ${await predicted.first().textContent()}`);
     assert.ok(statSync(predictionsPath).mtimeMs > predictedBefore, 'predictions.csv was rewritten');
 
-    // 14. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
+    // 14. The inspector, from a crop of the gallery: six heads' charts and masks; the next crop in
+    //     the gallery's order; its label fixed from there, and exactly that row changed on disk.
+    //     Then the quick retrain (on by default) brings the model in line with the fix: the
+    //     gallery's overlay of that crop reads the new label, with no command run.
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Digit Lens: Open Gallery');
+    const galleryView = await webviewWith(page, '.crop .prediction .digits');
+    const startLine = 8;
+    await galleryView.locator(`.crop[data-line="${startLine}"] .frame`).click();
+    const inspector = await webviewWith(page, '#reveal');
+    await inspector.locator('.head-chart[data-head="L"] .bar.predicted').waitFor({ timeout: 60_000 });
+    await waitFor('the inspector to finish', 30_000, async () => (await inspector.locator('#busy').isHidden()) || undefined);
+    assert.equal(await inspector.locator('.head-chart').count(), 6, 'six bar charts: L and S1..S5');
+    assert.equal(await inspector.locator('canvas.heatmap').count(), 6, 'six heatmaps');
+    for (const head of ['L', 'S1', 'S2', 'S3', 'S4', 'S5']) assert.ok(await inspector.locator(`canvas.heatmap[data-head="${head}"]`).isVisible(), head);
+    assert.equal(await inspector.locator('.head-chart[data-head="L"] .bar').count(), 7);
+    assert.equal(await inspector.locator('.head-chart[data-head="S3"] .bar').count(), 10);
+    assert.match((await inspector.locator('#reveal').textContent()) ?? '', new RegExp(`labels\\.csv:${startLine + 1}$`));
+    await shot('9-inspector');
+    await inspector.locator('vscode-button#next').click();
+    const nextLine = await waitFor('the next crop in the inspector', 30_000, async () => {
+      const m = /labels\.csv:(\d+)$/.exec((await inspector.locator('#reveal').textContent()) ?? '');
+      return m && Number(m[1]) !== startLine + 1 ? Number(m[1]) - 1 : undefined;
+    });
+    t.diagnostic(`inspector: next of line ${startLine + 1} is line ${nextLine + 1}`);
+    assert.ok(lines[nextLine]?.file, `line ${nextLine + 1} is a row`);
+    await waitFor('the inspector to finish', 30_000, async () => (await inspector.locator('#busy').isHidden()) || undefined);
+    const inspectorFix = '31337';
+    const labelInput = inspector.locator('#label-input');
+    await labelInput.fill(inspectorFix);
+    await labelInput.press('Enter');
+    const fixedTwice = labelsBytes(lines, { ...fixes, [nextLine]: inspectorFix });
+    await waitFor('the inspector fix on disk, and nothing else', 20_000, () => readFileSync(labelsPath).equals(fixedTwice) || undefined);
+    await galleryView.locator(`.crop[data-line="${nextLine}"] .caption .label`, { hasText: inspectorFix }).waitFor({ timeout: 20_000 });
+    await galleryView.locator(`.crop[data-line="${nextLine}"] .prediction .digits`, { hasText: inspectorFix }).waitFor({ timeout: 60_000 });
+    await shot('10-inspector-fix-and-quick-retrain');
+
+    // 15. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
     //     a pick between the two datasets.
     await runCommand(page, 'Digit Lens: Generate Demo Dataset');
     const input = page.locator('.quick-input-widget input.input');
@@ -441,7 +494,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await demoGallery.locator('#summary', { hasText: '12 of 12 crops' }).waitFor({ timeout: 30_000 });
     await shot('8-demo-gallery');
 
-    // 15. The extension's log: the run and the gallery are there, and no CSP refusal.
+    // 16. The extension's log: the run and the gallery are there, and no CSP refusal.
     // One log per extension host: the window reload started a second one.
     const logFiles = findFiles(path.join(userData, 'logs'), 'Digit Lens.log');
     assert.ok(logFiles.length >= 2, `the Digit Lens output channel logs (${logFiles.length})`);
@@ -450,8 +503,9 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.match(log, /gallery: \d+ crops from /);
     assert.match(log, /gallery: label of img\/\.\/00001\.png \(line 4\) set to "0432" \(written\)/);
     assert.match(log, new RegExp(`gallery: label of ${rowFile} \\(line ${row + 1}\\) set to "777" \\(inUnsavedEditor\\)`));
-    // Training, predictions, reloads and a demo dataset later, labels.csv holds the three fixes only.
-    assert.ok(readFileSync(labelsPath).equals(fixed), 'labels.csv changed after the label edits');
+    assert.match(log, /quick retrain: labels\.csv: heads refitted on \d+ rows \(\d+ changed since training\)/);
+    // Training, predictions, reloads and a demo dataset later, labels.csv holds the four fixes only.
+    assert.ok(readFileSync(labelsPath).equals(fixedTwice), 'labels.csv changed after the label edits');
     assert.doesNotMatch(log, /Content Security Policy/);
   } catch (err) {
     await shot('failure').catch(() => undefined);
