@@ -44,6 +44,8 @@ export interface GalleryIssue {
   score: number;
   /** The likeliest other reading (predictions.csv form). */
   suggestion: string;
+  /** How likely the suggestion is, 0..1 (the gallery offers it in one click only from even odds). */
+  suggestionProbability: number;
   /** 'L' (the length) or the first digit head that disagrees ('S1'..'S5'). */
   position: string;
 }

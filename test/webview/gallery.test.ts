@@ -396,14 +396,16 @@ test('likely label errors: marked cell and digit, their own filter and order, th
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
   const image = `${origin}/img/1.png`;
   const crops: GalleryCrop[] = [
-    { file: 'a.png', line: 1, label: '470', imageUri: image, prediction: { text: '470', length: 3, confidence: 0.6, matchesLabel: true }, issue: { score: 0.97, suggestion: '407', position: 'S2' } },
-    { file: 'b.png', line: 2, label: '12', imageUri: image, prediction: { text: '12', length: 2, confidence: 0.99, matchesLabel: true }, issue: { score: 0.01, suggestion: '13', position: 'S2' } },
-    { file: 'c.png', line: 3, label: '55', imageUri: image, prediction: { text: '5', length: 1, confidence: 0.9, matchesLabel: false }, issue: { score: 0.8, suggestion: '5', position: 'L' } },
+    { file: 'a.png', line: 1, label: '470', imageUri: image, prediction: { text: '470', length: 3, confidence: 0.6, matchesLabel: true }, issue: { score: 0.97, suggestion: '407', suggestionProbability: 0.8, position: 'S2' } },
+    { file: 'b.png', line: 2, label: '12', imageUri: image, prediction: { text: '12', length: 2, confidence: 0.99, matchesLabel: true }, issue: { score: 0.01, suggestion: '13', suggestionProbability: 0.01, position: 'S2' } },
+    { file: 'c.png', line: 3, label: '55', imageUri: image, prediction: { text: '5', length: 1, confidence: 0.9, matchesLabel: false }, issue: { score: 0.8, suggestion: '5', suggestionProbability: 0.7, position: 'L' } },
+    // A model that knows little: the label is unlikely, but so is the likeliest other reading.
+    { file: 'e.png', line: 5, label: '31', imageUri: image, prediction: { text: '-', length: 0, confidence: 0.04, matchesLabel: false }, issue: { score: 0.9, suggestion: '-', suggestionProbability: 0.04, position: 'L' } },
     { file: 'd.png', line: 4, label: '', imageUri: image, prediction: { text: '86', length: 2, confidence: 0.7, matchesLabel: true } },
   ];
   await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, hasIssues: true, warnings: [] } });
   await page.locator('.crop').first().waitFor({ timeout: 5_000 });
-  assert.match((await page.locator('#summary').textContent()) ?? '', /· 2 likely label errors$/);
+  assert.match((await page.locator('#summary').textContent()) ?? '', /· 3 likely label errors$/);
   const a = page.locator('.crop[data-file="a.png"]');
   assert.ok(await a.evaluate((el) => el.classList.contains('likely-error')));
   assert.equal(await a.locator('mark.suspect-digit').textContent(), '7', 'the second digit is the suspect one');
@@ -412,13 +414,15 @@ test('likely label errors: marked cell and digit, their own filter and order, th
   assert.ok(await page.locator('.crop[data-file="c.png"] .label.suspect-length').isVisible());
   // The suggestion (not only the final reading) is what the button offers.
   assert.equal(await a.locator('.accept').textContent(), 'use 407');
+  // Below even odds nothing is one click away: such a suggestion is more likely wrong than right.
+  assert.equal(await page.locator('.crop[data-file="e.png"] .accept').count(), 0);
   await a.locator('.accept').click();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'setLabel'), null, { timeout: 5_000 });
   const sent = (await recorded(page)).posted.find((m) => m.kind === 'setLabel');
   assert.deepEqual(sent, { kind: 'setLabel', line: 1, file: 'a.png', expected: '470', label: '407' });
-  // The filter keeps the two, likeliest first under the error-score order.
+  // The filter keeps the three.
   await page.locator('#filter vscode-radio[value="likelyErrors"]').click();
-  await page.waitForFunction(() => document.querySelectorAll('.crop').length === 2, null, { timeout: 5_000 });
+  await page.waitForFunction(() => document.querySelectorAll('.crop').length === 3, null, { timeout: 5_000 });
   // An unlabeled crop's edit starts from the model's reading, selected.
   await page.locator('#filter vscode-radio[value="all"]').click();
   await page.locator('.crop[data-file="d.png"] .caption .label').click();

@@ -64,9 +64,9 @@ export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
   // One click to take the model's reading as the label, where it differs or none was given yet
   // ("more than 5" gives only five digits, not a whole label). Not below even odds: there the
   // model is more likely wrong than right, and a one-click accept would invite mistakes. For a
-  // likely label error the finder's suggestion is offered: it comes from what the model thought
-  // of the crop over its training, not only at the end.
-  const offer = issue && !issue.suggestion.startsWith('>') ? issue.suggestion : prediction && (mismatch || crop.label === '') && prediction.confidence >= ACCEPT_MIN_CONFIDENCE ? prediction.text : undefined;
+  // likely label error the finder's suggestion is offered (by the same rule): it comes from what
+  // the model thought of the crop over its training, not only at the end.
+  const offer = issue ? (issue.suggestionProbability >= ACCEPT_MIN_CONFIDENCE ? issue.suggestion : undefined) : prediction && (mismatch || crop.label === '') && prediction.confidence >= ACCEPT_MIN_CONFIDENCE ? prediction.text : undefined;
   if (offer !== undefined && !offer.startsWith('>5:')) {
     const accept = document.createElement('button');
     accept.className = 'accept';

@@ -34,7 +34,7 @@ test('likely label errors: filtered from even odds up, and sorted likeliest firs
     file,
     line: 0,
     label: '12',
-    issue: score === undefined ? undefined : { score, suggestion: '21', position: 'S1' },
+    issue: score === undefined ? undefined : { score, suggestion: '21', suggestionProbability: score, position: 'S1' },
   });
   const crops = [crop('a', 0.2), crop('b', 0.97), crop('c'), crop('d', 0.5), crop('e', 0.49)];
   assert.deepEqual(filterCrops(crops, 'likelyErrors').map((c) => c.file), ['b', 'd']);

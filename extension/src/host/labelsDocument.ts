@@ -31,6 +31,9 @@ export async function readLabelsText(labelsUri: vscode.Uri): Promise<string> {
 const edited = new vscode.EventEmitter<string>();
 /** Fires with the labels file's path after a page set a label in it (on disk or in its editor). */
 export const onDidEditLabels = edited.event;
+const written = new vscode.EventEmitter<string>();
+/** Fires with the labels file's path after a page's label edit changed the file on disk. */
+export const onDidWriteLabels = written.event;
 
 /**
  * Sets the label of the row a page named (its setLabel message) through the one edit path, and
@@ -44,6 +47,7 @@ export async function setRowLabel(labelsUri: vscode.Uri, edit: SetLabelMessage, 
     const outcome = await applyLabelEdit(labelsUri.fsPath, { ...row, expected: edit.expected, label: edit.label }, labelsEditor(labelsUri));
     log.info(`${page}: ${what} set to ${JSON.stringify(edit.label)} (${outcome})`);
     edited.fire(labelsUri.fsPath);
+    if (outcome === 'written') written.fire(labelsUri.fsPath);
     return {
       kind: 'labelResult',
       ...row,

@@ -1,6 +1,6 @@
 // The model follows the labels: whenever a labels file changes on disk (a fix typed in the
-// gallery or the inspector, or saved from the editor), the engine refits the current model's heads
-// to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
+// gallery or the inspector, a save from the editor, or another program), the engine refits the
+// current model's heads to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
 // scores follow. Off with the setting digitLens.quickRetrainAfterFix; skipped while a training
 // runs, and for a dataset whose model has no cached activations (nothing to refit quickly).
 import { promises as fs } from 'node:fs';
@@ -10,6 +10,7 @@ import { LABELS_FILE_NAME, SETTINGS, SETTINGS_SECTION } from '../../../common/co
 import { isBackendChoice } from '../../../common/domain';
 import { defaultModelDir } from '../dataset/paths';
 import type { EngineClient } from './engineClient';
+import { onDidWriteLabels } from './labelsDocument';
 import type { EngineStatusBar } from './statusBar';
 
 /** A burst of saves (several fixes, or a save after an edit) is one update. */
@@ -20,6 +21,7 @@ export class QuickRetrainOnSave implements vscode.Disposable {
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
   private readonly watcher = vscode.workspace.createFileSystemWatcher(`**/${LABELS_FILE_NAME}`);
+  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly engine: EngineClient,
@@ -27,7 +29,18 @@ export class QuickRetrainOnSave implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly trainingRuns: () => boolean,
   ) {
-    this.watcher.onDidChange((uri) => this.schedule(uri));
+    // Three routes, one update (schedule() merges them): a page's edit written to disk and a save
+    // from the editor are known here at once; the watcher catches the rest (git, other programs).
+    // An atomic write replaces the file, which some watchers report as a creation, not a change.
+    this.disposables.push(
+      this.watcher,
+      this.watcher.onDidChange((uri) => this.schedule(uri)),
+      this.watcher.onDidCreate((uri) => this.schedule(uri)),
+      onDidWriteLabels((labelsPath) => this.schedule(vscode.Uri.file(labelsPath))),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (path.basename(document.uri.fsPath) === LABELS_FILE_NAME) this.schedule(document.uri);
+      }),
+    );
   }
 
   private schedule(uri: vscode.Uri): void {
@@ -77,6 +90,6 @@ export class QuickRetrainOnSave implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
-    this.watcher.dispose();
+    for (const d of this.disposables) d.dispose();
   }
 }

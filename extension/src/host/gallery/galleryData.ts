@@ -68,7 +68,7 @@ export async function loadGalleryDataset(
       };
     }
     const issue = issues?.get(row.line);
-    if (issue) crop.issue = { score: issue.score, suggestion: issue.suggestion, position: issue.position };
+    if (issue) crop.issue = { score: issue.score, suggestion: issue.suggestion, suggestionProbability: issue.suggestionProbability, position: issue.position };
     return crop;
   });
   return { labelsPath, title: path.basename(datasetDir), crops, hasPredictions: predictions !== undefined, hasIssues: issues !== undefined, warnings };
