@@ -22,7 +22,11 @@ import { trainOnCrops } from '../extension/src/engine/train';
 import { logSoftmaxHeads } from '../common/heads';
 
 const args = parseArgs(process.argv.slice(2));
-checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs']);
+checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump']);
+// --dump FILE: every row's label, truth and log-probabilities (final model, each window), to
+// study other rankings without training again.
+const dumpFlag = args.flags.get('dump');
+const dump = typeof dumpFlag === 'string' ? dumpFlag : undefined;
 const count = numberFlag(args, 'count', { min: 100, integer: true }) ?? 3000;
 const fraction = numberFlag(args, 'fraction', { min: 0 }) ?? 0.05;
 const budget = numberFlag(args, 'budget', { min: 1 }) ?? 480;
@@ -126,6 +130,18 @@ async function main(): Promise<void> {
   // Dynamics and the final reading together: the sum of the two margins (as log-odds).
   const logit = (p: number) => Math.log(Math.max(1e-12, p) / Math.max(1e-12, 1 - p));
   report('dynamics + final-model margins', byDesc(files.map((_, i) => logit(issues[i].score) + logit(finalIssues[i].score))));
+  if (dump) {
+    const rows = (a: ArrayLike<number>) => files.map((_, r) => Array.from({ length: LOGITS }, (_, i) => +a[r * LOGITS + i].toFixed(4)));
+    const kindOf = new Map(mistakes.map((m) => [m.index, m.kind]));
+    await fs.writeFile(
+      dump,
+      JSON.stringify({
+        labels, truth, kinds: files.map((_, i) => kindOf.get(i) ?? ''), heldOut: Array.from(result.dynamics.heldOut), steps: result.steps, validation: result.validation,
+        final: rows(finalLp), dynamics: rows(lp), windows: Object.fromEntries(starts.map((s, k) => [s, rows(means(windows[k]))])), ramp: rows(rampMeans),
+      }),
+    );
+    console.log(`dumped to ${dump}`);
+  }
   const heldOutWrong = mistakes.filter((m) => result.dynamics.heldOut[m.index]).length;
   console.log(`(${heldOutWrong} of the mistyped rows were held out; scoring ${files.length} rows took ${(scoreSeconds * 1000).toFixed(0)} ms; the final model's reading of every row ${predictSeconds.toFixed(1)} s)`);
   for (const kind of ['swap', 'drop', 'double', 'wrong']) {

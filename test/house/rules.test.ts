@@ -88,3 +88,11 @@ test('planted files that break a house rule fail lint or typecheck', { timeout: 
     rmSync(copy, { recursive: true, force: true });
   }
 });
+
+test('the repository holds no symbolic links: a linked node_modules or tool folder, once committed, replaces the real one on checkout', () => {
+  // `git ls-files -s` gives mode 120000 for a symbolic link.
+  const r = spawnSync('git', ['ls-files', '-s'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const links = r.stdout.split('\n').filter((line) => line.startsWith('120000 '));
+  assert.deepEqual(links, []);
+});
