@@ -57,3 +57,42 @@ test('evidence round-trips and scores rows as they are labeled now, by normalise
   assert.throws(() => decodeEvidence(json, bin.subarray(4)), /bytes/);
   assert.throws(() => decodeEvidence('{"format":"x"}', bin), /not label-error evidence/);
 });
+
+test('margins are compared among rows of the same length: a long label the model half-doubts is not ranked above a short one it reads otherwise', () => {
+  // Twelve right 6-digit labels on hard crops: S3 leans slightly to 8 (log-odds 0.05..0.6 against
+  // the label's 3). Twelve right 1-digit labels the model is sure of (-12). One mistyped 1-digit
+  // label: the model leans to 7, not the typed 1, by 0.3.
+  const rows: { file: string; label: string; heldOut: boolean }[] = [];
+  const logits: Float32Array[] = [];
+  const reading = (lengthClass: number, digits: number[], strength: number): Float32Array => {
+    const z = new Float32Array(LOGITS);
+    z[lengthClass] = 12;
+    digits.forEach((d, i) => (z[7 + 10 * i + d] = strength));
+    return z;
+  };
+  for (let k = 0; k < 12; k++) {
+    const z = reading(6, [1, 2, 3, 4, 5], 12);
+    z[7 + 20 + 3] = 1;
+    z[7 + 20 + 8] = 1 + 0.05 * (k + 1);
+    rows.push({ file: `long${k}.png`, label: '123456', heldOut: false });
+    logits.push(z);
+    rows.push({ file: `short${k}.png`, label: '4', heldOut: false });
+    logits.push(reading(1, [4], 12));
+  }
+  const typo = reading(1, [7], 0.3);
+  rows.push({ file: 'typo.png', label: '1', heldOut: false });
+  logits.push(typo);
+  const meanLogProbs = new Float32Array(logits.length * LOGITS);
+  logits.forEach((z, i) => meanLogProbs.set(logSoftmaxHeads(z), i * LOGITS));
+  const raw = rows.map((r, i) => labelIssue(meanLogProbs, i * LOGITS, r.label));
+  const typoRaw = raw[raw.length - 1];
+  assert.ok(Math.abs(typoRaw.margin - 0.3) < 1e-4, String(typoRaw.margin));
+  assert.ok(raw.filter((x, i) => rows[i].label === '123456' && x.margin > typoRaw.margin).length >= 5, 'uncalibrated, right long labels outrank the typo');
+  const issues = findLabelIssues({ rows, meanLogProbs }, rows);
+  assert.equal(issues[0].file, 'typo.png');
+  assert.equal(issues[0].suggestion, '7');
+  assert.ok(issues[0].score > 0.99);
+  // Scores follow the calibrated margins, and the long rows' scores come down.
+  assert.ok(issues.every((x, i) => i === 0 || x.margin <= issues[i - 1].margin));
+  for (const x of issues.filter((x) => x.label === '123456')) assert.ok(x.margin < raw[rows.findIndex((r) => r.file === x.file)].margin);
+});

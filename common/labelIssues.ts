@@ -8,8 +8,13 @@ import { DIGIT_CLASSES, DIGIT_HEADS, HEADS, LENGTH_CLASSES, digitOffset } from '
 import { parseTargetLabel, predictionMatchesLabel, sequenceText } from './sequence';
 
 export interface LabelIssue {
-  /** How likely the label is wrong, 0..1: P(best other) / (P(best other) + P(label)) under the means. */
+  /**
+   * How likely the label is wrong, 0..1: the logistic of `margin` (labelIssue), or of the margin
+   * calibrated for the label's length among other rows (findLabelIssues).
+   */
   score: number;
+  /** log P(best other) - log P(label) under the means: the log-odds against the label. */
+  margin: number;
   /** The most likely other reading (common/sequence.ts form: digits, '-', '>5:' + five digits). */
   suggestion: string;
   /** exp(mean log-probability) of the suggestion. */
@@ -75,15 +80,19 @@ export function labelIssue(meanLogProbs: ArrayLike<number>, offset: number, labe
     if (!other || r.logProb > other.logProb) other = r;
   }
   if (!other) throw new Error('internal: no reading other than the label');
-  // Logistic of the margin, computed stably.
   const margin = other.logProb - labelLogProb;
-  const score = margin >= 0 ? 1 / (1 + Math.exp(-margin)) : Math.exp(margin) / (1 + Math.exp(margin));
+  const score = logistic(margin);
   let position = HEADS[0].name;
   if (other.lengthClass === target.lengthClass) {
     const i = other.digits.findIndex((d, k) => d !== target.digits[k]);
     position = HEADS[1 + Math.max(0, i)].name;
   }
-  return { score, suggestion: textOf(other), suggestionProbability: Math.exp(other.logProb), position };
+  return { score, margin, suggestion: textOf(other), suggestionProbability: Math.exp(other.logProb), position };
+}
+
+/** 1 / (1 + e^-x), computed stably. */
+export function logistic(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
 }
 
 /** The suggestion as a label a user could type ('>5:12345' has no whole label to offer). */
