@@ -24,6 +24,8 @@ test('arrows and h j k l move; Shift extends the selection, Ctrl or Cmd moves al
   assert.equal(press('j', { ctrlKey: true }), undefined);
   assert.equal(press('k', { metaKey: true }), undefined);
   assert.equal(press('ArrowDown', { altKey: true }), undefined);
+  assert.equal(press('PageDown', { ctrlKey: true }), undefined, 'Ctrl+PageDown switches editor tabs');
+  assert.equal(press('PageUp', { metaKey: true }), undefined);
 });
 
 test('digits and - start a label; Enter or F2 edits; Tab accepts; Space inspects', () => {

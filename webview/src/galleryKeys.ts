@@ -48,6 +48,8 @@ export function commandForKey(press: KeyPress): GalleryCommand | undefined {
   const mod = press.ctrlKey || press.metaKey;
   if (alt) return undefined;
   const arrow = ARROWS[key] ?? JUMPS[key];
+  // Ctrl+PageUp/PageDown switch VS Code's editor tabs, which a webview's keys reach as well.
+  if (arrow && mod && (key === 'PageUp' || key === 'PageDown')) return undefined;
   if (arrow) return { kind: 'move', move: arrow, extend: shift, keepSelection: mod && !shift };
   const vim = VIM[key.toLowerCase()];
   // h j k l without Ctrl only: Ctrl+J, Ctrl+K... are VS Code's (the panel, chords).

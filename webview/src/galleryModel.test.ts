@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GalleryCrop, GalleryFilter, RowRef, Step } from '../../common/webviewProtocol';
-import { countCrops, cropLength, filterCrops, neighbourCrop, noOfferReason, readingOffer, sortCrops, summarize, viewTitle, type GalleryQuery } from './galleryModel';
+import { countCrops, cropLength, emptyText, filterCrops, neighbourCrop, noOfferReason, readingOffer, sortCrops, summarize, viewTitle, type GalleryQuery } from './galleryModel';
 
 /** A query of one filter, any length, any text, the default threshold. */
 const only = (filter: GalleryFilter, narrower: Partial<GalleryQuery> = {}): GalleryQuery => ({ filter, length: 'any', text: '', lowConfidenceBelow: 0.5, ...narrower });
@@ -184,4 +184,12 @@ test("the reading one action accepts: the finder's suggestion, else the reading 
   const suspect = sample()[7];
   assert.equal(readingOffer({ ...suspect, issue: { score: 0.9, suggestion: '470', suggestionProbability: 0.4, position: 'S2' } }), undefined);
   assert.equal(noOfferReason({ ...suspect, issue: { score: 0.9, suggestion: '470', suggestionProbability: 0.4, position: 'S2' } }), "the finder's suggestion is below even odds");
+});
+
+test('an empty gallery says why: no crops, nothing of that length or text, or nothing under the filter', () => {
+  const data = { crops: sample(), hasPredictions: true };
+  assert.equal(emptyText({ crops: [], hasPredictions: false }, only('mismatches')), 'The labels file lists no crops.');
+  assert.equal(emptyText(data, only('mismatches', { text: 'zz' })), 'No crop of this filter has that length or text.');
+  assert.equal(emptyText(data, only('lowConfidence', { lowConfidenceBelow: 0.1 })), 'The model reads every crop with a confidence of 10% or more.');
+  assert.equal(emptyText({ ...data, hasPredictions: false }, only('lowConfidence')), 'No predictions yet: train a model first.');
 });

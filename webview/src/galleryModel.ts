@@ -5,6 +5,7 @@ import {
   GALLERY_LENGTHS,
   LIKELY_ERROR,
   type GalleryCrop,
+  type GalleryDataset,
   type GalleryFilter,
   type GalleryLength,
   type GalleryNeighbour,
@@ -240,4 +241,26 @@ export function noOfferReason(crop: GalleryCrop): string {
   if (prediction.text.startsWith('>')) return 'the model reads more than five digits, and gives only five';
   if (!isMismatch(crop) && crop.label !== '') return 'the model reads it as labeled';
   return `the model's reading is below even odds (${Math.round(prediction.confidence * 100)}%)`;
+}
+
+/** What the gallery says when it shows no crop. */
+export function emptyText(data: Pick<GalleryDataset, 'crops' | 'hasPredictions'>, query: GalleryQuery): string {
+  if (data.crops.length === 0) return 'The labels file lists no crops.';
+  if (query.length !== 'any' || query.text.trim() !== '') return 'No crop of this filter has that length or text.';
+  switch (query.filter) {
+    case 'mismatches':
+      return data.hasPredictions ? 'No mismatches: every labeled crop is read as labeled.' : 'No predictions yet: train a model first.';
+    case 'unlabeled':
+      return 'Every crop has a label.';
+    case 'lowConfidence':
+      return data.hasPredictions
+        ? `The model reads every crop with a confidence of ${Math.round(query.lowConfidenceBelow * 100)}% or more.`
+        : 'No predictions yet: train a model first.';
+    case 'likelyErrors':
+      return data.hasPredictions
+        ? 'No likely label errors: the model agrees with the labels it was trained on, or they were fixed.'
+        : 'No model yet: train one, and it finds the labels that look wrong.';
+    case 'all':
+      return 'The labels file lists no crops.';
+  }
 }
