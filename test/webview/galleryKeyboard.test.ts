@@ -489,3 +489,27 @@ test('the undo history survives the page being unloaded (a hidden tab) and reloa
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
+
+test("the focus ring and the selection in the theme's colours: light and high contrast", { skip }, async () => {
+  for (const [theme, focus] of [
+    ['light', 'rgb(0, 95, 184)'],
+    ['highContrast', 'rgb(243, 133, 24)'],
+  ] as const) {
+    const page = await openWebview(browser, server, 'gallery', pageErrors, { theme });
+    await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
+    await new FakeHost(page, makeCrops(server.origin)).sendDataset();
+    await page.locator('.crop.active').waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    const ring = await page.locator('.crop.active').evaluate((e) => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineColor]);
+    assert.deepEqual(ring, ['solid', focus], theme);
+    // Several selected: each carries a tick; in high contrast a dashed line too.
+    const ticks = await page.locator('.crop.selected .frame').evaluateAll((frames) => frames.map((f) => getComputedStyle(f, '::before').content));
+    assert.deepEqual(ticks, ['"✓"', '"✓"', '"✓"'], theme);
+    const selectedLine = await page.locator('.crop.selected:not(.active)').first().evaluate((e) => getComputedStyle(e).outlineStyle);
+    assert.equal(selectedLine, theme === 'highContrast' ? 'dashed' : 'none', theme);
+    await page.screenshot({ path: path.join(artifacts, `gallery-keyboard-${theme}.png`) });
+    await page.close();
+  }
+  assert.deepEqual(pageErrors, []);
+});

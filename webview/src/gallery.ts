@@ -339,6 +339,7 @@ function paintCell(cell: HTMLElement, crop: GalleryCrop): void {
 /** Draws the selection on the cells in the DOM, tells the toolbar, and keeps the selected row for the next time the page opens. */
 function paintSelection(): void {
   scroller.removeAttribute('aria-activedescendant');
+  scroller.classList.toggle('multi-select', selection.size > 1);
   for (const [cell, crop] of grid.cells()) paintCell(cell, crop);
   const targets = actionTargets();
   toolbar.setSelection(selection.size, targets.filter((crop) => readingOffer(crop) !== undefined).length);
