@@ -67,6 +67,8 @@ export async function setRowLabel(labelsUri: vscode.Uri, edit: SetLabelMessage, 
   }
 }
 
+const LOGGED_ROWS = 20;
+
 /**
  * Sets the labels of several rows a page named (its setLabels message) as one change through the
  * same edit path: all or nothing, one write on disk or one undoable step in an unsaved editor.
@@ -82,7 +84,9 @@ export async function setRowLabels(labelsUri: vscode.Uri, change: SetLabelsMessa
   const undo = change.reason === 'undo';
   const count = change.edits.length === 1 ? '1 label' : `${change.edits.length} labels`;
   const what = undo ? `undo of ${count}` : `${count} from the model's readings`;
-  const rows = change.edits.map((e) => `${e.file} (line ${e.line + 1}) ${JSON.stringify(e.expected)} -> ${JSON.stringify(e.label)}`);
+  // The log names the rows; a selection of thousands, only its first ones.
+  const named = change.edits.slice(0, LOGGED_ROWS).map((e) => `${e.file} (line ${e.line + 1}) ${JSON.stringify(e.expected)} -> ${JSON.stringify(e.label)}`);
+  const rows = change.edits.length > LOGGED_ROWS ? [...named, `and ${change.edits.length - LOGGED_ROWS} more`] : named;
   try {
     const outcome = await applyLabelEdits(labelsUri.fsPath, change.edits, labelsEditor(labelsUri));
     log.info(`${page}: ${what} set (${outcome}): ${rows.join(', ')}`);
