@@ -87,3 +87,27 @@ test('the messages that let the inspector step through the gallery are checked o
     { kind: 'inspecting', line: 3 },
   ]) assert.equal(isHostToGalleryMessage(bad), false, JSON.stringify(bad));
 });
+
+test('a change of several labels names each row as a single edit does, and its answer carries its id', () => {
+  const edit = { line: 7, file: 'x/./1.png', expected: '5', label: '12' };
+  for (const ok of [
+    { kind: 'setLabels', editId: 1, reason: 'acceptReadings', edits: [edit, { ...edit, line: 8, expected: '', label: '-' }] },
+    { kind: 'setLabels', editId: 0, reason: 'undo', edits: [edit] },
+  ]) assert.ok(isGalleryToHostMessage(ok), JSON.stringify(ok));
+  for (const bad of [
+    { kind: 'setLabels', editId: 1, reason: 'acceptReadings', edits: [] },
+    { kind: 'setLabels', editId: 1, reason: 'acceptReadings', edits: edit },
+    { kind: 'setLabels', editId: 1, reason: 'guess', edits: [edit] },
+    { kind: 'setLabels', reason: 'undo', edits: [edit] },
+    { kind: 'setLabels', editId: -1, reason: 'undo', edits: [edit] },
+    // Every row as a single edit must name it: its line, its file, the label the gallery showed.
+    { kind: 'setLabels', editId: 1, reason: 'undo', edits: [edit, { file: 'a.png', expected: '1', label: '2' }] },
+    { kind: 'setLabels', editId: 1, reason: 'undo', edits: [{ ...edit, expected: undefined }] },
+    { kind: 'setLabels', editId: 1, reason: 'undo', edits: [{ ...edit, label: 12 }] },
+  ]) assert.equal(isGalleryToHostMessage(bad), false, JSON.stringify(bad));
+  assert.ok(isHostToGalleryMessage({ kind: 'labelsResult', editId: 3, ok: true }));
+  assert.ok(isHostToGalleryMessage({ kind: 'labelsResult', editId: 3, ok: false, message: 'the row changed' }));
+  for (const bad of [{ kind: 'labelsResult', ok: true }, { kind: 'labelsResult', editId: 3 }, { kind: 'labelsResult', editId: 3, ok: false, message: 1 }]) {
+    assert.equal(isHostToGalleryMessage(bad), false, JSON.stringify(bad));
+  }
+});

@@ -1,12 +1,26 @@
 // Messages between the extension host and the gallery webview. Both sides import these types;
 // one discriminated union per direction, nothing crosses untyped.
 
-import { checkByKind, isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
+import { arrayOf, checkByKind, isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
-/** Which crops the gallery shows; the first is the default. */
-export const GALLERY_FILTERS = ['all', 'mismatches', 'unlabeled', 'likelyErrors'] as const;
+/**
+ * Which crops the gallery shows; the first is the default. `lowConfidence`: read with a confidence
+ * below the gallery's threshold (GalleryState.lowConfidenceBelow).
+ */
+export const GALLERY_FILTERS = ['all', 'unlabeled', 'mismatches', 'lowConfidence', 'likelyErrors'] as const;
 export type GalleryFilter = (typeof GALLERY_FILTERS)[number];
 export const isGalleryFilter = oneOf(GALLERY_FILTERS);
+
+/**
+ * Only crops of one length, on top of the filter: the label's number of digits ('0' for '-', '>5'
+ * for six or more), or the model's reading's while the crop is unlabeled. The first is the default.
+ */
+export const GALLERY_LENGTHS = ['any', '0', '1', '2', '3', '4', '5', '>5'] as const;
+export type GalleryLength = (typeof GALLERY_LENGTHS)[number];
+export const isGalleryLength = oneOf(GALLERY_LENGTHS);
+
+/** The "low confidence" threshold a new gallery starts with: below even odds, the reading is more likely wrong than right. */
+export const DEFAULT_LOW_CONFIDENCE = 0.5;
 
 /** Crop order: as in the labels file, or by the model's confidence (crops without one last); the first is the default. */
 export const GALLERY_SORTS = ['file', 'confidenceDescending', 'confidenceAscending', 'errorScore'] as const;
@@ -86,14 +100,36 @@ export type GalleryNeighbour =
   | { status: 'end'; count: number; view: string }
   | { status: 'unknown' };
 
-/** What the webview keeps across reloads (vscode.setState); the host's serializer reads labelsPath. */
+/**
+ * What the webview keeps across reloads and while its tab is hidden (vscode.setState); the host's
+ * serializer reads labelsPath. Fields added after the first release are optional: an older state
+ * restores with their defaults.
+ */
 export interface GalleryState {
   labelsPath?: string;
   filter: GalleryFilter;
-  /** Absent in states saved before sorting existed. */
   sort?: GallerySort;
+  length?: GalleryLength;
+  /** Only crops whose label or file name contains this, ignoring case; '' = all. */
+  text?: string;
+  /** The "low confidence" filter shows crops read with a confidence below this (0..1). */
+  lowConfidenceBelow?: number;
   scrollTop: number;
+  /** The crop selected last: selected again when the page comes back, if it is still shown. */
+  selected?: RowRef;
+  /** The gallery's own label changes, oldest first, that Ctrl+Z can still undo (webview/src/labelHistory.ts). */
+  history?: LabelChange[][];
 }
+
+/** One row's label as a gallery change set it: from `before` to `after`. */
+export interface LabelChange {
+  line: number;
+  file: string;
+  before: string;
+  after: string;
+}
+
+export const isLabelChange = shape<LabelChange>({ line: isNonNegativeInteger, file: isString, before: isString, after: isString });
 
 /**
  * A webview (the gallery, the inspector) set a new label (digits, '-' or '') on one row, named as
@@ -144,6 +180,53 @@ export interface CspViolationMessage {
   blocked: string;
 }
 
+/** One row's new label in a SetLabelsMessage: as SetLabelMessage names one row and checks its label. */
+export interface RowLabelChange {
+  line: number;
+  file: string;
+  expected: string;
+  label: string;
+}
+
+/**
+ * Several rows' labels set as one change: written all together or not at all (one row not as the
+ * gallery showed it refuses the change), and one step of undo in an editor. `reason` says what the
+ * change is for the log and the answer: the model's readings accepted for a selection, or the
+ * undo of an earlier change of the gallery (its labels back, expecting what that change set).
+ */
+export interface SetLabelsMessage {
+  kind: 'setLabels';
+  /** Chosen by the page; its answer carries it back. */
+  editId: number;
+  reason: 'acceptReadings' | 'undo';
+  /** Distinct rows, at least one. */
+  edits: RowLabelChange[];
+}
+
+/** The answer to a setLabels: done (new data follows), or why nothing of it was written. */
+export interface LabelsResultMessage {
+  kind: 'labelsResult';
+  editId: number;
+  ok: boolean;
+  message?: string;
+}
+
+const isRowLabelChange = shape<RowLabelChange>({ line: isNonNegativeInteger, file: isString, expected: isString, label: isString });
+
+export const isSetLabelsMessage = shape<SetLabelsMessage>({
+  kind: oneOf(['setLabels'] as const),
+  editId: isNonNegativeInteger,
+  reason: oneOf(['acceptReadings', 'undo'] as const),
+  edits: (v: unknown): v is RowLabelChange[] => arrayOf(isRowLabelChange)(v) && v.length > 0,
+});
+
+export const isLabelsResultMessage = shape<LabelsResultMessage>({
+  kind: oneOf(['labelsResult'] as const),
+  editId: isNonNegativeInteger,
+  ok: isBoolean,
+  message: optional(isString),
+});
+
 export const isCspViolationMessage = shape<CspViolationMessage>({ kind: oneOf(['cspViolation'] as const), directive: isString, blocked: isString });
 
 /** Host -> webview. */
@@ -151,6 +234,7 @@ export type HostToGalleryMessage =
   | { kind: 'dataset'; dataset: GalleryDataset }
   | { kind: 'error'; message: string }
   | LabelResultMessage
+  | LabelsResultMessage
   /** The inspector's question about its current row; the gallery answers with a `neighbour` of the same requestId. */
   | { kind: 'neighbourRequest'; requestId: number; line: number; file: string; step: Step }
   /** The row the inspector shows now: the gallery marks its cell and scrolls it into view. */
@@ -165,6 +249,7 @@ export type GalleryToHostMessage =
   | { kind: 'neighbour'; requestId: number; answer: GalleryNeighbour }
   | { kind: 'refresh' }
   | SetLabelMessage
+  | SetLabelsMessage
   | CspViolationMessage;
 
 export const isRowRef = shape<RowRef>({ line: isNonNegativeInteger, file: isString });
@@ -188,6 +273,7 @@ const hostToGalleryChecks: { [K in HostToGalleryMessage['kind']]: Check<unknown>
   dataset: shape<{ dataset: unknown }>({ dataset: isRecord }),
   error: shape<{ message: string }>({ message: isString }),
   labelResult: isLabelResultMessage,
+  labelsResult: isLabelsResultMessage,
   neighbourRequest: shape<{ requestId: number; line: number; file: string; step: Step }>({
     requestId: isNonNegativeInteger,
     line: isNonNegativeInteger,
@@ -204,6 +290,7 @@ const galleryToHostChecks: { [K in GalleryToHostMessage['kind']]: Check<unknown>
   inspectRow: isRowRef,
   neighbour: shape<{ requestId: number; answer: GalleryNeighbour }>({ requestId: isNonNegativeInteger, answer: isGalleryNeighbour }),
   setLabel: isSetLabelMessage,
+  setLabels: isSetLabelsMessage,
   cspViolation: isCspViolationMessage,
 };
 

@@ -342,7 +342,7 @@ test('new data while a label is being typed keeps the typing, on the same row', 
   await page.close();
 });
 
-test('the gallery opens the inspector by keyboard, answers its next/previous in its filter and order, and marks its row', { skip }, async () => {
+test('the gallery opens the inspector by keyboard (Space), answers its next/previous in its filter and order, and marks its row', { skip }, async () => {
   const page = await openGallery();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
   const neighbours = async (): Promise<GalleryToHostMessage[]> => (await recorded(page)).posted.filter((m) => m.kind === 'neighbour');
@@ -354,9 +354,9 @@ test('the gallery opens the inspector by keyboard, answers its next/previous in 
   const dataset = makeDataset(origin);
   await post(page, { kind: 'dataset', dataset });
   await page.locator('.crop').first().waitFor({ timeout: 10_000 });
-  // Tab to the first cell, Enter: the inspector opens on it.
-  await page.locator('.crop[data-line="1"]').focus();
-  await page.keyboard.press('Enter');
+  // The first crop is selected as the gallery opens, and the crops have the focus: Space opens the inspector on it.
+  await page.locator('.crop.active[data-line="1"]').waitFor({ timeout: 5_000 });
+  await page.keyboard.press('Space');
   assert.deepEqual((await recorded(page)).posted.at(-1), { kind: 'inspectRow', line: 1, file: 'img/0.png' });
 
   // Mismatches, least confident first: the inspector's "next" follows that list.

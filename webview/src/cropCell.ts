@@ -1,18 +1,19 @@
 // One cell of the gallery grid: the crop, the prediction drawn over it, the label under it.
-// Pure DOM building; the grid (gallery.ts) positions cells and handles their clicks.
+// Pure DOM building; the grid (galleryGrid.ts) positions cells, gallery.ts handles their clicks.
 import { LIKELY_ERROR, type GalleryCrop } from '../../common/webviewProtocol';
-
-export const ACCEPT_MIN_CONFIDENCE = 0.5;
+import { readingOffer } from './galleryModel';
 
 /**
  * A cell for `crop`: a red border and a badge when the prediction disagrees with the label. The
- * cell is focusable (Enter opens the inspector on it); `labelsName` names the file its row is in.
+ * cell is an option of the grid's listbox: the grid holds the focus and names the active cell
+ * (aria-activedescendant), so neither the cell nor its buttons are stops of the Tab key; every
+ * button has a key (galleryKeys.ts). `labelsName` names the file its row is in.
  */
 export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
   const cell = document.createElement('div');
   cell.className = 'crop';
-  cell.tabIndex = 0;
-  cell.setAttribute('role', 'group');
+  cell.setAttribute('role', 'option');
+  cell.setAttribute('aria-selected', 'false');
   cell.dataset.file = crop.file;
   cell.dataset.line = String(crop.line);
   const prediction = crop.prediction;
@@ -21,8 +22,8 @@ export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
   if (crop.label === '') cell.classList.add('unlabeled');
   const issue = crop.issue && crop.issue.score >= LIKELY_ERROR ? crop.issue : undefined;
   if (issue) cell.classList.add('likely-error');
-  cell.title = `${crop.file} (line ${crop.line + 1}): click the image (or press Enter) to inspect what the model sees, the label to edit it`;
-  cell.setAttribute('aria-label', `${crop.file}, ${crop.label === '' ? 'unlabeled' : `label ${crop.label}`}${prediction ? `, read as ${prediction.text}` : ''}${mismatch ? ', differs from the label' : ''}`);
+  cell.title = `${crop.file} (line ${crop.line + 1}): click the image (or press Space) to inspect what the model sees, the label (or type digits) to edit it`;
+  cell.setAttribute('aria-label', `${crop.file}, ${crop.label === '' ? 'unlabeled' : `label ${crop.label}`}${prediction ? `, read as ${prediction.text}` : ''}${mismatch ? ', differs from the label' : ''}${issue ? `, likely label error: the model reads ${issue.suggestion}` : ''}`);
 
   const frame = document.createElement('div');
   frame.className = 'frame';
@@ -61,26 +62,25 @@ export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
   const labelRow = document.createElement('div');
   labelRow.className = 'label-row';
   labelRow.appendChild(labelSpan(crop.label, issue?.position));
-  // One click to take the model's reading as the label, where it differs or none was given yet
-  // ("more than 5" gives only five digits, not a whole label). Not below even odds: there the
-  // model is more likely wrong than right, and a one-click accept would invite mistakes. For a
-  // likely label error the finder's suggestion is offered (by the same rule): it comes from what
-  // the model thought of the crop over its training, not only at the end.
-  const offer = issue ? (issue.suggestionProbability >= ACCEPT_MIN_CONFIDENCE ? issue.suggestion : undefined) : prediction && (mismatch || crop.label === '') && prediction.confidence >= ACCEPT_MIN_CONFIDENCE ? prediction.text : undefined;
-  if (offer !== undefined && !offer.startsWith('>5:')) {
+  // One click (or Tab) takes the model's reading, or the finder's suggestion, as the label
+  // (galleryModel.ts readingOffer says when).
+  const offer = readingOffer(crop);
+  if (offer !== undefined) {
     const accept = document.createElement('button');
     accept.className = 'accept';
+    accept.tabIndex = -1;
     accept.dataset.label = offer;
     accept.textContent = `use ${offer}`;
-    accept.title = `Set the label to ${issue ? "the finder's suggestion" : 'the prediction'}, ${offer}`;
+    accept.title = `Set the label to ${issue ? "the finder's suggestion" : 'the prediction'}, ${offer} (Tab)`;
     labelRow.appendChild(accept);
   }
   const fileRow = document.createElement('div');
   fileRow.className = 'file-row';
   const reveal = document.createElement('button');
   reveal.className = 'reveal';
+  reveal.tabIndex = -1;
   reveal.textContent = `:${crop.line + 1}`;
-  reveal.title = `Show the row in ${labelsName} (line ${crop.line + 1})`;
+  reveal.title = `Show the row in ${labelsName} (line ${crop.line + 1}) (r)`;
   reveal.setAttribute('aria-label', `Show the row of ${crop.file} in ${labelsName}, line ${crop.line + 1}`);
   fileRow.append(span('file', crop.file), reveal);
   caption.append(labelRow, fileRow);

@@ -1,8 +1,9 @@
 // The gallery webview: every crop of a dataset in a virtualised grid, with the model's prediction
-// (digits, length, confidence) drawn over it and label/prediction disagreements marked. A click on
-// a crop's image opens the inspector on it; the gallery answers the inspector's next/previous in
-// its own filter and order. Runs in the browser (bundled to dist/gallery.js); talks to the host
-// only through common/webviewProtocol.ts.
+// (digits, length, confidence) drawn over it and label/prediction disagreements marked. Keyboard
+// first: a crop is always selected, keys move the selection and label it (galleryKeys.ts), and
+// every key has a mouse equivalent. A click on a crop's image (or Space) opens the inspector on
+// it; the gallery answers the inspector's next/previous in its own filter and order. Runs in the
+// browser (bundled to dist/gallery.js); talks to the host only through common/webviewProtocol.ts.
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
@@ -15,19 +16,23 @@ import {
 import {
   GALLERY_FILTERS,
   GALLERY_SORTS,
-  isGalleryFilter,
-  isGallerySort,
   isHostToGalleryMessage,
   type GalleryCrop,
   type GalleryDataset,
-  type GalleryFilter,
-  type GallerySort,
   type GalleryState,
   type GalleryToHostMessage,
   type RowRef,
 } from '../../common/webviewProtocol';
-import { cropCell, labelSpan } from './cropCell';
-import { FILTER_TITLES, SORT_TITLES, filterCrops, isValidLabel, neighbourCrop, sortCrops, summarize } from './galleryModel';
+import { CheatSheet } from './cheatSheet';
+import { cropCell } from './cropCell';
+import { GalleryGrid } from './galleryGrid';
+import { commandForKey, type GalleryCommand } from './galleryKeys';
+import { countCrops, emptyText, FILTER_TITLES, filterCrops, neighbourCrop, noOfferReason, readingOffer, SORT_TITLES, sortCrops, summarize } from './galleryModel';
+import { GallerySelection, moveIndex, rowKey } from './gallerySelection';
+import { queryOf, readState, type PageState } from './galleryState';
+import { GalleryToolbar } from './galleryToolbar';
+import { LabelEdits, shownLabel } from './labelEdits';
+import { closeRefusedField, openLabelField, typedEdit, type LabelFieldHandlers, type TypedEdit } from './labelField';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -40,92 +45,113 @@ declare function acquireVsCodeApi(): VsCodeApi;
 // refuses; a styled <span> does the same job.
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeRadio(), vsCodeRadioGroup());
 
-// Every cell has the same size, so the grid is virtualised by arithmetic: only the rows in view
-// (plus a margin) exist in the DOM, whatever the number of crops.
-const CELL_WIDTH = 148;
-const CELL_HEIGHT = 184;
-const OVERSCAN_ROWS = 3;
+/** How often the page state is saved at most while scrolling: it holds the undo history, and VS Code copies all of it each time. */
+const STATE_SAVE_MS = 100;
+
+/** What takes its keys itself: a key there is not the grid's, and a click there does not move the focus to the grid. */
+const CONTROLS = 'input, textarea, select, button, a[href], label, vscode-button, vscode-dropdown, vscode-option, vscode-radio, vscode-radio-group';
 
 const vscode = acquireVsCodeApi();
-const saved = vscode.getState() as Partial<GalleryState> | undefined;
-let state: GalleryState = {
-  labelsPath: saved?.labelsPath,
-  filter: isGalleryFilter(saved?.filter) ? saved.filter : GALLERY_FILTERS[0],
-  sort: isGallerySort(saved?.sort) ? saved.sort : GALLERY_SORTS[0],
-  scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
-};
+let state: PageState = readState(vscode.getState());
+/** Where the page was left (a reload, a tab shown again), before the first render and selection overwrite it. */
+const reopenAt = { scrollTop: state.scrollTop, selected: state.selected };
+const edits = new LabelEdits(state.history, {
+  post: (message) => vscode.postMessage(message),
+  status: (text) => status(text),
+  notice: (message) => {
+    labelNotice = message;
+    showWarnings(dataset?.warnings ?? []);
+  },
+  saving: (rows, saving) => markSaving(rows, saving),
+  refused: (row) => {
+    const cell = grid.cell(grid.indexOf(rowKey(row)));
+    const crop = grid.cropOf(cell ?? null);
+    if (cell && crop) closeRefusedField(cell, crop);
+  },
+  historyChanged: () => {
+    toolbar.setUndoSteps(edits.history.size);
+    saveState();
+  },
+});
 let dataset: GalleryDataset | undefined;
-let visible: GalleryCrop[] = [];
-const rendered = new Map<number, HTMLElement>();
-/** The crop each rendered cell shows: rows are named by line and file, never looked up by file alone. */
-const cellCrops = new WeakMap<HTMLElement, GalleryCrop>();
+const selection = new GallerySelection();
 /** The answer to the last label edit, shown with the dataset's warnings until the next edit. */
 let labelNotice: string | undefined;
 /** The row the inspector shows, marked in the grid. */
 let inspected: RowRef | undefined;
 let frameRequested = false;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
 const app = document.getElementById('app') ?? document.body;
 app.innerHTML = `
-  <header class="toolbar">
-    <h1 id="title">Digit Lens gallery</h1>
-    <vscode-radio-group id="filter" orientation="horizontal">
-      <label slot="label">Show</label>
-      ${GALLERY_FILTERS.map((f) => `<vscode-radio value="${f}">${FILTER_TITLES[f]}</vscode-radio>`).join('')}
-    </vscode-radio-group>
-    <vscode-dropdown id="sort" title="Order of the crops">
-      ${GALLERY_SORTS.map((o) => `<vscode-option value="${o}">${SORT_TITLES[o]}</vscode-option>`).join('')}
-    </vscode-dropdown>
-    <span id="count" class="count" title="crops shown">0</span>
-    <vscode-button id="refresh" appearance="icon" aria-label="Reload labels and predictions" title="Reload labels and predictions">&#x21bb;</vscode-button>
-    <span id="summary" class="summary"></span>
-  </header>
+  <header id="toolbar" class="toolbar"></header>
   <div id="warnings" class="warnings" hidden></div>
-  <div id="scroller" class="scroller" tabindex="0">
-    <div id="loading" class="loading"><vscode-progress-ring></vscode-progress-ring><span>Reading the dataset…</span></div>
-    <div id="empty" class="empty" hidden></div>
-    <div id="grid" class="grid"></div>
+  <div id="status" class="status" role="status" aria-live="polite"></div>
+  <div id="loading" class="loading"><vscode-progress-ring></vscode-progress-ring><span>Reading the dataset…</span></div>
+  <div id="empty" class="empty" hidden></div>
+  <div id="scroller" class="scroller" tabindex="0" role="listbox" aria-multiselectable="true" aria-label="Crops: arrows move, digits label, ? lists the keys">
+    <div id="grid" class="grid" role="none"></div>
   </div>`;
 
 const el = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const filterGroup = el<HTMLElement & { value: string }>('filter');
 const scroller = el<HTMLDivElement>('scroller');
-const grid = el<HTMLDivElement>('grid');
+const canvas = el<HTMLDivElement>('grid');
+const grid = new GalleryGrid(scroller, canvas, (crop) => cropCell(crop, labelsName()), paintCell);
+const cheatSheet = new CheatSheet(app);
 
-filterGroup.setAttribute('value', state.filter);
-filterGroup.addEventListener('change', () => {
-  const value = filterGroup.value;
-  if (!isGalleryFilter(value) || value === state.filter) return;
-  setState({ filter: value, scrollTop: 0 });
-  scroller.scrollTop = 0;
-  applyFilter();
+const toolbar = new GalleryToolbar(el('toolbar'), state, {
+  filter: (filter) => filter !== state.filter && changeView({ filter }),
+  sort: (sort) => sort !== state.sort && changeView({ sort }),
+  length: (length) => length !== state.length && changeView({ length }),
+  text: (text) => text !== state.text && changeView({ text }),
+  threshold: (lowConfidenceBelow) => {
+    if (lowConfidenceBelow === state.lowConfidenceBelow) return;
+    // The shown crops change only under the low-confidence filter; the counts always.
+    if (state.filter === 'lowConfidence') changeView({ lowConfidenceBelow });
+    else {
+      setState({ lowConfidenceBelow });
+      applyFilter('data');
+    }
+  },
+  // After an action on the crops, the keys are the crops' again.
+  acceptSelection: () => (acceptReadings(), focusGrid()),
+  selectAll: () => (run({ kind: 'selectAll' }), focusGrid()),
+  undo: () => (undo(), focusGrid()),
+  help: () => cheatSheet.show(),
+  refresh: () => vscode.postMessage({ kind: 'refresh' }),
+  leave: () => focusGrid(),
 });
-const sortDropdown = el<HTMLElement & { value: string }>('sort');
-sortDropdown.setAttribute('value', state.sort ?? GALLERY_SORTS[0]);
-sortDropdown.addEventListener('change', () => {
-  const value = sortDropdown.value;
-  if (!isGallerySort(value) || value === state.sort) return;
-  setState({ sort: value satisfies GallerySort, scrollTop: 0 });
-  scroller.scrollTop = 0;
-  applyFilter();
-});
-el('refresh').addEventListener('click', () => vscode.postMessage({ kind: 'refresh' }));
+toolbar.setUndoSteps(edits.history.size);
+
 scroller.addEventListener('scroll', () => scheduleRender(), { passive: true });
 new ResizeObserver(() => scheduleRender()).observe(scroller);
-grid.addEventListener('click', (event) => {
+
+canvas.addEventListener('click', (event) => {
   const target = event.target as HTMLElement;
   const cell = target.closest<HTMLElement>('.crop');
-  const crop = cell && cellCrops.get(cell);
+  const crop = grid.cropOf(cell);
   if (!cell || !crop || target.closest('.label-input')) return;
-  if (target.closest('.label')) {
-    startLabelEdit(cell);
+  const key = rowKey(crop);
+  // Shift and Ctrl (Cmd) clicks only select, as Shift and Ctrl with the keys do.
+  if (event.shiftKey || event.ctrlKey || event.metaKey) {
+    if (event.shiftKey) selection.extendTo(key, grid.shownKeys);
+    else selection.toggle(key);
+    paintSelection();
+    focusGrid();
     return;
   }
+  selection.only(key);
+  paintSelection();
+  if (target.closest('.label')) {
+    openLabelField(cell, crop, fieldHandlers);
+    return;
+  }
+  focusGrid();
   const accept = target.closest<HTMLElement>('.accept');
   if (accept) {
     if (cell.classList.contains('saving') || accept.dataset.label === undefined) return;
     cell.classList.add('saving');
-    sendLabel(crop, accept.dataset.label);
+    edits.setLabel(crop, accept.dataset.label);
     return;
   }
   if (target.closest('.reveal')) {
@@ -135,13 +161,27 @@ grid.addEventListener('click', (event) => {
   // The image (and the rest of the cell): what the model sees in it.
   vscode.postMessage({ kind: 'inspectRow', line: crop.line, file: crop.file });
 });
-grid.addEventListener('keydown', (event) => {
-  const cell = event.target as HTMLElement;
-  const crop = cellCrops.get(cell);
-  // On the cell itself: its buttons and the label field handle their own Enter.
-  if (event.key !== 'Enter' || !crop) return;
+
+// The grid's keys work wherever the focus is not in a control: on the grid, or on nothing (the
+// page itself, after a click on some text). The cheat sheet answers its own keys.
+document.addEventListener('keydown', (event) => {
+  if (event.defaultPrevented || event.isComposing || cheatSheet.isOpen) return;
+  const target = event.target;
+  if (target !== scroller && target !== document.body && target !== document.documentElement) return;
+  const command = commandForKey(event);
+  if (!command) return;
   event.preventDefault();
-  vscode.postMessage({ kind: 'inspectRow', line: crop.line, file: crop.file });
+  run(command);
+});
+// Escape in the toolbar (not taken by the control itself, as the text filter and an open dropdown do): back to the crops.
+el('toolbar').addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !event.defaultPrevented) focusGrid();
+});
+// A click anywhere that is not a control gives the crops the focus, so the keys work.
+document.addEventListener('click', (event) => {
+  const target = event.target instanceof Element ? event.target : undefined;
+  if (cheatSheet.isOpen || !target || target.closest(CONTROLS) || document.activeElement instanceof HTMLInputElement) return;
+  focusGrid();
 });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -153,19 +193,26 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       showWarnings([message.message]);
       return;
     case 'labelResult':
-      onLabelResult(message.line, message.file, message.ok, message.message);
+      edits.onLabelResult({ line: message.line, file: message.file }, message.ok, message.message);
+      return;
+    case 'labelsResult':
+      edits.onLabelsResult(message.editId, message.ok, message.message);
       return;
     case 'neighbourRequest': {
       const from = { line: message.line, file: message.file };
-      const answer = dataset ? neighbourCrop(dataset.crops, state.filter, state.sort ?? GALLERY_SORTS[0], from, message.step) : { status: 'unknown' as const };
+      const answer = dataset ? neighbourCrop(dataset.crops, queryOf(state), state.sort, from, message.step) : { status: 'unknown' as const };
       vscode.postMessage({ kind: 'neighbour', requestId: message.requestId, answer });
       return;
     }
-    case 'inspecting':
+    case 'inspecting': {
       inspected = { line: message.line, file: message.file };
-      for (const cell of rendered.values()) cell.classList.toggle('inspected', isInspected(cellCrops.get(cell)));
+      // The inspector stepped to this crop: the gallery's selection follows, to go on from there.
+      const key = rowKey(inspected);
+      if (grid.indexOf(key) >= 0 && selection.active !== key) selection.only(key);
+      paintSelection();
       scrollToInspected();
       return;
+    }
     case 'dataset': {
       el('loading').hidden = true;
       const first = dataset === undefined;
@@ -173,8 +220,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       setState({ labelsPath: dataset.labelsPath });
       el('title').textContent = dataset.title;
       showWarnings(dataset.warnings);
-      applyFilter();
-      if (first) scroller.scrollTop = state.scrollTop;
+      applyFilter('data');
+      if (first) openAt(reopenAt.scrollTop, reopenAt.selected);
       return;
     }
   }
@@ -187,9 +234,29 @@ document.addEventListener('securitypolicyviolation', (e) =>
 
 vscode.postMessage({ kind: 'ready' });
 
-function setState(patch: Partial<GalleryState>): void {
+function setState(patch: Partial<PageState>): void {
   state = { ...state, ...patch };
-  vscode.setState(state);
+  saveState();
+}
+
+/** Saves the page state now, or (`soon`) at most every STATE_SAVE_MS. */
+function saveState(soon = false): void {
+  if (soon) {
+    saveTimer ??= setTimeout(() => saveState(), STATE_SAVE_MS);
+    return;
+  }
+  clearTimeout(saveTimer);
+  saveTimer = undefined;
+  vscode.setState({ ...state, history: edits.history.toJSON() });
+}
+
+function focusGrid(): void {
+  scroller.focus({ preventScroll: true });
+}
+
+/** The gallery's own news (what an action did, or why it did nothing), read out by screen readers. */
+function status(text: string): void {
+  el('status').textContent = text;
 }
 
 function showWarnings(warnings: string[]): void {
@@ -200,77 +267,254 @@ function showWarnings(warnings: string[]): void {
   box.replaceChildren(...all.map((w) => Object.assign(document.createElement('div'), { textContent: w })));
 }
 
-function applyFilter(): void {
+/** Another filter, length, text, threshold or order: a new pass over the crops, from the top, the first one selected. */
+function changeView(patch: Partial<PageState>): void {
+  setState({ ...patch, scrollTop: 0 });
+  applyFilter('view');
+}
+
+/**
+ * Shows the dataset's crops under the current filter and order, every cell built anew. `data`:
+ * new data (a label written a moment ago, a training run's predictions) — the view stays where it
+ * is, the selection too, and a selected crop that left it hands its place to the crop now there.
+ * `view`: the user chose another view — it starts at the top, with its first crop selected.
+ */
+function applyFilter(mode: 'data' | 'view'): void {
   if (!dataset) return;
-  visible = sortCrops(filterCrops(dataset.crops, state.filter), state.sort ?? GALLERY_SORTS[0]);
+  const query = queryOf(state);
+  const activeBefore = selection.active === undefined ? -1 : grid.indexOf(selection.active);
+  // A label being typed carries over to its row's new cell.
+  const typing = typedEdit(grid.cells());
+  if (mode === 'view') scroller.scrollTop = 0;
+  grid.setCrops(sortCrops(filterCrops(dataset.crops, query), state.sort));
+  const shown = grid.shown.length;
+  toolbar.setCounts(countCrops(dataset.crops, query), shown);
   const s = summarize(dataset.crops);
-  el('count').textContent = String(visible.length);
   el('summary').textContent =
-    `${visible.length} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
+    `${shown} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
     (dataset.hasIssues ? ` · ${s.likelyErrors} likely label error${s.likelyErrors === 1 ? '' : 's'}` : '') +
     (dataset.hasPredictions ? '' : ' · no predictions yet (run Digit Lens: Train Model)');
   const empty = el('empty');
-  empty.hidden = visible.length > 0;
-  empty.textContent = emptyText(state.filter, dataset.hasPredictions);
-  // New data rebuilds every cell, and may come at any time (a label written a moment ago, a
-  // training run's predictions): a label being typed meanwhile carries over to its row's new cell.
-  const typing = typedEdit();
-  const focusedCrop = document.activeElement instanceof HTMLElement ? cellCrops.get(document.activeElement) : undefined;
-  for (const cell of rendered.values()) cell.remove();
-  rendered.clear();
-  render();
+  empty.hidden = shown > 0;
+  empty.textContent = emptyText(dataset, query);
+  if (mode === 'view' && grid.shownKeys.length > 0) selection.only(grid.shownKeys[0]);
+  selection.reconcile(grid.shownKeys, activeBefore < 0 ? grid.firstIndexInView() : activeBefore);
+  paintSelection();
   if (typing) resumeEdit(typing);
-  // A cell focused by keyboard stays focused through new data: its row's new cell takes the focus.
-  else if (focusedCrop) [...rendered.values()].find((c) => sameRow(cellCrops.get(c), focusedCrop))?.focus({ preventScroll: true });
 }
 
-function sameRow(crop: RowRef | undefined, row: RowRef | undefined): boolean {
-  return crop !== undefined && row !== undefined && crop.line === row.line && crop.file === row.file;
+/** The gallery as it opens: at the scroll it was left at, the crop selected then, or else the first crop in view. */
+function openAt(scrollTop: number, selected: RowRef | undefined): void {
+  scroller.scrollTop = scrollTop;
+  grid.render();
+  const restored = selected === undefined ? -1 : grid.indexOf(rowKey(selected));
+  const index = restored >= 0 ? restored : grid.firstIndexInView();
+  const key = grid.shownKeys[index];
+  if (key !== undefined) selection.only(key);
+  paintSelection();
+  // The page opened with nothing focused: the crops take the keys at once.
+  if (document.activeElement === document.body || document.activeElement === null) focusGrid();
 }
 
-function isInspected(crop: GalleryCrop | undefined): boolean {
-  return sameRow(crop, inspected);
+function activeIndex(): number {
+  return selection.active === undefined ? -1 : grid.indexOf(selection.active);
 }
 
-/** Brings the inspected crop into view when it is shown but out of view (the inspector stepped to it). */
-function scrollToInspected(): void {
-  const index = visible.findIndex(isInspected);
-  if (index < 0) return;
-  const columns = Math.max(1, Math.floor(scroller.clientWidth / CELL_WIDTH));
-  const top = Math.floor(index / columns) * CELL_HEIGHT;
-  if (top >= scroller.scrollTop && top + CELL_HEIGHT <= scroller.scrollTop + scroller.clientHeight) return;
-  scroller.scrollTop = Math.max(0, top - (scroller.clientHeight - CELL_HEIGHT) / 2);
-  scheduleRender();
+function isInspected(crop: GalleryCrop): boolean {
+  return inspected !== undefined && crop.line === inspected.line && crop.file === inspected.file;
 }
 
-/** A label being typed in a cell: its row as the edit started, and the input's state. */
-interface TypedEdit {
-  crop: GalleryCrop;
-  value: string;
-  selectionStart: number | null;
-  selectionEnd: number | null;
-  focused: boolean;
+/** The selection's marks on a cell: selected, active (the focus ring), inspected. */
+function paintCell(cell: HTMLElement, crop: GalleryCrop): void {
+  const key = rowKey(crop);
+  const selected = selection.has(key);
+  cell.classList.toggle('selected', selected);
+  cell.setAttribute('aria-selected', String(selected));
+  const active = key === selection.active;
+  cell.classList.toggle('active', active);
+  if (active) scroller.setAttribute('aria-activedescendant', cell.id);
+  cell.classList.toggle('inspected', isInspected(crop));
 }
 
-function typedEdit(): TypedEdit | undefined {
-  for (const cell of rendered.values()) {
-    const input = cell.querySelector<HTMLInputElement>('input.label-input');
-    const crop = cellCrops.get(cell);
-    // A disabled input was sent already: the new data is its answer.
-    if (!input || input.disabled || !crop) continue;
-    return { crop, value: input.value, selectionStart: input.selectionStart, selectionEnd: input.selectionEnd, focused: document.activeElement === input };
+/** Draws the selection on the cells in the DOM, tells the toolbar, and keeps the selected row for the next time the page opens. */
+function paintSelection(): void {
+  scroller.removeAttribute('aria-activedescendant');
+  scroller.classList.toggle('multi-select', selection.size > 1);
+  for (const [cell, crop] of grid.cells()) paintCell(cell, crop);
+  const targets = actionTargets();
+  toolbar.setSelection(selection.size, targets.filter((crop) => readingOffer(crop) !== undefined).length);
+  const active = grid.shown[activeIndex()] as GalleryCrop | undefined;
+  const selected = active && { line: active.line, file: active.file };
+  if (selected?.line !== state.selected?.line || selected?.file !== state.selected?.file) {
+    state = { ...state, selected };
+    saveState(true);
   }
-  return undefined;
+}
+
+/** The crops an action (accept, inspect) is for: the selection when it holds several, else the active crop. */
+function actionTargets(): GalleryCrop[] {
+  if (selection.size > 1) return selection.inOrder(grid.shownKeys).map((key) => grid.shown[grid.indexOf(key)]);
+  const active = grid.shown[activeIndex()] as GalleryCrop | undefined;
+  return active ? [active] : [];
+}
+
+/** Makes the crop at `index` active: alone (a plain move), as the end of a Shift range, or alone without selecting (Ctrl). */
+function moveTo(index: number, how: { extend: boolean; keepSelection: boolean } = { extend: false, keepSelection: false }): void {
+  const key = grid.shownKeys[index];
+  if (key === undefined) return;
+  if (how.extend) selection.extendTo(key, grid.shownKeys);
+  else if (how.keepSelection) selection.moveActive(key);
+  else selection.only(key);
+  grid.scrollIntoView(index);
+  paintSelection();
+}
+
+function run(command: GalleryCommand): void {
+  switch (command.kind) {
+    case 'help':
+      cheatSheet.show();
+      return;
+    case 'find':
+      toolbar.focusText();
+      return;
+    case 'undo':
+      undo();
+      return;
+    case 'cycleFilter':
+      changeView({ filter: cycle(GALLERY_FILTERS, state.filter, command.step) });
+      toolbar.showView(state);
+      status(`Showing: ${FILTER_TITLES[state.filter]}.`);
+      return;
+    case 'cycleSort':
+      changeView({ sort: cycle(GALLERY_SORTS, state.sort, command.step) });
+      toolbar.showView(state);
+      status(`Order: ${SORT_TITLES[state.sort]}.`);
+      return;
+  }
+  const keys = grid.shownKeys;
+  if (keys.length === 0) return;
+  let index = activeIndex();
+  if (index < 0) {
+    // Nothing selected (all crops left the view meanwhile): a key selects the first in view.
+    moveTo(grid.firstIndexInView());
+    return;
+  }
+  const crop = grid.shown[index];
+  switch (command.kind) {
+    case 'move':
+      moveTo(moveIndex(index, command.move, grid.shape), command);
+      return;
+    case 'type':
+      editLabel(index, command.text);
+      return;
+    case 'edit':
+      editLabel(index);
+      return;
+    case 'accept':
+      acceptReadings();
+      return;
+    case 'inspect':
+      grid.scrollIntoView(index);
+      vscode.postMessage({ kind: 'inspectRow', line: crop.line, file: crop.file });
+      return;
+    case 'toggle':
+      selection.toggle(keys[index]);
+      grid.scrollIntoView(index);
+      paintSelection();
+      return;
+    case 'selectAll':
+      selection.all(keys);
+      paintSelection();
+      status(`${selection.size} crops selected.`);
+      return;
+    case 'reveal':
+      vscode.postMessage({ kind: 'revealRow', line: crop.line });
+      return;
+    case 'collapse':
+      index = activeIndex();
+      selection.only(keys[index]);
+      paintSelection();
+      return;
+  }
+}
+
+function cycle<T>(values: readonly T[], current: T, step: 1 | -1): T {
+  return values[(values.indexOf(current) + step + values.length) % values.length];
+}
+
+const fieldHandlers: LabelFieldHandlers = {
+  submit: (crop, label) => {
+    edits.setLabel(crop, label);
+    selectAfter(crop);
+  },
+  keep: (crop) => selectAfter(crop),
+  cancel: () => focusGrid(),
+};
+
+/** Opens the label field of the crop at `index`, starting with `text` if a key was typed. */
+function editLabel(index: number, text?: string): void {
+  grid.scrollIntoView(index);
+  const cell = grid.cell(index);
+  const crop = grid.shown[index];
+  if (!cell) return;
+  // A crop whose label is on its way to the file: the new data says how it went first.
+  if (cell.classList.contains('saving')) {
+    status(`${crop.file}: its label is being written; a moment.`);
+    return;
+  }
+  openLabelField(cell, crop, fieldHandlers, { text });
+}
+
+/** After a crop's label is done: the next crop is selected, and the keys are the grid's again. */
+function selectAfter(crop: GalleryCrop): void {
+  const index = grid.indexOf(rowKey(crop));
+  if (index >= 0 && index + 1 < grid.shown.length) moveTo(index + 1);
+  focusGrid();
 }
 
 /** Reopens the edit on the row's new cell, unless the row changed meanwhile (then the new label shows, and the edit is dropped). */
 function resumeEdit(typing: TypedEdit): void {
-  for (const cell of rendered.values()) {
-    const crop = cellCrops.get(cell);
-    if (crop?.line !== typing.crop.line || crop.file !== typing.crop.file) continue;
-    if (crop.label === typing.crop.label) startLabelEdit(cell, typing);
+  const index = grid.indexOf(rowKey(typing.crop));
+  const cell = grid.cell(index);
+  const crop = grid.shown[index] as GalleryCrop | undefined;
+  if (cell && crop?.label === typing.crop.label) openLabelField(cell, crop, fieldHandlers, { resume: typing });
+}
+
+/**
+ * Tab, or the toolbar's Accept: the model's reading (or the finder's suggestion: readingOffer) as
+ * the label. One crop: like its "use" button, and the next crop is selected. Several: one change
+ * for all that have a reading (labelEdits.ts).
+ */
+function acceptReadings(): void {
+  const targets = actionTargets();
+  if (targets.length !== 1) {
+    if (targets.length > 1) edits.acceptReadings(targets);
     return;
   }
+  const [crop] = targets;
+  const offer = readingOffer(crop);
+  if (offer === undefined) {
+    status(`No reading to accept for ${crop.file}: ${noOfferReason(crop)}.`);
+    return;
+  }
+  const cell = grid.cell(grid.indexOf(rowKey(crop)));
+  if (cell?.classList.contains('saving')) return;
+  cell?.classList.add('saving');
+  edits.setLabel(crop, offer);
+  status(`${crop.file}: ${shownLabel(crop.label)} → ${offer}.`);
+  selectAfter(crop);
+}
+
+/** Ctrl+Z, or the toolbar's Undo (labelEdits.ts); the undone row is selected, to see it change back. */
+function undo(): void {
+  const step = edits.undo();
+  const index = step ? grid.indexOf(rowKey(step[0])) : -1;
+  if (index >= 0) moveTo(index);
+}
+
+function markSaving(rows: readonly RowRef[], saving: boolean): void {
+  const keys = new Set(rows.map(rowKey));
+  for (const [cell, crop] of grid.cells()) if (keys.has(rowKey(crop))) cell.classList.toggle('saving', saving);
 }
 
 /** The labels file's name, as the cells' "show the row" buttons say it. */
@@ -278,11 +522,11 @@ function labelsName(): string {
   return dataset?.labelsPath.split(/[\\/]/).pop() ?? 'the labels file';
 }
 
-function emptyText(filter: GalleryFilter, hasPredictions: boolean): string {
-  if (filter === 'mismatches') return hasPredictions ? 'No mismatches: every labeled crop is read as labeled.' : 'No predictions yet: train a model first.';
-  if (filter === 'unlabeled') return 'Every crop has a label.';
-  if (filter === 'likelyErrors') return hasPredictions ? 'No likely label errors: the model agrees with the labels it was trained on, or they were fixed.' : 'No model yet: train one, and it finds the labels that look wrong.';
-  return 'The labels file lists no crops.';
+/** Brings the inspected crop into view when it is shown but out of view (the inspector stepped to it). */
+function scrollToInspected(): void {
+  if (!inspected) return;
+  const index = grid.indexOf(rowKey(inspected));
+  if (index >= 0 && !grid.inView(index)) grid.scrollIntoView(index, 'center');
 }
 
 function scheduleRender(): void {
@@ -290,109 +534,8 @@ function scheduleRender(): void {
   frameRequested = true;
   requestAnimationFrame(() => {
     frameRequested = false;
-    render();
-    setState({ scrollTop: scroller.scrollTop });
+    grid.render();
+    state = { ...state, scrollTop: scroller.scrollTop };
+    saveState(true);
   });
-}
-
-function render(): void {
-  const columns = Math.max(1, Math.floor(scroller.clientWidth / CELL_WIDTH));
-  const rows = Math.ceil(visible.length / columns);
-  grid.style.height = `${rows * CELL_HEIGHT}px`;
-  grid.style.width = `${columns * CELL_WIDTH}px`;
-  const firstRow = Math.max(0, Math.floor(scroller.scrollTop / CELL_HEIGHT) - OVERSCAN_ROWS);
-  const lastRow = Math.min(rows - 1, Math.ceil((scroller.scrollTop + scroller.clientHeight) / CELL_HEIGHT) + OVERSCAN_ROWS);
-  const from = firstRow * columns;
-  const to = Math.min(visible.length, (lastRow + 1) * columns);
-  for (const [index, cell] of rendered) {
-    if (index < from || index >= to) {
-      cell.remove();
-      rendered.delete(index);
-    }
-  }
-  const fragment = document.createDocumentFragment();
-  for (let index = from; index < to; index++) {
-    let cell = rendered.get(index);
-    if (!cell) {
-      cell = cropCell(visible[index], labelsName());
-      if (isInspected(visible[index])) cell.classList.add('inspected');
-      cellCrops.set(cell, visible[index]);
-      rendered.set(index, cell);
-      fragment.appendChild(cell);
-    }
-    // CSSOM writes, not style attributes in markup: allowed under the strict style-src.
-    cell.style.transform = `translate(${(index % columns) * CELL_WIDTH}px, ${Math.floor(index / columns) * CELL_HEIGHT}px)`;
-  }
-  grid.appendChild(fragment);
-}
-
-/** Replaces the cell's label with an input; Enter sends it to the host, Escape or leaving cancels. */
-function startLabelEdit(cell: HTMLElement, resume?: TypedEdit): void {
-  const crop = cellCrops.get(cell);
-  const label = cell.querySelector<HTMLElement>('.caption .label');
-  if (!crop || !label || cell.querySelector('.label-input')) return;
-  const input = document.createElement('input');
-  input.className = 'label-input';
-  // An unlabeled crop starts from the model's reading, selected: Enter takes it, typing replaces it.
-  const reading = crop.prediction?.text;
-  input.value = crop.label === '' && reading !== undefined && !reading.startsWith('>') ? reading : crop.label;
-  input.placeholder = 'digits, - or empty';
-  input.setAttribute('aria-label', `label of ${crop.file}`);
-  input.spellcheck = false;
-  label.replaceWith(input);
-  if (resume) {
-    input.value = resume.value;
-    input.classList.toggle('invalid', !isValidLabel(input.value));
-    if (resume.focused) input.focus();
-    input.setSelectionRange(resume.selectionStart, resume.selectionEnd);
-  } else {
-    input.focus();
-    input.select();
-  }
-  let closed = false;
-  const cancel = (): void => {
-    // Once only: replacing the focused input fires its blur, which calls this again.
-    if (closed || input.disabled) return;
-    closed = true;
-    input.replaceWith(label);
-  };
-  // The labels format's rule as it is, no trimming: what is sent is what was checked and shown.
-  input.addEventListener('blur', cancel);
-  input.addEventListener('input', () => input.classList.toggle('invalid', !isValidLabel(input.value)));
-  input.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') cancel();
-    if (event.key !== 'Enter') return;
-    const value = input.value;
-    if (!isValidLabel(value)) {
-      input.classList.add('invalid');
-      input.title = "A label is digits only, '-' for a crop with no number, or empty for not labeled yet";
-      return;
-    }
-    if (value === crop.label) {
-      cancel();
-      return;
-    }
-    input.disabled = true;
-    cell.classList.add('saving');
-    sendLabel(crop, value);
-  });
-}
-
-/** Asks the host to set a row's label, naming the row as this gallery got it and the label it showed. */
-function sendLabel(crop: GalleryCrop, label: string): void {
-  labelNotice = undefined;
-  vscode.postMessage({ kind: 'setLabel', line: crop.line, file: crop.file, expected: crop.label, label });
-}
-
-/** A refused label puts the old one back and says why; an accepted one arrives with the next dataset. */
-function onLabelResult(line: number, file: string, ok: boolean, message: string | undefined): void {
-  labelNotice = message;
-  showWarnings(dataset?.warnings ?? []);
-  if (ok) return;
-  const cell = [...rendered.values()].find((c) => cellCrops.get(c)?.line === line && cellCrops.get(c)?.file === file);
-  const crop = cell && cellCrops.get(cell);
-  if (!cell || !crop) return;
-  cell.classList.remove('saving');
-  const input = cell.querySelector<HTMLInputElement>('.label-input');
-  if (input) input.replaceWith(labelSpan(crop.label));
 }

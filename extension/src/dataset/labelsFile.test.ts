@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { editLabelBytes, LabelEditRefused, labelEditInText, setLabelInFile, type RowLabelEdit } from './labelsFile';
+import { editLabelBytes, editLabelsBytes, LabelEditRefused, labelEditInText, labelEditsInText, setLabelInFile, setLabelsInFile, type RowLabelEdit } from './labelsFile';
 
 // A spreadsheet export as users have them: a UTF-8 BOM, CRLF rows with one LF row, an extra
 // column holding cp1252 bytes (0x92 is ’, 0xE9 is é: not UTF-8), a quoted field, a blank line,
@@ -206,4 +206,72 @@ test("in an editor's text, the edit is the label's characters on the row's line"
   assert.equal(labelEditInText(text, edit(1, 'x/1.png', '12', '12')), undefined);
   assert.throws(() => labelEditInText(text, edit(1, 'x/./1.png', '34', '1')), /line 2 now lists x\/1\.png; it is on line 3/);
   assert.throws(() => labelEditInText(text, edit(1, 'x/1.png', '12', '1a')), /"1a" is not a label/);
+});
+
+test('a batch sets every label it names in one write, each field byte-exact, every other byte kept', async () => {
+  const file = await labelsFile();
+  const before = await fs.stat(file);
+  const batch = [edit(Z3, 'z/3.png', '78', '901'), edit(X_DOT_1, 'x/./1.png', '34', '0432'), edit(W4, 'w/4.png', '', '-'), edit(CAFE, 'café/5.png', '9', '9')];
+  assert.equal(await setLabelsInFile(file, batch), 'written');
+  assert.deepEqual(await fs.readFile(file), messy({ [Z3]: '901', [X_DOT_1]: '0432', [W4]: '-' }));
+  assert.notEqual((await fs.stat(file)).ino, before.ino, 'one atomic replace');
+  assert.deepEqual(await fs.readdir(path.dirname(file)), ['labels.csv']);
+  // Its undo is a batch too: back to what each row had, expecting what the batch set.
+  const undo = batch.map((e) => edit(e.line, e.file, e.label, e.expected));
+  assert.equal(await setLabelsInFile(file, undo), 'written');
+  // The value comes back, as the format writes it: "78" was quoted by hand, and needs no quotes.
+  assert.deepEqual(await fs.readFile(file), messy({ [Z3]: '78' }));
+  // Nothing to change: nothing written.
+  const same = await fs.stat(file);
+  assert.equal(await setLabelsInFile(file, [edit(X1, 'x/1.png', '12', '12')]), 'unchanged');
+  assert.equal(await setLabelsInFile(file, []), 'unchanged');
+  assert.equal((await fs.stat(file)).ino, same.ino);
+  assert.deepEqual(await fs.readFile(file), messy({ [Z3]: '78' }));
+});
+
+test('a batch is all or nothing: one stale row, one bad label or one row named twice refuses it all', async () => {
+  const file = await labelsFile();
+  const good = [edit(X1, 'x/1.png', '12', '13'), edit(Y2, 'y/2.png', '5', '6')];
+  const refused = async (batch: RowLabelEdit[], message: RegExp, stale: boolean): Promise<void> => {
+    await assert.rejects(setLabelsInFile(file, batch), (err: unknown) => {
+      assert.ok(err instanceof LabelEditRefused, String(err));
+      assert.equal(err.stale, stale);
+      assert.match(err.message, message);
+      assert.match(err.message, /nothing was written$/);
+      return true;
+    });
+    assert.deepEqual(await fs.readFile(file), messy(), JSON.stringify(batch));
+    assert.throws(() => editLabelsBytes(messy(), batch), message);
+  };
+  // The last row of the batch changed since the page showed it (it showed 4).
+  await refused([...good, edit(W4, 'w/4.png', '4', '44')], /the row of w\/4\.png on line 7 changed since the gallery showed it \(now unlabeled\)/, true);
+  // A row moved: line 3 lists another file now.
+  await refused([edit(X_DOT_1, 'x/1.png', '12', '1'), ...good], /line 3 now lists x\/\.\/1\.png; it is on line 2/, true);
+  await refused([...good, edit(Z3, 'z/3.png', '78', '7a')], /"7a" is not a label/, false);
+  await refused([...good, edit(X1, 'x/1.png', '12', '14')], /the row on line 2 is named twice in one change/, false);
+});
+
+test("a batch in an editor's text: one replacement per changed label, each in the text as given", () => {
+  const text = '\uFEFFfile,label,box,digit_boxes,note\nx/1.png,12,1 2 3 4,,plain typed\nx/./1.png,"34",,,\ncafé/5.png,9,,,\n';
+  assert.deepEqual(
+    labelEditsInText(text, [edit(3, 'café/5.png', '9', '1234'), edit(1, 'x/1.png', '12', '12'), edit(2, 'x/./1.png', '34', '-')]),
+    [
+      { line: 3, startChar: 11, endChar: 12, newText: '1234' },
+      { line: 2, startChar: 10, endChar: 14, newText: '-' },
+    ],
+  );
+  assert.throws(() => labelEditsInText(text, [edit(3, 'café/5.png', '9', '1'), edit(2, 'x/./1.png', '35', '1')]), /line 3 changed since the gallery showed it \(now labeled 34\)/);
+  assert.deepEqual(labelEditsInText(text, []), []);
+});
+
+test('a batch of thousands of rows: each edit lands on its own row, the rows between keep theirs', () => {
+  const rows = 20_000;
+  const text = 'file,label\n' + Array.from({ length: rows }, (_, i) => `img/${i}.png,${i % 10}\n`).join('');
+  const batch = Array.from({ length: rows / 2 }, (_, k) => edit(2 * k + 1, `img/${2 * k}.png`, String((2 * k) % 10), '7'));
+  const edited = editLabelsBytes(Buffer.from(text), batch).toString();
+  const lines = edited.split('\n');
+  assert.equal(lines[1], 'img/0.png,7');
+  assert.equal(lines[2], 'img/1.png,1');
+  assert.equal(lines[rows - 1], `img/${rows - 2}.png,7`);
+  assert.equal(lines[rows], `img/${rows - 1}.png,9`);
 });

@@ -47,14 +47,20 @@ export function checkNewLabel(label: string): void {
  * Index in `labels.rows` of the row the edit names: the one starting on `edit.line`, if its file
  * field is exactly `edit.file` and its label `edit.expected`. Anything else means the file changed
  * since the gallery read it, and the edit is refused rather than sent to some other row.
- * `decodeFile` turns a parsed file field into the text the gallery saw.
+ * `decodeFile` turns a parsed file field into the text the gallery saw; `byLine` (rowsByLine) spares
+ * a batch a search through every row for each of its edits.
  */
-export function findEditedRow(labels: LabelsDocument, edit: RowLabelEdit, decodeFile: (field: string) => string = (field) => field): number {
+export function findEditedRow(
+  labels: LabelsDocument,
+  edit: RowLabelEdit,
+  decodeFile: (field: string) => string = (field) => field,
+  byLine: ReadonlyMap<number, number> = rowsByLine(labels),
+): number {
   const rows = labels.rows;
-  const index = rows.findIndex((row) => row.line === edit.line);
-  const row = index < 0 ? undefined : rows[index];
+  const index = byLine.get(edit.line);
+  const row = index === undefined ? undefined : rows[index];
   const fileThere = row === undefined ? undefined : decodeFile(row.file);
-  if (row !== undefined && fileThere === edit.file) {
+  if (index !== undefined && row !== undefined && fileThere === edit.file) {
     if (row.label === edit.expected) return index;
     throw stale(edit, `now ${describeLabel(row.label)}`);
   }
@@ -62,6 +68,27 @@ export function findEditedRow(labels: LabelsDocument, edit: RowLabelEdit, decode
   const elsewhere = rows.filter((r) => decodeFile(r.file) === edit.file).map((r) => r.line + 1);
   const where = elsewhere.length === 0 ? 'no line lists it' : `it is on line ${elsewhere.join(', ')}`;
   throw stale(edit, `${now}; ${where}`);
+}
+
+/** Index in `labels.rows` of the row starting on each line. */
+export function rowsByLine(labels: LabelsDocument): Map<number, number> {
+  return new Map(labels.rows.map((row, index) => [row.line, index]));
+}
+
+/**
+ * The rows a batch of edits names, in its order, each checked as findEditedRow checks one edit:
+ * the first stale row refuses the whole batch. Every label is checked first, and a row named twice
+ * is refused: which of two labels the user meant is not for the file to decide.
+ */
+function findEditedRows(labels: LabelsDocument, edits: readonly RowLabelEdit[], decodeFile?: (field: string) => string): number[] {
+  for (const edit of edits) checkNewLabel(edit.label);
+  const lines = new Set<number>();
+  for (const edit of edits) {
+    if (lines.has(edit.line)) throw new LabelEditRefused(`the row on line ${edit.line + 1} is named twice in one change; ${NOTHING_WRITTEN}`, false);
+    lines.add(edit.line);
+  }
+  const byLine = rowsByLine(labels);
+  return edits.map((edit) => findEditedRow(labels, edit, decodeFile, byLine));
 }
 
 function stale(edit: RowLabelEdit, now: string): LabelEditRefused {
@@ -87,14 +114,27 @@ export interface LineEdit {
  * label, or undefined when the row has that label already. Throws LabelEditRefused.
  */
 export function labelEditInText(text: string, edit: RowLabelEdit): LineEdit | undefined {
-  checkNewLabel(edit.label);
+  return labelEditsInText(text, [edit])[0];
+}
+
+/**
+ * The edits of a labels file's text that set every label of the batch, all or none: a stale row
+ * refuses them all (LabelEditRefused). Rows that have their label already need no edit. Each
+ * edit's range is in the text as given, so they apply together (one WorkspaceEdit): a label holds
+ * no line break and the rows are distinct, so no edit moves another.
+ */
+export function labelEditsInText(text: string, edits: readonly RowLabelEdit[]): LineEdit[] {
   const labels = LabelsDocument.parse(text);
-  const rowIndex = findEditedRow(labels, edit);
-  if (edit.label === edit.expected) return undefined;
-  const range = labels.fieldRange(rowIndex, 'label');
-  // A row parses only when its file has a label column, so this is a bug, not a user's mistake.
-  if (!range) throw new Error(`internal: row ${rowIndex} has no label field`);
-  return { ...range, newText: encodeCsvField(edit.label) };
+  const rowIndexes = findEditedRows(labels, edits);
+  const changes: LineEdit[] = [];
+  edits.forEach((edit, k) => {
+    if (edit.label === edit.expected) return;
+    const range = labels.fieldRange(rowIndexes[k], 'label');
+    // A row parses only when its file has a label column, so this is a bug, not a user's mistake.
+    if (!range) throw new Error(`internal: row ${rowIndexes[k]} has no label field`);
+    changes.push({ ...range, newText: encodeCsvField(edit.label) });
+  });
+  return changes;
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
@@ -104,7 +144,14 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * Throws LabelEditRefused.
  */
 export function editLabelBytes(bytes: Uint8Array, edit: RowLabelEdit): Buffer {
-  checkNewLabel(edit.label);
+  return editLabelsBytes(bytes, [edit]);
+}
+
+/**
+ * The labels file's bytes with every edited row's label replaced, every other byte as it was; all
+ * of the batch or nothing (LabelEditRefused names the first row that is not as the page showed it).
+ */
+export function editLabelsBytes(bytes: Uint8Array, edits: readonly RowLabelEdit[]): Buffer {
   const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bomLength = UTF8_BOM.every((b, k) => all[k] === b) ? UTF8_BOM.length : 0;
   // latin1: one character per byte, every byte value, so character offsets are byte offsets and
@@ -112,10 +159,10 @@ export function editLabelBytes(bytes: Uint8Array, edit: RowLabelEdit): Buffer {
   // the labels module finds the same rows, lines and fields as on the UTF-8 text the gallery read.
   const labels = LabelsDocument.parse(all.subarray(bomLength).toString('latin1'));
   // A file field compares as the gallery saw it: its bytes decoded as UTF-8.
-  const rowIndex = findEditedRow(labels, edit, (field) => Buffer.from(field, 'latin1').toString('utf8'));
-  if (edit.label === edit.expected) return Buffer.from(all);
+  const rowIndexes = findEditedRows(labels, edits, (field) => Buffer.from(field, 'latin1').toString('utf8'));
+  if (edits.every((edit) => edit.label === edit.expected)) return Buffer.from(all);
   // setLabel rewrites only that field's characters, each of which is one byte here.
-  labels.setLabel(rowIndex, edit.label);
+  edits.forEach((edit, k) => labels.setLabel(rowIndexes[k], edit.label));
   return Buffer.concat([all.subarray(0, bomLength), Buffer.from(labels.toString(), 'latin1')]);
 }
 
@@ -138,8 +185,16 @@ class ChangedMeanwhile extends Error {}
  * while the edit is made is never overwritten: the edit is made again on the new bytes (and
  * refused if the row changed), or refused. Throws LabelEditRefused when nothing was written.
  */
-export async function setLabelInFile(labelsPath: string, edit: RowLabelEdit, options: SetLabelInFileOptions = {}): Promise<'written' | 'unchanged'> {
-  checkNewLabel(edit.label);
+export function setLabelInFile(labelsPath: string, edit: RowLabelEdit, options: SetLabelInFileOptions = {}): Promise<'written' | 'unchanged'> {
+  return setLabelsInFile(labelsPath, [edit], options);
+}
+
+/**
+ * Sets several rows' labels in one atomic replace, as setLabelInFile sets one: every label of the
+ * batch is written, or none (a stale row, an invalid label or a row named twice refuses the batch).
+ */
+export async function setLabelsInFile(labelsPath: string, edits: readonly RowLabelEdit[], options: SetLabelInFileOptions = {}): Promise<'written' | 'unchanged'> {
+  for (const edit of edits) checkNewLabel(edit.label);
   const name = path.basename(labelsPath);
   const gone = <T>(read: Promise<T>): Promise<T> =>
     read.catch((err: unknown) => {
@@ -154,8 +209,8 @@ export async function setLabelInFile(labelsPath: string, edit: RowLabelEdit, opt
     // As VS Code does, a file without the owner's write bit is read-only (root could replace it anyway).
     if ((before.mode & 0o200n) === 0n) throw new LabelEditRefused(`${name} is read-only; ${NOTHING_WRITTEN}`, false);
     const bytes = await gone(fs.readFile(target));
-    const edited = editLabelBytes(bytes, edit);
-    if (edit.label === edit.expected) return 'unchanged';
+    const edited = editLabelsBytes(bytes, edits);
+    if (edits.every((edit) => edit.label === edit.expected)) return 'unchanged';
     try {
       await writeFileAtomic(target, edited, {
         mode: Number(before.mode & 0o7777n),

@@ -4,9 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LabelResultMessage, SetLabelMessage } from '../../../common/webviewProtocol';
+import type { LabelResultMessage, LabelsResultMessage, SetLabelMessage, SetLabelsMessage } from '../../../common/webviewProtocol';
 import { LabelEditRefused } from '../dataset/labelsFile';
-import { applyLabelEdit, type LabelsEditor } from './gallery/labelEdit';
+import { applyLabelEdit, applyLabelEdits, type LabelsEditor } from './gallery/labelEdit';
 
 /** The labels file's open document, if any. */
 export function openLabelsDocument(labelsUri: vscode.Uri): vscode.TextDocument | undefined {
@@ -67,6 +67,44 @@ export async function setRowLabel(labelsUri: vscode.Uri, edit: SetLabelMessage, 
   }
 }
 
+const LOGGED_ROWS = 20;
+
+/**
+ * Sets the labels of several rows a page named (its setLabels message) as one change through the
+ * same edit path: all or nothing, one write on disk or one undoable step in an unsaved editor.
+ *
+ * The gallery's undo is such a change too (reason 'undo'): its rows back to their labels,
+ * expecting what the undone change set, so it is refused like any stale edit when a row changed
+ * since. Not VS Code's undo command, even when the undone change went into an unsaved editor:
+ * that command undoes the focused editor's last step, whatever made it, and the gallery holds the
+ * focus. The reverse edit lands in that editor as a step of its own (its Ctrl+Z then redoes).
+ */
+export async function setRowLabels(labelsUri: vscode.Uri, change: SetLabelsMessage, page: string, log: vscode.LogOutputChannel): Promise<LabelsResultMessage> {
+  const name = path.basename(labelsUri.fsPath);
+  const undo = change.reason === 'undo';
+  const count = change.edits.length === 1 ? '1 label' : `${change.edits.length} labels`;
+  const what = undo ? `undo of ${count}` : `${count} from the model's readings`;
+  // The log names the rows; a selection of thousands, only its first ones.
+  const named = change.edits.slice(0, LOGGED_ROWS).map((e) => `${e.file} (line ${e.line + 1}) ${JSON.stringify(e.expected)} -> ${JSON.stringify(e.label)}`);
+  const rows = change.edits.length > LOGGED_ROWS ? [...named, `and ${change.edits.length - LOGGED_ROWS} more`] : named;
+  try {
+    const outcome = await applyLabelEdits(labelsUri.fsPath, change.edits, labelsEditor(labelsUri));
+    log.info(`${page}: ${what} set (${outcome}): ${rows.join(', ')}`);
+    edited.fire(labelsUri.fsPath);
+    if (outcome === 'written') written.fire(labelsUri.fsPath);
+    const inEditor = undo
+      ? `The undo is made in the open editor of ${name}, which has unsaved changes: save it there to keep it.`
+      : `The ${count} from the model's readings are set in the open editor of ${name}, which has unsaved changes: save it there to keep them (Ctrl+Z there undoes them).`;
+    return { kind: 'labelsResult', editId: change.editId, ok: true, message: outcome === 'inUnsavedEditor' ? inEditor : undefined };
+  } catch (err) {
+    const why =
+      err instanceof LabelEditRefused ? `${err.message}${err.stale ? ` — the ${page} has been refreshed` : ''}` : `could not write ${name}: ${(err as Error).message}`;
+    const message = undo ? `Nothing was undone: ${why}` : `The model's readings were not taken: ${why}`;
+    log.warn(`${page}: ${what} not set: ${message}`);
+    return { kind: 'labelsResult', editId: change.editId, ok: false, message };
+  }
+}
+
 /** The labels file's open document, if any, as a label edit needs it. */
 function labelsEditor(labelsUri: vscode.Uri): LabelsEditor | undefined {
   const document = openLabelsDocument(labelsUri);
@@ -76,11 +114,14 @@ function labelsEditor(labelsUri: vscode.Uri): LabelsEditor | undefined {
       return document.isDirty;
     },
     getText: () => document.getText(),
-    replace: (change) => {
+    replace: (changes) => {
       // Applied right after getText(), in the same turn: the edit carries that document version,
-      // and VS Code refuses it (false) if the user typed in between.
+      // and VS Code refuses it (false) if the user typed in between. One WorkspaceEdit is one
+      // step of the editor's undo, however many rows it changes.
       const edit = new vscode.WorkspaceEdit();
-      edit.replace(document.uri, new vscode.Range(change.line, change.startChar, change.line, change.endChar), change.newText);
+      for (const change of changes) {
+        edit.replace(document.uri, new vscode.Range(change.line, change.startChar, change.line, change.endChar), change.newText);
+      }
       return vscode.workspace.applyEdit(edit);
     },
   };

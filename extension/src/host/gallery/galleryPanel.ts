@@ -12,9 +12,10 @@ import {
   type HostToGalleryMessage,
   type RowRef,
   type SetLabelMessage,
+  type SetLabelsMessage,
   type Step,
 } from '../../../../common/webviewProtocol';
-import { onDidEditLabels, revealRow, setRowLabel, unsavedLabelsText } from '../labelsDocument';
+import { onDidEditLabels, revealRow, setRowLabel, setRowLabels, unsavedLabelsText } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 import { loadGalleryDataset } from './galleryData';
 
@@ -151,6 +152,9 @@ export class GalleryPanel {
       case 'setLabel':
         void this.setLabel(message);
         return;
+      case 'setLabels':
+        void this.setLabels(message);
+        return;
       case 'cspViolation':
         this.log.warn(`gallery: the Content Security Policy blocked ${message.blocked} (${message.directive})`);
         return;
@@ -180,6 +184,12 @@ export class GalleryPanel {
     const result = await setRowLabel(this.labelsUri, edit, 'gallery', this.log);
     await this.panel.webview.postMessage(result);
     // Written or not, the gallery shows the file as it is now: after a refusal, what changed underneath.
+    await this.refresh();
+  }
+
+  private async setLabels(change: SetLabelsMessage): Promise<void> {
+    const result = await setRowLabels(this.labelsUri, change, 'gallery', this.log);
+    await this.panel.webview.postMessage(result);
     await this.refresh();
   }
 

@@ -1,0 +1,147 @@
+// The gallery's grid of crops, virtualised: every cell has the same size, so the layout is
+// arithmetic and only the rows in view (plus a margin) exist in the DOM, whatever the number of
+// crops. The grid knows the crops it shows, in order, and which cell shows which; what a cell
+// looks like is cropCell.ts's, what a click or key does is gallery.ts's.
+import type { GalleryCrop } from '../../common/webviewProtocol';
+import { rowKey, type GridShape, type RowKey } from './gallerySelection';
+
+const CELL_WIDTH = 148;
+const CELL_HEIGHT = 184;
+const OVERSCAN_ROWS = 3;
+
+export class GalleryGrid {
+  private crops: GalleryCrop[] = [];
+  private keys: RowKey[] = [];
+  private readonly indexByKey = new Map<RowKey, number>();
+  private readonly rendered = new Map<number, HTMLElement>();
+  /** The crop each rendered cell shows: rows are named by line and file, never looked up by file alone. */
+  private readonly cellCrops = new WeakMap<HTMLElement, GalleryCrop>();
+
+  /**
+   * `scroller` scrolls `canvas`, which holds the cells; `makeCell` builds the cell of the crop at
+   * an index, `paintCell` (re)applies what changes without new data (selection, marks).
+   */
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly canvas: HTMLElement,
+    private readonly makeCell: (crop: GalleryCrop, index: number) => HTMLElement,
+    private readonly paintCell: (cell: HTMLElement, crop: GalleryCrop) => void,
+  ) {}
+
+  /** The crops shown, in order. */
+  get shown(): readonly GalleryCrop[] {
+    return this.crops;
+  }
+
+  /** Their rows, in the same order. */
+  get shownKeys(): readonly RowKey[] {
+    return this.keys;
+  }
+
+  indexOf(key: RowKey): number {
+    return this.indexByKey.get(key) ?? -1;
+  }
+
+  /** Shows `crops`, every cell built anew (their data changed, or which crops they are). */
+  setCrops(crops: GalleryCrop[]): void {
+    this.crops = crops;
+    this.keys = crops.map(rowKey);
+    this.indexByKey.clear();
+    this.keys.forEach((key, index) => this.indexByKey.set(key, index));
+    for (const cell of this.rendered.values()) cell.remove();
+    this.rendered.clear();
+    this.render();
+  }
+
+  get shape(): GridShape {
+    return { count: this.crops.length, columns: this.columns(), rowsPerPage: Math.floor(this.scroller.clientHeight / CELL_HEIGHT) };
+  }
+
+  /** The first crop whose row is wholly in view (or the first of the partly visible top row, if none is). */
+  firstIndexInView(): number {
+    const columns = this.columns();
+    const row = Math.ceil(this.scroller.scrollTop / CELL_HEIGHT);
+    const index = row * columns;
+    return index < this.crops.length ? index : Math.floor(this.scroller.scrollTop / CELL_HEIGHT) * columns;
+  }
+
+  /** The cell of the crop at `index`, if it is in the DOM. */
+  cell(index: number): HTMLElement | undefined {
+    return this.rendered.get(index);
+  }
+
+  cropOf(cell: Element | null): GalleryCrop | undefined {
+    return cell instanceof HTMLElement ? this.cellCrops.get(cell) : undefined;
+  }
+
+  /** The rendered cells with their crops. */
+  *cells(): Iterable<[HTMLElement, GalleryCrop]> {
+    for (const cell of this.rendered.values()) {
+      const crop = this.cellCrops.get(cell);
+      if (crop) yield [cell, crop];
+    }
+  }
+
+  /**
+   * Scrolls the crop at `index` into view (the least scroll that shows it, or centred for a jump
+   * from afar) and renders at once, so its cell exists when this returns.
+   */
+  scrollIntoView(index: number, how: 'nearest' | 'center' = 'nearest'): void {
+    if (index < 0 || index >= this.crops.length) return;
+    const top = Math.floor(index / this.columns()) * CELL_HEIGHT;
+    const view = this.scroller.clientHeight;
+    const scrollTop = this.scroller.scrollTop;
+    if (top < scrollTop || top + CELL_HEIGHT > scrollTop + view) {
+      this.scroller.scrollTop =
+        how === 'center' ? Math.max(0, top - (view - CELL_HEIGHT) / 2) : top < scrollTop ? top : Math.max(0, top + CELL_HEIGHT - view);
+    }
+    this.render();
+  }
+
+  /** Whether the crop at `index` is wholly in view. */
+  inView(index: number): boolean {
+    const top = Math.floor(index / this.columns()) * CELL_HEIGHT;
+    return top >= this.scroller.scrollTop && top + CELL_HEIGHT <= this.scroller.scrollTop + this.scroller.clientHeight;
+  }
+
+  /** Adds the cells that came into view, removes those that left, places them all. */
+  render(): void {
+    const columns = this.columns();
+    const rows = Math.ceil(this.crops.length / columns);
+    this.canvas.style.height = `${rows * CELL_HEIGHT}px`;
+    this.canvas.style.width = `${columns * CELL_WIDTH}px`;
+    const firstRow = Math.max(0, Math.floor(this.scroller.scrollTop / CELL_HEIGHT) - OVERSCAN_ROWS);
+    const lastRow = Math.min(rows - 1, Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / CELL_HEIGHT) + OVERSCAN_ROWS);
+    const from = firstRow * columns;
+    const to = Math.min(this.crops.length, (lastRow + 1) * columns);
+    for (const [index, cell] of this.rendered) {
+      if (index < from || index >= to) {
+        cell.remove();
+        this.rendered.delete(index);
+      }
+    }
+    const fragment = document.createDocumentFragment();
+    for (let index = from; index < to; index++) {
+      let cell = this.rendered.get(index);
+      if (!cell) {
+        const crop = this.crops[index];
+        cell = this.makeCell(crop, index);
+        // The listbox's options: their place in all the crops, which the DOM holds only some of.
+        cell.id = `crop-${index}`;
+        cell.setAttribute('aria-posinset', String(index + 1));
+        cell.setAttribute('aria-setsize', String(this.crops.length));
+        this.cellCrops.set(cell, crop);
+        this.paintCell(cell, crop);
+        this.rendered.set(index, cell);
+        fragment.appendChild(cell);
+      }
+      // CSSOM writes, not style attributes in markup: allowed under the strict style-src.
+      cell.style.transform = `translate(${(index % columns) * CELL_WIDTH}px, ${Math.floor(index / columns) * CELL_HEIGHT}px)`;
+    }
+    this.canvas.appendChild(fragment);
+  }
+
+  private columns(): number {
+    return Math.max(1, Math.floor(this.scroller.clientWidth / CELL_WIDTH));
+  }
+}
