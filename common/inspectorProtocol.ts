@@ -2,7 +2,7 @@
 // in one crop). Both sides import these types; one discriminated union per direction, each message
 // checked by the side that receives it. The page owns what the user chose to look at (targets,
 // method, feature maps); the host owns which row is shown and asks the engine.
-import type { ExplainResult, PixelBox } from './engineProtocol';
+import { DEFAULT_EXPLAIN_METHOD, type ExplainResult, type PixelBox } from './engineProtocol';
 import { arrayOf, checkByKind, isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 import { HEADS } from './heads';
 import {
@@ -35,8 +35,8 @@ export interface InspectorView {
 
 export const DEFAULT_INSPECTOR_VIEW: Readonly<InspectorView> = {
   targets: HEADS.map(() => null),
-  smoothGrad: 0,
-  gradTimesInput: false,
+  smoothGrad: DEFAULT_EXPLAIN_METHOD.smoothGrad,
+  gradTimesInput: DEFAULT_EXPLAIN_METHOD.gradTimesInput,
   activationBlock: null,
 };
 
@@ -69,8 +69,11 @@ export type HostToInspectorMessage =
   | { kind: 'row'; labelsPath: string; row: InspectorRow; place: InspectorPlace }
   /** The row shown is no longer in the labels file (or the file cannot be read): why, in a sentence. */
   | { kind: 'rowGone'; message: string }
-  /** The engine's answer to the explain request `requestId`. */
-  | { kind: 'explanation'; requestId: number; result: ExplainResult }
+  /**
+   * The engine's answer to the explain request `requestId`. `refining`: a quick preview (plain
+   * gradients) of a SmoothGrad request, whose answer follows under the same requestId.
+   */
+  | { kind: 'explanation'; requestId: number; result: ExplainResult; refining: boolean }
   /** Why the request `requestId` has no explanation; `noModel`: the dataset has no trained model yet. */
   | { kind: 'explainFailed'; requestId: number; message: string; noModel: boolean }
   /** Something to tell the user in passing, e.g. that there is no next crop. */
@@ -148,7 +151,7 @@ const isExplanationResult = (v: unknown): v is ExplainResult =>
 const hostToInspectorChecks: { [K in HostToInspectorMessage['kind']]: Check<unknown> } = {
   row: shape<{ labelsPath: string; row: InspectorRow; place: InspectorPlace }>({ labelsPath: isString, row: isInspectorRow, place: isInspectorPlace }),
   rowGone: shape<{ message: string }>({ message: isString }),
-  explanation: shape<{ requestId: number; result: ExplainResult }>({ requestId: isNonNegativeInteger, result: isExplanationResult }),
+  explanation: shape<{ requestId: number; result: ExplainResult; refining: boolean }>({ requestId: isNonNegativeInteger, result: isExplanationResult, refining: isBoolean }),
   explainFailed: shape<{ requestId: number; message: string; noModel: boolean }>({ requestId: isNonNegativeInteger, message: isString, noModel: isBoolean }),
   notice: shape<{ message: string }>({ message: isString }),
   labelResult: isLabelResultMessage,

@@ -240,11 +240,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'explanation':
       if (!requests.isLatest(message.requestId)) return;
-      setBusy(false);
       hideError();
       explanation = message.result;
       explained = row && { line: row.line, file: row.file };
       drawExplanation();
+      // A preview stays busy: SmoothGrad's masks are on their way.
+      setBusy(message.refining, 'sharpening the masks (SmoothGrad)…');
       return;
     case 'explainFailed':
       if (!requests.isLatest(message.requestId)) return;
@@ -457,10 +458,10 @@ function sendLabel(label: string): void {
   vscode.postMessage({ kind: 'setLabel', line: row.line, file: row.file, expected: row.label, label });
 }
 
-function setBusy(busy: boolean): void {
+function setBusy(busy: boolean, what = 'computing…'): void {
   el('busy').hidden = !busy;
   el('heads').setAttribute('aria-busy', String(busy));
-  if (busy) el('status').textContent = 'computing…';
+  if (busy) el('status').textContent = what;
 }
 
 function showError(message: string, noModel: boolean): void {

@@ -19,7 +19,7 @@ test("the engine is asked about the row as the file has it, with the page's targ
   });
   // No box, no feature maps: neither is sent (the engine uses the whole image, returns no maps).
   const plain = explainOptions('/d/labels.csv', { line: 1, file: 'a.png', label: '' }, DEFAULT_INSPECTOR_VIEW, 'auto');
-  assert.deepEqual(plain, { labelsPath: '/d/labels.csv', backend: 'auto', file: 'a.png', label: '', targets: [null, null, null, null, null, null], smoothGrad: 0, gradTimesInput: false });
+  assert.deepEqual(plain, { labelsPath: '/d/labels.csv', backend: 'auto', file: 'a.png', label: '', targets: [null, null, null, null, null, null], smoothGrad: 16, gradTimesInput: false });
   assert.equal('box' in plain || 'activationBlock' in plain, false);
   // The options are the request's own: a later change of the view does not reach a request sent.
   const targets: (number | null)[] = [null, null, null, null, null, null];

@@ -49,6 +49,11 @@ export class LatestOnly<Job, Result> {
     void this.start(job);
   }
 
+  /** Whether a newer job waits behind the running one (whose result will not be delivered). */
+  get superseded(): boolean {
+    return this.waiting !== undefined;
+  }
+
   /** Whether a job is running (another may be waiting). */
   get busy(): boolean {
     return this.running;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS, INSPECTOR_VIEW_TYPE, SETTINGS, SETTINGS_SECTION } from '../../../../common/contributions';
 import { DERIVED } from '../../../../common/derivedPaths';
-import { isBackendChoice } from '../../../../common/domain';
+import { isBackendChoice, type BackendName } from '../../../../common/domain';
 import {
   isInspectorToHostMessage,
   type HostToInspectorMessage,
@@ -278,12 +278,18 @@ export class InspectorPanel {
       () => void this.post({ kind: 'notice', message: 'Still computing: the engine runs one job at a time, and a training run or a prediction may be ahead of this one.' }),
       SLOW_EXPLAIN_MS,
     );
+    const onBackend = ({ backend: name, threads, note }: { backend: BackendName; threads: number; note?: string }): void => this.deps.statusBar.setBackend(name, threads, note);
     try {
-      const result = await this.deps.engine.explain(explainOptions(labelsPath, row, view, backend), {
-        onBackend: ({ backend: name, threads, note }) => this.deps.statusBar.setBackend(name, threads, note),
-      });
+      // SmoothGrad costs several plain passes: the plain masks first, so the page answers at once,
+      // then SmoothGrad's in their place (unless the user has moved on meanwhile).
+      if (view.smoothGrad > 0) {
+        const preview = await this.deps.engine.explain(explainOptions(labelsPath, row, { ...view, smoothGrad: 0 }, backend), { onBackend });
+        await this.post({ kind: 'explanation', requestId, result: preview, refining: true });
+        if (this.explains.superseded) return { kind: 'explanation', requestId, result: preview, refining: false };
+      }
+      const result = await this.deps.engine.explain(explainOptions(labelsPath, row, view, backend), { onBackend });
       this.log.info(`inspector: ${row.file} (line ${row.line + 1}) explained in ${Date.now() - started} ms (engine ${Math.round(result.milliseconds)} ms)`);
-      return { kind: 'explanation', requestId, result };
+      return { kind: 'explanation', requestId, result, refining: false };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.log.error(`inspector: ${row.file} (line ${row.line + 1}): ${message}`);
