@@ -95,7 +95,7 @@ test('explain --json: one line per row with every head\'s probabilities and the 
   } finally {
     models.dispose();
   }
-  assert.match(r.stderr, /explain: 4 crop\(s\), plain gradients/);
+  assert.match(r.stderr, /explain: 4 crop\(s\), SmoothGrad of 16 copies/);
 });
 
 test('explain --file by another spelling, --out: six overlays of the crop', async () => {
