@@ -16,13 +16,17 @@ import { initBackend } from '../extension/src/engine/backend';
 import { imageStats } from '../extension/src/engine/data';
 import { decodeSequence } from '../extension/src/engine/decode';
 import { labelIssue } from '../common/labelIssues';
+import { findLabelIssues } from '../common/labelEvidence';
 import { predictLogits } from '../extension/src/engine/predict';
 import { PRESETS } from '../extension/src/engine/presets';
 import { trainOnCrops } from '../extension/src/engine/train';
 import { logSoftmaxHeads } from '../common/heads';
 
 const args = parseArgs(process.argv.slice(2));
-checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump']);
+checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump', 'ignore-worst', 'ignore-from']);
+// --ignore-worst Q: train with ignoreWorst (the Q of rows read worst left out of the loss), from --ignore-from (0.5).
+const ignoreWorst = numberFlag(args, 'ignore-worst', { min: 0 });
+const ignoreFrom = numberFlag(args, 'ignore-from', { min: 0 }) ?? 0.5;
 // --dump FILE: every row's label, truth and log-probabilities (final model, each window), to
 // study other rankings without training again.
 const dumpFlag = args.flags.get('dump');
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
     { files, labels, pixels: crops.pixels },
     {
       spec: PRESETS.fast, seed: 1, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: from,
+      ignoreWorst: ignoreWorst === undefined ? undefined : { from: ignoreFrom, fraction: ignoreWorst },
       onStepLogits: (rows, logits, fraction) => {
         rows.forEach((row, b) => {
           lpRow.set(logits.subarray(b * LOGITS, (b + 1) * LOGITS));
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
     },
   );
   const trainSeconds = result.seconds;
-  console.log(`trained ${result.steps} steps (${result.epochs} epochs) in ${trainSeconds.toFixed(0)} s, ${((result.steps * 32) / trainSeconds).toFixed(0)} img/s; validation sequence accuracy ${(100 * result.validation.sequenceAccuracy).toFixed(1)}% (against the typed labels)`);
+  console.log(`trained ${result.steps} steps (${result.epochs} epochs) in ${trainSeconds.toFixed(0)} s, ${((result.steps * 32) / trainSeconds).toFixed(0)} img/s; validation sequence accuracy ${(100 * result.validation.sequenceAccuracy).toFixed(1)}% (against the typed labels)${ignoreWorst === undefined ? '' : `; ${result.ignoredExamples} examples left out of the loss (worst ${ignoreWorst} from ${ignoreFrom})`}`);
 
   // The final model's reading of every row (in sample for the training rows), as the gallery had it.
   const t0 = performance.now();
@@ -110,7 +115,20 @@ async function main(): Promise<void> {
     return -s;
   });
   report(`dynamics: -mean log P(label) (from ${from})`, byDesc(logProbOfLabel));
-  const order = byDesc(issues.map((x) => x.score));
+  // What ships (CLI, gallery, diagnostics): the dynamics' margins calibrated by length (common/labelEvidence.ts).
+  const shipped = findLabelIssues(
+    { rows: files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 })), meanLogProbs: lp },
+    files.map((file, i) => ({ file, label: labels[i], line: i })),
+  );
+  const shippedOrder = shipped.map((x) => x.line ?? -1);
+  const shippedRight = mistakes.filter((m) => shipped.find((x) => x.line === m.index)?.suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
+  report('shipped: dynamics margin calibrated by length', shippedOrder, `  suggestion = truth for ${shippedRight}/${mistakes.length}`);
+  const finalShipped = findLabelIssues(
+    { rows: files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 })), meanLogProbs: finalLp },
+    files.map((file, i) => ({ file, label: labels[i], line: i })),
+  );
+  report('final-model margin calibrated by length', finalShipped.map((x) => x.line ?? -1));
+  const order = shippedOrder;
   const right = mistakes.filter((m) => issues[m.index].suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
   report(`dynamics: sequence margin (from ${from})`, order, `  suggestion = truth for ${right}/${mistakes.length}`);
   const means = (w: { sum: Float64Array; weight: Float64Array }): Float32Array => {
@@ -146,7 +164,7 @@ async function main(): Promise<void> {
   console.log(`(${heldOutWrong} of the mistyped rows were held out; scoring ${files.length} rows took ${(scoreSeconds * 1000).toFixed(0)} ms; the final model's reading of every row ${predictSeconds.toFixed(1)} s)`);
   for (const kind of ['swap', 'drop', 'double', 'wrong']) {
     const of = mistakes.filter((m) => m.kind === kind);
-    const rank = new Map(order.map((i, r) => [i, r]));
+    const rank = new Map(order.map((i, r) => [i, r])); // the shipped ranking
     const found = of.filter((m) => (rank.get(m.index) ?? Infinity) < mistakes.length).length;
     console.log(`  ${kind.padEnd(6)} ${found}/${of.length} in the top K`);
   }

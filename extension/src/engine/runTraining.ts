@@ -116,7 +116,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
  * The current model's metrics on the validation rows the new one was measured on, or undefined
  * when there is no current model, it cannot be read, or there are no validation rows.
  */
-async function currentModelOn(modelDir: string, crops: CropSet, validation: number[], backend: BackendName): Promise<EvalMetrics | undefined> {
+export async function currentModelOn(modelDir: string, crops: CropSet, validation: number[], backend: BackendName): Promise<EvalMetrics | undefined> {
   if (validation.length === 0) return undefined;
   let current;
   try {

@@ -10,8 +10,8 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Metrics } from '../../../common/domain';
 import type { TrainProgress } from '../../../common/engineProtocol';
-import { LOGITS, logSoftmaxHeads } from '../../../common/heads';
-import { predictionMatchesLabel } from '../../../common/sequence';
+import { digitOffset, LOGITS, logSoftmaxHeads } from '../../../common/heads';
+import { parseTargetLabel, predictionMatchesLabel } from '../../../common/sequence';
 import type { OptimizerState } from './checkpoint';
 import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, randomWindows, shuffled, splitValidation, type CropSource } from './data';
 import { decodeSequence } from './decode';
@@ -45,6 +45,12 @@ export interface TrainLoopOptions {
   initialOptimizer?: OptimizerState;
   /** Record the training dynamics from this fraction of the run on (default DYNAMICS_FROM). */
   recordDynamicsFrom?: number;
+  /**
+   * From `from` of the run on, each epoch leaves out of the loss the `fraction` of training rows
+   * the model read worst (lowest log P(label)) when it last saw them: a label the model cannot
+   * fit is likely wrong, and not fitting it keeps the evidence against it out of sample.
+   */
+  ignoreWorst?: { from: number; fraction: number };
   /** Sees every step's logits (rows of `data`, [rows, LOGITS]) and how far the run is: for studies of the dynamics. */
   onStepLogits?: (rows: readonly number[], logits: Float32Array, fraction: number) => void;
 }
@@ -62,6 +68,8 @@ export interface TrainLoopResult {
   dynamics: TrainingDynamics;
   /** Adam's state at the end, for a checkpoint that can be resumed. */
   optimizerState: OptimizerState;
+  /** Examples left out of the loss by ignoreWorst (row-steps). */
+  ignoredExamples: number;
 }
 
 /** When neither epochs nor a time budget is given. */
@@ -121,6 +129,10 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       Math.min(1, Math.max(plannedSteps ? step / plannedSteps : 0, budget ? elapsed() / budget : 0));
 
     const dynamics = newDynamics(n);
+    // log P(label) of each row when it was last trained on (NaN: not yet), for ignoreWorst.
+    const lastLabelLogProb = new Float32Array(n).fill(NaN);
+    let ignoreBelow = -Infinity;
+    let ignored = 0;
     let step = 0;
     let epoch = 0;
     let cancelled = false;
@@ -131,6 +143,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
     let lastYield = performance.now();
     outer: while (epoch < epochs) {
       const order = shuffled(train.length, rng).map((i) => train[i]);
+      if (opts.ignoreWorst && fractionDone(step) >= opts.ignoreWorst.from) ignoreBelow = quantile(lastLabelLogProb, train, opts.ignoreWorst.fraction);
       for (let start = 0; start < order.length; start += batchSize) {
         const frac = fractionDone(step);
         if (frac >= 1) break outer;
@@ -145,7 +158,13 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
           const windows = randomWindows(batch.length, crop, spec.augment ?? { scale: [1, 1], aspect: 0, invert: 0 }, rng);
           fillBatchWindows(src, batch, spec.inputSize, spec.channels, xBuf, windows, inputWidthOf(spec));
         } else fillBatch(src, batch, spec.inputSize, spec.channels, xBuf, randomOffsets(batch.length, spec.inputSize, rng));
-        batch.forEach((img, b) => encodeTarget(data.labels[img], yBuf, b * LOGITS));
+        batch.forEach((img, b) => {
+          // An all-zero target row: no loss and no gradient from that row (loss.ts).
+          if (lastLabelLogProb[img] < ignoreBelow) {
+            yBuf.fill(0, b * LOGITS, (b + 1) * LOGITS);
+            ignored++;
+          } else encodeTarget(data.labels[img], yBuf, b * LOGITS);
+        });
         setLr(learningRateAt(frac, peak));
         let logitsOut: Tensor | undefined;
         let lossValue: number;
@@ -177,6 +196,7 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
         batch.forEach((img, b) => {
           if (predictionMatchesLabel(decodeSequence(logits, b * LOGITS).text, data.labels[img])) right++;
           if (recording) recordDynamics(dynamics, img, logits.subarray(b * LOGITS, (b + 1) * LOGITS));
+          if (opts.ignoreWorst) lastLabelLogProb[img] = labelLogProb(logits.subarray(b * LOGITS, (b + 1) * LOGITS), data.labels[img]);
         });
         opts.onStepLogits?.(batch, logits, fractionDone(step));
         if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue})`);
@@ -220,8 +240,29 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       validation: validationMetrics,
       dynamics,
       optimizerState,
+      ignoredExamples: ignored,
     };
   }
+}
+
+/** The `q` quantile of values[rows] that are known (not NaN); -Infinity when none are. */
+function quantile(values: Float32Array, rows: readonly number[], q: number): number {
+  const known = rows.map((r) => values[r]).filter((v) => !Number.isNaN(v));
+  if (known.length === 0) return -Infinity;
+  known.sort((a, b) => a - b);
+  return known[Math.min(known.length - 1, Math.floor(q * known.length))];
+}
+
+const labelRow = new Float32Array(LOGITS);
+
+/** log P(label) under one row of logits: the length head's and each labeled digit head's term. */
+function labelLogProb(logits: Float32Array, label: string): number {
+  labelRow.set(logits);
+  logSoftmaxHeads(labelRow);
+  const t = parseTargetLabel(label);
+  let s = labelRow[t.lengthClass];
+  t.digits.forEach((d, i) => (s += labelRow[digitOffset(i) + d]));
+  return s;
 }
 
 /**
