@@ -483,6 +483,30 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await overlay.locator('.confidence', { hasText: `${Math.round(retrained.confidence * 100)}%` }).waitFor({ timeout: 20_000 });
     await shot('10-inspector-fix-and-quick-retrain');
 
+    // 15a. Keyboard only (issue 11): a click on the gallery's text gives the crops the focus; Home
+    //      selects the first crop; '42' Enter sets it and selects the next; '7' Enter sets that
+    //      one; nothing else changes on disk. Ctrl+Z in the gallery takes the 7 back.
+    await galleryView.locator('#summary').click();
+    await page.keyboard.press('Home');
+    const selectedLine = async (): Promise<number> => Number(await galleryView.locator('.crop[aria-selected="true"]').first().getAttribute('data-line'));
+    const firstLine = await waitFor('a selected crop', 10_000, async () => ((await galleryView.locator('.crop[aria-selected="true"]').count()) === 1 ? selectedLine() : undefined));
+    await page.keyboard.type('42');
+    await page.keyboard.press('Enter');
+    const secondLine = await waitFor('the next crop selected', 10_000, async () => {
+      const line = await selectedLine();
+      return line !== firstLine ? line : undefined;
+    });
+    await page.keyboard.type('7');
+    await page.keyboard.press('Enter');
+    const typed = labelsBytes(lines, { ...fixes, [nextLine]: inspectorFix, [firstLine]: '42', [secondLine]: '7' });
+    await waitFor('42 and 7 on disk, and nothing else', 20_000, () => readFileSync(labelsPath).equals(typed) || undefined);
+    t.diagnostic(`keyboard: lines ${firstLine + 1} and ${secondLine + 1} set to 42 and 7`);
+    await shot('11-gallery-keyboard');
+    await galleryView.locator('#summary').click();
+    await page.keyboard.press('Control+z');
+    const undone = labelsBytes(lines, { ...fixes, [nextLine]: inspectorFix, [firstLine]: '42' });
+    await waitFor('the 7 undone on disk', 20_000, () => readFileSync(labelsPath).equals(undone) || undefined);
+
     // 15. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
     //     a pick between the two datasets.
     await runCommand(page, 'Digit Lens: Generate Demo Dataset');
@@ -516,7 +540,8 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.match(log, new RegExp(`gallery: label of ${rowFile} \\(line ${row + 1}\\) set to "777" \\(inUnsavedEditor\\)`));
     assert.match(log, /quick retrain: labels\.csv: heads refitted on \d+ rows \(\d+ changed since training\)/);
     // Training, predictions, reloads and a demo dataset later, labels.csv holds the four fixes only.
-    assert.ok(readFileSync(labelsPath).equals(fixedTwice), 'labels.csv changed after the label edits');
+    assert.ok(readFileSync(labelsPath).equals(undone), 'labels.csv changed after the label edits');
+    assert.match(log, /gallery: undo of 1 label/);
     assert.doesNotMatch(log, /Content Security Policy/);
   } catch (err) {
     await shot('failure').catch(() => undefined);
