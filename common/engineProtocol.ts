@@ -232,6 +232,9 @@ export interface SynthResult {
   count: number;
 }
 
+/** The file an SVHN "format 1" folder keeps its annotations in, beside the images. */
+export const SVHN_DIGIT_STRUCT_FILE_NAME = 'digitStruct.mat';
+
 /** SVHN "format 1" import: <dir>/digitStruct.mat -> <dir>/labels.csv. */
 export interface SvhnImportOptions {
   /** The folder that holds digitStruct.mat and the images; labels.csv is written there. */

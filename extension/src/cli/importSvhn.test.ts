@@ -43,7 +43,8 @@ test('import-svhn --json: the summary alone on stdout, progress and missing imag
   assert.deepEqual(JSON.parse(r.stdout), { labelsPath, entries: 8, imported: 5, missing: 3, missingExamples: ['3.png', '5.png', '7.png'], withoutBoxes: 0, rounded: 0 });
   assert.equal(r.stdout.trim().split('\n').length, 1);
   assert.match(r.stderr, /read 8\/8 entries/);
-  assert.match(r.stderr, /3 of the 8 listed images are not in .* \(3\.png, 5\.png, 7\.png\): not imported/);
+  assert.match(r.stderr, /import-svhn: imported 5, 3 missing images \(3\.png, 5\.png, 7\.png\), in [0-9.]+ s\n/);
+  assert.match(r.stderr, /import-svhn: 5 of 8 listed images imported into .*labels\.csv; 3 missing\n/);
   const labels = await fs.readFile(labelsPath, 'utf8');
   assert.deepEqual(
     labels.trim().split('\n').map((line) => line.split(',')[0]),

@@ -2,6 +2,7 @@
 // <dir>/labels.csv (DESIGN §3, §5). Progress and the missing images go to stderr; with --json,
 // stdout holds the summary object only.
 import * as path from 'node:path';
+import { svhnImportLogLines, svhnImportSummary } from '../../../common/svhnImportSummary';
 import { importSvhn, LabelsFileExistsError } from '../dataset/svhnImport';
 import { checkKnownFlags, parseArgs, UsageError } from './args';
 import type { CliCommand } from './command';
@@ -36,13 +37,8 @@ export const importSvhnCliCommand: CliCommand = {
       throw err instanceof LabelsFileExistsError ? new Error(`${err.labelsPath} already exists; nothing was written (--force replaces it)`) : err;
     });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    process.stderr.write(`import-svhn: wrote ${result.imported} rows to ${result.labelsPath} in ${seconds} s\n`);
-    if (result.missing > 0) {
-      const more = result.missing > result.missingExamples.length ? ', ...' : '';
-      process.stderr.write(`import-svhn: ${result.missing} of the ${result.entries} listed images are not in ${dir} (${result.missingExamples.join(', ')}${more}): not imported\n`);
-    }
-    if (result.withoutBoxes > 0) process.stderr.write(`import-svhn: ${result.withoutBoxes} rows have their label only: a digit's box lies outside the image\n`);
-    if (result.rounded > 0) process.stderr.write(`import-svhn: ${result.rounded} rows had fractional boxes, rounded outwards to whole pixels\n`);
+    process.stderr.write(`import-svhn: ${svhnImportSummary(result)}, in ${seconds} s\n`);
+    for (const line of svhnImportLogLines(result)) process.stderr.write(`import-svhn: ${line}\n`);
     if (args.flags.get('json') === true) process.stdout.write(JSON.stringify(result) + '\n');
     return 0;
   },

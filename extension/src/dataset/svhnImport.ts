@@ -6,14 +6,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LABELS_FILE_NAME } from '../../../common/contributions';
 import { datasetPathProblem, normalizeDatasetPath } from '../../../common/datasetPath';
-import type { SvhnImportOptions, SvhnImportResult } from '../../../common/engineProtocol';
+import { SVHN_DIGIT_STRUCT_FILE_NAME, type SvhnImportOptions, type SvhnImportResult } from '../../../common/engineProtocol';
 import { formatLabelsCsv, type Box } from '../../../common/labels';
 import { writeFileAtomic } from './atomicWrite';
 import { resolveDatasetPath } from './paths';
 import { DigitStructError, readDigitStruct, type DigitStructEntry } from './svhn/digitStruct';
 import { svhnRow } from './svhn/svhnRows';
-
-export const DIGIT_STRUCT_FILE_NAME = 'digitStruct.mat';
 
 /** How many missing images a result names (the count says how many there are). */
 const MISSING_EXAMPLES = 5;
@@ -81,8 +79,8 @@ function checkNames(matPath: string, entries: readonly DigitStructEntry[]): void
 export async function importSvhn(options: ImportSvhnOptions): Promise<SvhnImportResult> {
   const dir = path.resolve(options.dir);
   const labelsPath = path.join(dir, LABELS_FILE_NAME);
-  const matPath = path.join(dir, DIGIT_STRUCT_FILE_NAME);
-  if (!(await isFile(matPath))) throw new Error(`${dir} holds no ${DIGIT_STRUCT_FILE_NAME}: an SVHN format 1 folder has one beside its images`);
+  const matPath = path.join(dir, SVHN_DIGIT_STRUCT_FILE_NAME);
+  if (!(await isFile(matPath))) throw new Error(`${dir} holds no ${SVHN_DIGIT_STRUCT_FILE_NAME}: an SVHN format 1 folder has one beside its images`);
   // Before the long read: an import that cannot write its result says so at once.
   if (!options.force && (await labelsFileExists(labelsPath))) throw new LabelsFileExistsError(labelsPath);
 
@@ -107,7 +105,7 @@ export async function importSvhn(options: ImportSvhnOptions): Promise<SvhnImport
   });
   if (entries.length === 0) throw new DigitStructError(`${matPath}: lists no images; nothing was written`);
   if (rows.length === 0) {
-    throw new Error(`none of the ${entries.length} images ${DIGIT_STRUCT_FILE_NAME} lists is in ${dir} (${missingNames.slice(0, 3).join(', ')}, ...); nothing was written`);
+    throw new Error(`none of the ${entries.length} images ${SVHN_DIGIT_STRUCT_FILE_NAME} lists is in ${dir} (${missingNames.slice(0, 3).join(', ')}, ...); nothing was written`);
   }
 
   await writeFileAtomic(labelsPath, formatLabelsCsv(rows), {
