@@ -15,7 +15,7 @@
 // field -> numbers), checking the kind of each object it reaches, so a reference cycle is a
 // malformed field, not a loop.
 import type { Dataset, File as H5File, Metadata } from 'h5wasm';
-import { hdf5ErrorReason, hdf5SignatureProblem, loadH5wasm } from './hdf5';
+import { Hdf5Error, hdf5ErrorReason, openHdf5, type OpenHdf5 } from './hdf5';
 
 /** One digit's box as SVHN gives it: label 1..10 (10 = the digit 0), the box in image pixels. */
 export interface SvhnDigit {
@@ -62,7 +62,7 @@ function addressKey(bytes: ArrayLike<number>): number | undefined {
   return high < 2 ** 21 ? high * 2 ** 32 + low : undefined;
 }
 
-type H5wasm = Awaited<ReturnType<typeof loadH5wasm>>;
+type H5wasm = OpenHdf5['h5wasm'];
 
 class DigitStructReader {
   /** Address of each member of /#refs# -> its path. */
@@ -90,9 +90,7 @@ class DigitStructReader {
   }
 
   /** The object references a dataset holds, at most `limit` of them. */
-  private references(path: string, what: string, limit: number): Uint8Array[] {
-    const dataset = this.dataset(path);
-    const meta = this.metadata(dataset, what);
+  private references(dataset: Dataset, meta: Metadata, what: string, limit: number): Uint8Array[] {
     if (meta.type !== H5T_REFERENCE || meta.ref_type !== 'object') throw new DigitStructError(`${what} does not hold object references`);
     if (meta.total_size > limit) throw new DigitStructError(`${what} holds ${meta.total_size} references, more than the ${limit} this reader accepts`);
     const value = dataset.value;
@@ -135,8 +133,12 @@ class DigitStructReader {
   /** digitStruct/name and digitStruct/bbox: one reference per image each. */
   entryReferences(): { names: Uint8Array[]; boxes: Uint8Array[] } {
     if (!(this.file.get('/digitStruct') instanceof this.h5wasm.Group)) throw new DigitStructError('it has no digitStruct group: not an SVHN format 1 digitStruct.mat');
-    const names = this.references('/digitStruct/name', 'digitStruct/name', DIGIT_STRUCT_LIMITS.entries);
-    const boxes = this.references('/digitStruct/bbox', 'digitStruct/bbox', DIGIT_STRUCT_LIMITS.entries);
+    const referencesOf = (name: string): Uint8Array[] => {
+      const dataset = this.dataset(`/digitStruct/${name}`);
+      return this.references(dataset, this.metadata(dataset, `digitStruct/${name}`), `digitStruct/${name}`, DIGIT_STRUCT_LIMITS.entries);
+    };
+    const names = referencesOf('name');
+    const boxes = referencesOf('bbox');
     if (names.length !== boxes.length) throw new DigitStructError(`digitStruct/name lists ${names.length} images but digitStruct/bbox ${boxes.length}`);
     return { names, boxes };
   }
@@ -158,7 +160,7 @@ class DigitStructReader {
       const dataset = this.dataset(`${group}/${field}`);
       const meta = this.metadata(dataset, what);
       if (meta.type === H5T_REFERENCE) {
-        const refs = this.references(`${group}/${field}`, what, DIGIT_STRUCT_LIMITS.digitsPerEntry);
+        const refs = this.references(dataset, meta, what, DIGIT_STRUCT_LIMITS.digitsPerEntry);
         columns[field] = refs.map((r, k) => {
           const item = `${what}[${k + 1}]`;
           const scalar = this.dataset(this.resolve(r, item));
@@ -180,30 +182,22 @@ export interface ReadDigitStructOptions {
 
 const PROGRESS_EVERY = 500;
 
-/** What an HDF5 error says about the file, in a clause. */
-function unreadable(err: unknown): string {
-  const reason = hdf5ErrorReason(err);
-  return reason.startsWith('truncated file') ? `the file is truncated (${reason})` : `the file cannot be read as HDF5, damaged? (${reason})`;
-}
-
 /**
  * Every entry of `matPath` in the file's order. Throws DigitStructError, its message one line
  * naming the file (and the entry), for a file that is not HDF5, is truncated or damaged, or does
  * not have SVHN's shape; node's own errors (ENOENT, EACCES) as they are.
  */
 export async function readDigitStruct(matPath: string, options: ReadDigitStructOptions = {}): Promise<DigitStructEntry[]> {
-  const signatureProblem = await hdf5SignatureProblem(matPath);
-  if (signatureProblem) throw new DigitStructError(`${matPath}: ${signatureProblem}`);
-  const h5wasm = await loadH5wasm();
-  let file: H5File;
+  let hdf5: OpenHdf5;
   try {
-    file = new h5wasm.File(matPath, 'r');
+    hdf5 = await openHdf5(matPath);
   } catch (err) {
-    throw new DigitStructError(`${matPath}: ${unreadable(err)}`);
+    if (err instanceof Hdf5Error) throw new DigitStructError(`${matPath}: ${err.message}`);
+    throw err;
   }
   let where = '';
   try {
-    const reader = new DigitStructReader(h5wasm, file);
+    const reader = new DigitStructReader(hdf5.h5wasm, hdf5.file);
     const { names, boxes } = reader.entryReferences();
     reader.indexRefs(names.length);
     const entries: DigitStructEntry[] = [];
@@ -218,10 +212,10 @@ export async function readDigitStruct(matPath: string, options: ReadDigitStructO
     return entries;
   } catch (err) {
     if (err instanceof DigitStructError) throw new DigitStructError(`${matPath}: ${where}${err.message}`);
-    throw new DigitStructError(`${matPath}: ${where}${unreadable(err)}`);
+    throw new DigitStructError(`${matPath}: ${where}the file cannot be read as HDF5, damaged? (${hdf5ErrorReason(err)})`);
   } finally {
     try {
-      file.close();
+      hdf5.close();
     } catch {
       // A damaged file may fail to close too; the reading's own error says what matters.
     }
