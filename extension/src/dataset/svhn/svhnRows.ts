@@ -25,10 +25,11 @@ export function svhnLabel(digits: readonly SvhnDigit[]): string {
 }
 
 /**
- * A digit's box in whole pixels. SVHN's values are doubles; all of them are whole numbers in the
- * sample files, but a fractional one is rounded outwards (left and top down, right and bottom up),
- * so the box still covers every pixel the digit touched. A box reaching past the image's top or
- * left edge (SVHN has a few with top -1) is clipped at 0. Undefined when nothing of it is left.
+ * A digit's box in whole pixels. SVHN's values are doubles; every one of the 119 entries of the
+ * sample files is a whole number, but a fractional one is rounded outwards (left and top down,
+ * right and bottom up), so the box still covers every pixel the digit touched. A box reaching past
+ * the image's top or left edge (a negative left or top) is clipped at 0. Undefined when nothing of
+ * it is left (or a value is not a finite number).
  */
 export function wholePixelBox(digit: SvhnDigit): Box | undefined {
   const values = [digit.left, digit.top, digit.width, digit.height];
