@@ -52,6 +52,18 @@ test('a count beyond the limits is refused before anything of that size is read'
   assert.match(await readError([longNumber, ...svhnLikeEntries(3)], {}), /entry 1 of 4 \("long\.png"\): bbox\.label holds 100 references, more than the 64/);
 });
 
+test('entries sharing one object cannot multiply the work past what the file holds', async () => {
+  const [entry] = svhnLikeEntries(1);
+  const longNumber = { name: 'long.png', digits: Array.from({ length: 60 }, (_, k) => ({ label: 1 + (k % 10), left: k, top: 0, width: 1, height: 5 })) };
+  const message = await readError([entry, longNumber], {
+    struct(file, refs, names, boxes) {
+      // 5,000 entries whose bbox is the same 60-digit group: 1.5 million reads from a file of 300 objects.
+      writeStruct(file, Array.from({ length: 5000 }, () => names[0]), Array.from({ length: 5000 }, () => boxes[1]));
+    },
+  });
+  assert.match(message, /entry 3 of 5000 \("1\.png"\): its references reach the \d+ objects of \/#refs# more than twice over; SVHN's files use each once/);
+});
+
 test('reference cycles and references to the wrong kind of object are malformed fields, not loops', async () => {
   const [entry] = svhnLikeEntries(1);
   // A bbox whose label refers back to the bbox group itself.

@@ -4,16 +4,18 @@
 // references to one-number datasets for several digits. MATLAB keeps every referenced object in
 // the group `/#refs#`.
 //
-// The fast path: HDF5's own dereference by name (H5Rget_name) walks the whole file for every
-// reference (0.85 s a reference in a file of 26,000 objects), so a 33,402-image file would take
-// days. An object reference is the object's address; making a reference to each member of
-// `/#refs#` once (8 us each) gives the address -> path index, and every reference then costs a
-// Map lookup (bench/importSvhn.ts measures both).
+// The fast path: HDF5's own dereference by name (H5Rget_name) walks the file for every reference
+// until it meets the address (seconds a reference at SVHN train's size), so a 33,402-image file
+// would take weeks. An object reference is the object's address; making a reference to each
+// member of `/#refs#` once (2.3 s for train's 407,404) gives the address -> path index, and every
+// reference then costs a Map lookup (bench/importSvhn.ts measures both).
 //
-// Hostile files: every count is checked against a limit before anything of that size is read, and
-// the reader follows references only along the fixed shape above (name -> chars, bbox -> group ->
+// Hostile files: every count is checked against a limit before anything of that size is read; the
+// reader follows references only along the fixed shape above (name -> chars, bbox -> group ->
 // field -> numbers), checking the kind of each object it reaches, so a reference cycle is a
-// malformed field, not a loop.
+// malformed field, not a loop; and references may reach the members of /#refs# at most twice over
+// (SVHN's files use each exactly once), so entries sharing one big bbox cannot multiply the work:
+// the reading is bounded by the objects the file holds, and so by its size.
 import type { Dataset, File as H5File, Metadata } from 'h5wasm';
 import { Hdf5Error, hdf5ErrorReason, openHdf5, type OpenHdf5 } from './hdf5';
 
@@ -67,6 +69,9 @@ type H5wasm = OpenHdf5['h5wasm'];
 class DigitStructReader {
   /** Address of each member of /#refs# -> its path. */
   private readonly paths = new Map<number, string>();
+  /** References resolved so far, and how many the file's objects allow (set by indexRefs). */
+  private resolved = 0;
+  private resolveBudget = 0;
 
   constructor(
     private readonly h5wasm: H5wasm,
@@ -109,6 +114,9 @@ class DigitStructReader {
   }
 
   private resolve(ref: Uint8Array, what: string): string {
+    if (++this.resolved > this.resolveBudget) {
+      throw new DigitStructError(`its references reach the ${this.paths.size} objects of ${REFS_GROUP} more than twice over; SVHN's files use each once`);
+    }
     const key = addressKey(ref);
     const path = key === undefined ? undefined : this.paths.get(key);
     if (path === undefined) throw new DigitStructError(`${what} refers to nothing in ${REFS_GROUP}`);
@@ -128,6 +136,7 @@ class DigitStructReader {
       const key = addressKey(this.dataset(path).create_reference().ref_data);
       if (key !== undefined) this.paths.set(key, path);
     }
+    this.resolveBudget = 2 * this.paths.size + 16;
   }
 
   /** digitStruct/name and digitStruct/bbox: one reference per image each. */
