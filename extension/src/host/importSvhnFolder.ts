@@ -63,6 +63,8 @@ export async function importSvhnFolder(deps: ImportSvhnDeps, arg?: unknown): Pro
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Digit Lens: importing SVHN', cancellable: false },
       async (progress) => {
+        // The engine runs one request at a time: behind a training run, the import waits for it.
+        progress.report({ message: `reading ${SVHN_DIGIT_STRUCT_FILE_NAME} (once the engine is free)` });
         let reported = 0;
         return deps.engine.importSvhn(
           { dir: folder.fsPath, force },
