@@ -1,10 +1,20 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { svhnLikeEntries, writeDigitStruct } from '../../../test/support/digitStructWriter';
+
+/** Temporary folders made here, removed when the file's tests end. */
+const made: string[] = [];
+after(() => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 const root = path.resolve(__dirname, '../../..');
 const bundle = path.join(root, 'dist', 'cli.js');
@@ -18,7 +28,7 @@ function cli(args: string[], bundled = false): { status: number | null; stdout: 
 
 /** An SVHN format 1 folder of 8 entries of which 5 have their image. */
 async function svhnFolder(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-import-svhn-'));
+  const dir = await tempDir('cli-import-svhn-');
   await writeDigitStruct(path.join(dir, 'digitStruct.mat'), svhnLikeEntries(8, 5));
   for (const k of [1, 2, 4, 6, 8]) await fs.writeFile(path.join(dir, `${k}.png`), 'an image');
   return dir;
@@ -63,7 +73,7 @@ test('import-svhn --json: the summary alone on stdout, progress and missing imag
 });
 
 test('a .mat that is not HDF5 and bad arguments: one line on stderr, a non-zero exit, nothing written', async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-import-svhn-'));
+  const dir = await tempDir('cli-import-svhn-');
   await fs.writeFile(path.join(dir, 'digitStruct.mat'), 'not HDF5');
   const r = cli(['import-svhn', dir, '--json']);
   assert.equal(r.status, 1);

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -8,6 +8,16 @@ import { svhnLikeEntries, writeDigitStruct, type WrittenEntry } from '../../../t
 import { missingPrerequisite } from '../../../test/support/environment';
 import { DigitStructError } from './svhn/digitStruct';
 import { importSvhn, LabelsFileExistsError } from './svhnImport';
+
+/** Temporary folders made here, removed when the file's tests end. */
+const made: string[] = [];
+after(() => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 const SAMPLE = path.resolve(__dirname, '../../../../shared/data/svhn-format1-sample');
 const SPLITS = ['train', 'test', 'extra'] as const;
@@ -20,14 +30,14 @@ interface ExpectedImage {
 
 /** A writable copy of a sample split (the shared data is read-only): its digitStruct.mat and 1.png..3.png. */
 async function copySplit(split: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `svhn-${split}-`));
+  const dir = await tempDir(`svhn-${split}-`);
   for (const name of ['digitStruct.mat', '1.png', '2.png', '3.png']) await fs.copyFile(path.join(SAMPLE, split, name), path.join(dir, name));
   return dir;
 }
 
 /** A folder with a generated digitStruct.mat of `entries` and an image file for each name in `present`. */
 async function generatedFolder(entries: readonly WrittenEntry[], present: readonly string[]): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'svhn-generated-'));
+  const dir = await tempDir('svhn-generated-');
   await writeDigitStruct(path.join(dir, 'digitStruct.mat'), entries);
   for (const name of present) await fs.writeFile(path.join(dir, name), 'not read: the import only checks that it is there');
   return dir;
@@ -99,7 +109,7 @@ test('a truncated digitStruct.mat: one line naming the file, nothing written', {
 });
 
 test('a text file named digitStruct.mat: one line naming the file, nothing written', async () => {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'svhn-text-'));
+  const dir = await tempDir('svhn-text-');
   const mat = path.join(dir, 'digitStruct.mat');
   await fs.writeFile(mat, 'name,label\n1.png,5\n');
   await fs.writeFile(path.join(dir, '1.png'), 'x');
