@@ -10,6 +10,7 @@ export const COMMANDS = {
   openGallery: 'digitLens.openGallery',
   inspectCrop: 'digitLens.inspectCrop',
   generateDemoDataset: 'digitLens.generateDemoDataset',
+  importSvhnFolder: 'digitLens.importSvhnFolder',
   showLog: 'digitLens.showLog',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -9,6 +9,8 @@ test('the worker accepts only well-formed requests of known methods', () => {
   assert.ok(isEngineRequest({ id: 1, method: 'train', params: { labelsPath: '/d/labels.csv', preset: 'fast', backend: 'auto', cancelFlag } }));
   assert.ok(isEngineRequest({ id: 2, method: 'predict', params: { labelsPath: '/d/labels.csv', backend: 'wasm' } }));
   assert.ok(isEngineRequest({ id: 3, method: 'synth', params: { dir: '/d', count: 5, seed: 0 } }));
+  assert.ok(isEngineRequest({ id: 4, method: 'importSvhn', params: { dir: '/d' } }));
+  assert.ok(isEngineRequest({ id: 4, method: 'importSvhn', params: { dir: '/d', force: true } }));
   for (const bad of [
     { id: 1, method: 'train', params: { labelsPath: '/d/labels.csv', preset: 'fast', backend: 'auto' } },
     { id: 1, method: 'train', params: { labelsPath: '/d/labels.csv', preset: 'huge', backend: 'auto', cancelFlag } },
@@ -16,6 +18,8 @@ test('the worker accepts only well-formed requests of known methods', () => {
     { id: 2, method: 'predict', params: { labelsPath: 7, backend: 'wasm' } },
     { id: 3, method: 'synth', params: { dir: '/d', count: 0, seed: 0 } },
     { id: -1, method: 'synth', params: { dir: '/d', count: 5, seed: 0 } },
+    { id: 4, method: 'importSvhn', params: { dir: '/d', force: 'yes' } },
+    { id: 4, method: 'importSvhn', params: {} },
     { id: 4, method: 'constructor', params: {} },
     { id: 4, method: 'explode', params: {} },
   ]) assert.equal(isEngineRequest(bad), false, JSON.stringify(bad));
@@ -26,11 +30,17 @@ test('the host accepts only well-formed events, results and errors', () => {
   assert.ok(isEngineMessage({ id: 1, kind: 'event', event: 'skipped', data: [{ file: 'a.png', reason: 'missing' }] }));
   assert.ok(isEngineMessage({ id: 1, kind: 'result', method: 'predict', result: { predictionsPath: '/p', count: 2, backend: 'wasm', metrics } }));
   assert.ok(isEngineMessage({ id: 1, kind: 'error', message: 'no model' }));
+  const imported = { labelsPath: '/d/labels.csv', entries: 40, imported: 3, missing: 37, missingExamples: ['4.png'], withoutBoxes: 0, rounded: 0 };
+  assert.ok(isEngineMessage({ id: 1, kind: 'result', method: 'importSvhn', result: imported }));
+  assert.ok(isEngineMessage({ id: 1, kind: 'event', event: 'importProgress', data: { done: 500, total: 33402 } }));
   for (const bad of [
     { id: 1, kind: 'event', event: 'backend', data: { backend: 'gpu', threads: 2 } },
     { id: 1, kind: 'event', event: 'skipped', data: [{ file: 'a.png' }] },
     { id: 1, kind: 'result', method: 'predict', result: { predictionsPath: '/p', count: 2, backend: 'wasm', metrics: { ...metrics, count: -1 } } },
     { id: 1, kind: 'result', method: 'train', result: { modelDir: '/m' } },
+    { id: 1, kind: 'result', method: 'importSvhn', result: { ...imported, missing: -1 } },
+    { id: 1, kind: 'result', method: 'importSvhn', result: { ...imported, missingExamples: [4] } },
+    { id: 1, kind: 'event', event: 'importProgress', data: { done: 1.5, total: 3 } },
     { id: 1, kind: 'error' },
     { id: 1, kind: 'done' },
   ]) assert.equal(isEngineMessage(bad), false, JSON.stringify(bad));

@@ -234,6 +234,33 @@ export interface SynthResult {
   count: number;
 }
 
+/** The file an SVHN "format 1" folder keeps its annotations in, beside the images. */
+export const SVHN_DIGIT_STRUCT_FILE_NAME = 'digitStruct.mat';
+
+/** SVHN "format 1" import: <dir>/digitStruct.mat -> <dir>/labels.csv. */
+export interface SvhnImportOptions {
+  /** The folder that holds digitStruct.mat and the images; labels.csv is written there. */
+  dir: string;
+  /** Replace an existing labels.csv; without it an existing one is an error and stays as it is. */
+  force?: boolean;
+}
+
+export interface SvhnImportResult {
+  labelsPath: string;
+  /** Images digitStruct.mat lists. */
+  entries: number;
+  /** Rows written: the listed images that are in the folder. */
+  imported: number;
+  /** Listed images that are not in the folder (not written). */
+  missing: number;
+  /** The first few of them, as the .mat names them. */
+  missingExamples: string[];
+  /** Rows written with their label only: a digit's box has nothing inside the image. */
+  withoutBoxes: number;
+  /** Rows whose boxes had fractional values, rounded outwards to whole pixels. */
+  rounded: number;
+}
+
 /** Progress events, by name; a method lists the ones it may send. */
 export interface EngineEvents {
   /** The backend the engine runs on, and why it is not the one asked for when it is not. */
@@ -242,6 +269,8 @@ export interface EngineEvents {
   /** Crops that could not be used, and why. */
   skipped: SkippedCrop[];
   synthProgress: { done: number; total: number };
+  /** Entries of digitStruct.mat read so far. */
+  importProgress: { done: number; total: number };
 }
 export type EngineEventName = keyof EngineEvents;
 
@@ -262,6 +291,8 @@ export interface EngineMethods {
   explain: { params: ExplainOptions; result: ExplainResult; events: 'backend' };
   /** Writes synthetic street-number crops and their labels.csv. */
   synth: { params: SynthOptions; result: SynthResult; events: 'synthProgress' };
+  /** Reads an SVHN format 1 folder's digitStruct.mat and writes its labels.csv. */
+  importSvhn: { params: SvhnImportOptions; result: SvhnImportResult; events: 'importProgress' };
 }
 export type EngineMethod = keyof EngineMethods;
 export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
@@ -378,6 +409,7 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
     activationBlock: optional(isPositiveInteger),
   }),
   synth: shape<SynthOptions>({ dir: isString, count: isPositiveInteger, seed: isNonNegativeInteger }),
+  importSvhn: shape<SvhnImportOptions>({ dir: isString, force: optional(isBoolean) }),
 };
 
 const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
@@ -399,6 +431,15 @@ const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
   useCandidate: (v: unknown): v is UseCandidateResult => isPredictResult(v) && isString((v as { modelDir?: unknown }).modelDir),
   explain: isExplainResult,
   synth: shape<SynthResult>({ labelsPath: isString, count: isNonNegativeInteger }),
+  importSvhn: shape<SvhnImportResult>({
+    labelsPath: isString,
+    entries: isNonNegativeInteger,
+    imported: isNonNegativeInteger,
+    missing: isNonNegativeInteger,
+    missingExamples: arrayOf(isString),
+    withoutBoxes: isNonNegativeInteger,
+    rounded: isNonNegativeInteger,
+  }),
 };
 
 const eventChecks: { [E in EngineEventName]: Check<EngineEvents[E]> } = {
@@ -415,6 +456,7 @@ const eventChecks: { [E in EngineEventName]: Check<EngineEvents[E]> } = {
   }),
   skipped: arrayOf(shape<SkippedCrop>({ file: isString, reason: isString })),
   synthProgress: shape<EngineEvents['synthProgress']>({ done: isNonNegativeInteger, total: isNonNegativeInteger }),
+  importProgress: shape<EngineEvents['importProgress']>({ done: isNonNegativeInteger, total: isNonNegativeInteger }),
 };
 
 const hasKey = <T extends object>(table: T, key: unknown): key is keyof T => typeof key === 'string' && Object.hasOwn(table, key);

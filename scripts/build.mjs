@@ -29,6 +29,10 @@ const node = {
   // The native TensorFlow backends are optional and hold native code: load them from node_modules
   // at run time when present, never bundle them.
   external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  // import.meta.url for ES modules bundled into CommonJS (h5wasm needs it; scripts/importMetaUrl.mjs).
+  // h5wasm's wasm binary is inlined in its JavaScript: nothing of it to copy into dist/.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: [join(root, 'scripts/importMetaUrl.mjs')],
 };
 
 /** @type {esbuild.BuildOptions} */

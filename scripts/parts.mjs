@@ -55,7 +55,8 @@ export const parts = [
     tsconfig: 'extension/src/dataset/tsconfig.json',
     roots: ['extension/src/dataset/'],
     mayImport: ['common', 'dataset'],
-    packages: ['jpeg-js', 'opentype.js'],
+    // h5wasm: HDF5 (SVHN's digitStruct.mat) for the importer.
+    packages: ['jpeg-js', 'opentype.js', 'h5wasm'],
     node: true,
   },
   {

@@ -4,12 +4,14 @@ import { UsageError } from './cli/args';
 import type { CliCommand } from './cli/command';
 import { benchCliCommand, evalCliCommand, predictCliCommand, retrainCliCommand, trainCliCommand, useCandidateCliCommand } from './cli/engineCommands';
 import { explainCliCommand } from './cli/explain';
+import { importSvhnCliCommand } from './cli/importSvhn';
 import { labelIssuesCliCommand } from './cli/labelIssues';
 import { lspCliCommand } from './cli/lsp';
 import { synthCliCommand } from './cli/synth';
 
 const commands: CliCommand[] = [
   synthCliCommand,
+  importSvhnCliCommand,
   trainCliCommand,
   evalCliCommand,
   predictCliCommand,

@@ -5,6 +5,7 @@ import { COMMANDS } from '../../common/contributions';
 import { EngineClient } from './host/engineClient';
 import { GalleryPanel, type GalleryDeps } from './host/gallery/galleryPanel';
 import { generateDemoDataset } from './host/generateDemoDataset';
+import { importSvhnFolder } from './host/importSvhnFolder';
 import { inspectCrop } from './host/inspectCrop';
 import { InspectorPanel, type InspectorDeps } from './host/inspector/inspectorPanel';
 import { pickLabelsFile } from './host/labelsFiles';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(COMMANDS.runPredictions, (arg?: unknown) => runPredictions(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.useCandidateModel, (arg?: unknown) => useCandidateModel(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.generateDemoDataset, () => generateDemoDataset(deps)),
+    vscode.commands.registerCommand(COMMANDS.importSvhnFolder, (arg?: unknown) => importSvhnFolder(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.openGallery, async (arg?: unknown) => {
       const labelsUri = await pickLabelsFile(arg, 'show');
       if (labelsUri) openGallery(labelsUri);

@@ -12,6 +12,7 @@ import {
   type ParamsOf,
   type ResultOf,
 } from '../../../common/engineProtocol';
+import { importSvhn } from '../dataset/svhnImport';
 import { synthesize } from '../dataset/synth';
 import { runExplain } from './explain';
 import { ModelCache } from './modelCache';
@@ -66,6 +67,19 @@ const handlers: Handlers = {
   async synth(params, emit) {
     const result = await synthesize({ ...params, onProgress: (done, total) => emit('synthProgress', { done, total }) });
     return { labelsPath: result.labelsPath, count: result.count };
+  },
+  importSvhn(params, emit) {
+    let lastProgress = 0;
+    return importSvhn({
+      ...params,
+      onProgress: (done, total) => {
+        // A few messages a second: the host moves a progress bar.
+        const now = Date.now();
+        if (now - lastProgress < 250 && done < total) return;
+        lastProgress = now;
+        emit('importProgress', { done, total });
+      },
+    });
   },
 };
 

@@ -2,9 +2,10 @@
 // `node scripts/build.mjs`, which npm test runs first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { svhnLikeEntries, writeDigitStruct } from '../../../test/support/digitStructWriter';
 import { EngineClient, EngineError } from './engineClient';
 
 const workerPath = path.join(import.meta.dirname, '..', '..', '..', 'dist', 'engineWorker.js');
@@ -25,6 +26,29 @@ test('synth through the worker reports progress and writes a labels file', async
     const lines = readFileSync(result.labelsPath, 'utf8').trim().split(/\r?\n/);
     assert.equal(lines.length, 7, 'a header and six rows');
     assert.ok(progress.length > 0 && progress.every(([, total]) => total === 6));
+  } finally {
+    await engine.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('importSvhn: h5wasm in the bundled worker reads digitStruct.mat; refusals come back as one-line errors', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'engine-client-svhn-'));
+  const engine = client();
+  try {
+    await writeDigitStruct(path.join(dir, 'digitStruct.mat'), svhnLikeEntries(300, 6));
+    for (let k = 1; k <= 300; k += 2) writeFileSync(path.join(dir, `${k}.png`), 'an image');
+    const progress: [number, number][] = [];
+    const result = await engine.importSvhn({ dir }, { onImportProgress: ({ done, total }) => progress.push([done, total]) });
+    assert.equal(result.labelsPath, path.join(dir, 'labels.csv'));
+    assert.deepEqual([result.entries, result.imported, result.missing, result.missingExamples.slice(0, 2)], [300, 150, 150, ['2.png', '4.png']]);
+    assert.deepEqual(progress.at(-1), [300, 300]);
+    assert.equal(readFileSync(result.labelsPath, 'utf8').trim().split('\n').length, 151);
+
+    await assert.rejects(engine.importSvhn({ dir }), (err: unknown) => err instanceof EngineError && /labels\.csv already exists; nothing was written/.test(err.message));
+    assert.equal((await engine.importSvhn({ dir, force: true })).imported, 150);
+    writeFileSync(path.join(dir, 'digitStruct.mat'), 'text');
+    await assert.rejects(engine.importSvhn({ dir, force: true }), (err: unknown) => err instanceof EngineError && /digitStruct\.mat: it is not an HDF5 file/.test(err.message) && !err.message.includes('\n'));
   } finally {
     await engine.dispose();
     rmSync(dir, { recursive: true, force: true });

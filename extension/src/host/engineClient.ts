@@ -18,6 +18,8 @@ import {
   type QuickRetrainOptions,
   type QuickRetrainResult,
   type ResultOf,
+  type SvhnImportOptions,
+  type SvhnImportResult,
   type SynthOptions,
   type SynthResult,
   type TrainOptions,
@@ -89,6 +91,11 @@ export class EngineClient {
 
   synth(options: SynthOptions, listeners: EngineListeners<'synth'> = {}): Promise<SynthResult> {
     return this.call('synth', options, listeners);
+  }
+
+  /** An SVHN format 1 folder's digitStruct.mat -> its labels.csv; the HDF5 reading runs in the worker. */
+  importSvhn(options: SvhnImportOptions, listeners: EngineListeners<'importSvhn'> = {}): Promise<SvhnImportResult> {
+    return this.call('importSvhn', options, listeners);
   }
 
   /** Stops the worker; requests still running fail with an EngineError. */
