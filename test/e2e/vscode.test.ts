@@ -123,7 +123,8 @@ function packageExtension(work: string): string {
   const stage = path.join(work, 'stage');
   mkdirSync(path.join(stage, 'scripts'), { recursive: true });
   for (const f of ['package.json', 'README.md', 'LICENSE', '.vscodeignore']) cpSync(path.join(root, f), path.join(stage, f));
-  cpSync(path.join(root, 'scripts', 'build.mjs'), path.join(stage, 'scripts', 'build.mjs'));
+  // The build script and what it loads beside it (scripts/importMetaUrl.mjs, ...).
+  for (const f of readdirSync(path.join(root, 'scripts')).filter((name) => name.endsWith('.mjs'))) cpSync(path.join(root, 'scripts', f), path.join(stage, 'scripts', f));
   for (const d of ['node_modules', 'common', 'extension', 'language-server', 'webview']) symlinkSync(path.join(root, d), path.join(stage, d));
   run(process.execPath, ['scripts/build.mjs', '--production'], { cwd: stage, timeoutMs: 180_000 });
   const vsix = path.join(work, 'digit-lens.vsix');
