@@ -65,7 +65,7 @@ export interface RowIssue extends LabelIssue {
  * row's margin is placed within its group (length class, held out or not) by the group's median
  * and interquartile range, then put back in the units of all rows: the ranking compares a row with
  * rows like it. On bench/labelIssues.ts this took the share of truly mistyped rows among the top K
- * from 57% to 79% and from 73% to 79-81% (BENCHMARKS.md).
+ * from 57% to 73% on a short run and from 70-73% to 79-81% on two long ones (BENCHMARKS.md).
  */
 export function findLabelIssues(evidence: LabelEvidence, rows: readonly { file: string; label: string; line?: number }[]): RowIssue[] {
   const at = new Map<string, number>();

@@ -1,20 +1,11 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs, statSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { svhnLikeEntries, writeDigitStruct } from '../../../test/support/digitStructWriter';
+import { tempDir } from '../../../test/support/tempDirs';
 
-/** Temporary folders made here, removed when the file's tests end. */
-const made: string[] = [];
-after(() => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
 
 const root = path.resolve(__dirname, '../../..');
 const bundle = path.join(root, 'dist', 'cli.js');

@@ -1,23 +1,14 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { LabelsDocument, type Box } from '../../../common/labels';
 import { svhnLikeEntries, writeDigitStruct, type WrittenEntry } from '../../../test/support/digitStructWriter';
 import { missingPrerequisite } from '../../../test/support/environment';
 import { DigitStructError } from './svhn/digitStruct';
 import { importSvhn, LabelsFileExistsError } from './svhnImport';
+import { tempDir } from '../../../test/support/tempDirs';
 
-/** Temporary folders made here, removed when the file's tests end. */
-const made: string[] = [];
-after(() => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
 
 const SAMPLE = path.resolve(__dirname, '../../../../shared/data/svhn-format1-sample');
 const SPLITS = ['train', 'test', 'extra'] as const;

@@ -36,6 +36,29 @@ const written = new vscode.EventEmitter<string>();
 export const onDidWriteLabels = written.event;
 
 /**
+ * Calls `onChange` whenever a page showing `labelsUri` should refresh: the labels file changed on
+ * disk, in its editor, or by a page's edit ('labels'), or one of the dataset's files `derived`
+ * (paths relative to its folder, e.g. predictions.csv) was written, replaced or removed ('derived').
+ * An atomic write replaces a file, which watchers may report as a creation: all three kinds count.
+ */
+export function watchDataset(labelsUri: vscode.Uri, derived: readonly string[], onChange: (what: 'labels' | 'derived') => void): vscode.Disposable[] {
+  const datasetDir = vscode.Uri.file(path.dirname(labelsUri.fsPath));
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(datasetDir, `{${[path.basename(labelsUri.fsPath), ...derived].join(',')}}`));
+  const onFile = (uri: vscode.Uri): void => onChange(uri.fsPath === labelsUri.fsPath ? 'labels' : 'derived');
+  return [
+    watcher,
+    watcher.onDidChange(onFile),
+    watcher.onDidCreate(onFile),
+    watcher.onDidDelete(onFile),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.fsPath === labelsUri.fsPath && e.contentChanges.length > 0) onChange('labels');
+    }),
+    // A label set in another page shows here without waiting for the file watcher.
+    onDidEditLabels((labelsPath) => labelsPath === labelsUri.fsPath && onChange('labels')),
+  ];
+}
+
+/**
  * Sets the label of the row a page named (its setLabel message) through the one edit path, and
  * says how it went as the page's labelResult. `page` names the page in messages and the log.
  */

@@ -1,22 +1,13 @@
 // The digitStruct.mat reader on files written here in SVHN's layout (test/support/digitStructWriter.ts),
 // sound and hostile; the real sample files are read in svhnImport.test.ts.
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { svhnLikeEntries, writeDigitStruct, writeStruct, type WriteDigitStructOptions, type WrittenEntry } from '../../../../test/support/digitStructWriter';
 import { DigitStructError, readDigitStruct } from './digitStruct';
+import { tempDir } from '../../../../test/support/tempDirs';
 
-/** Temporary folders made here, removed when the file's tests end. */
-const made: string[] = [];
-after(() => Promise.all(made.map((dir) => fs.rm(dir, { recursive: true, force: true }))));
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
 
 async function tempMat(): Promise<string> {
   return path.join(await tempDir('digit-struct-'), 'digitStruct.mat');

@@ -15,7 +15,7 @@ import {
   type SetLabelsMessage,
   type Step,
 } from '../../../../common/webviewProtocol';
-import { onDidEditLabels, revealRow, setRowLabel, setRowLabels, unsavedLabelsText } from '../labelsDocument';
+import { revealRow, setRowLabel, setRowLabels, unsavedLabelsText, watchDataset } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 import { loadGalleryDataset } from './galleryData';
 
@@ -104,23 +104,7 @@ export class GalleryPanel {
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), null, this.disposables);
 
-    const datasetDir = vscode.Uri.file(path.dirname(labelsUri.fsPath));
-    const pattern = new vscode.RelativePattern(datasetDir, `{${path.basename(labelsUri.fsPath)},${DERIVED.predictions}}`);
-    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-    const onChange = (): void => this.scheduleRefresh();
-    watcher.onDidChange(onChange, null, this.disposables);
-    watcher.onDidCreate(onChange, null, this.disposables);
-    watcher.onDidDelete(onChange, null, this.disposables);
-    this.disposables.push(watcher);
-    vscode.workspace.onDidChangeTextDocument(
-      (e) => {
-        if (e.document.uri.fsPath === labelsUri.fsPath && e.contentChanges.length > 0) this.scheduleRefresh();
-      },
-      null,
-      this.disposables,
-    );
-    // A label set in the inspector: the gallery shows it without waiting for the file watcher.
-    onDidEditLabels((labelsPath) => labelsPath === labelsUri.fsPath && this.scheduleRefresh(), null, this.disposables);
+    this.disposables.push(...watchDataset(labelsUri, [DERIVED.predictions], () => this.scheduleRefresh()));
   }
 
   private get log(): vscode.LogOutputChannel {

@@ -21,7 +21,7 @@ import type { RowRef, Step } from '../../../../common/webviewProtocol';
 import { defaultModelDir } from '../../dataset/paths';
 import type { EngineClient } from '../engineClient';
 import { GalleryPanel } from '../gallery/galleryPanel';
-import { onDidEditLabels, readLabelsText, revealRow, setRowLabel } from '../labelsDocument';
+import { readLabelsText, revealRow, setRowLabel, watchDataset } from '../labelsDocument';
 import type { EngineStatusBar } from '../statusBar';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 import { LatestOnly, explainOptions } from './explainRequests';
@@ -117,22 +117,7 @@ export class InspectorPanel {
 
     // The labels file (a row's label or box), and what says the model changed: predictions.csv is
     // rewritten whenever a model becomes current, and model.json when one is saved.
-    const datasetDir = vscode.Uri.file(path.dirname(labelsUri.fsPath));
-    const watched = [path.basename(labelsUri.fsPath), DERIVED.predictions, `${DERIVED.model}/model.json`];
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(datasetDir, `{${watched.join(',')}}`));
-    const onChange = (uri: vscode.Uri): void => this.scheduleRefresh(uri.fsPath === labelsUri.fsPath ? 'labels' : 'model');
-    watcher.onDidChange(onChange, null, this.disposables);
-    watcher.onDidCreate(onChange, null, this.disposables);
-    watcher.onDidDelete(onChange, null, this.disposables);
-    this.disposables.push(watcher);
-    vscode.workspace.onDidChangeTextDocument(
-      (e) => {
-        if (e.document.uri.fsPath === labelsUri.fsPath && e.contentChanges.length > 0) this.scheduleRefresh('labels');
-      },
-      null,
-      this.disposables,
-    );
-    onDidEditLabels((labelsPath) => labelsPath === labelsUri.fsPath && this.scheduleRefresh('labels'), null, this.disposables);
+    this.disposables.push(...watchDataset(labelsUri, [DERIVED.predictions, `${DERIVED.model}/model.json`], (what) => this.scheduleRefresh(what === 'labels' ? 'labels' : 'model')));
   }
 
   private get log(): vscode.LogOutputChannel {
