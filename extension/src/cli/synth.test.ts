@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { encodeRgbPng } from '../dataset/pngEncode';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -48,11 +49,35 @@ test('bad arguments give a one-line error and exit code 2', () => {
     [['synth', '/tmp/x', '--count', '5', '--sed', '1'], /unknown option --sed/],
     [['synth', '--count', '5'], /exactly one folder/],
     [['synth', '/tmp/x', '--count', '5', '--seed', '-1'], /--seed must be/],
+    [['synth', '/tmp/x', '--count', '5', '--composed-share', '0.5'], /--composed-share needs --digits-from/],
+    [['synth', '/tmp/x', '--count', '5', '--digits-from', 'd.csv', '--composed-share', '2'], /--composed-share must be from 0 to 1/],
   ] as const) {
     const r = cli([...args]);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1);
+  }
+});
+
+test('--digits-from composes numbers from one-digit crops, mixed with rendered ones in the share asked', async () => {
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-synth-digits-'));
+  await fs.mkdir(path.join(base, 'digits', 'img'), { recursive: true });
+  const rows = ['file,label'];
+  for (let d = 0; d < 10; d++) {
+    await fs.writeFile(path.join(base, 'digits', 'img', `${d}.png`), encodeRgbPng(32, 32, new Uint8Array(32 * 32 * 3).fill(20 * d)));
+    rows.push(`img/${d}.png,${d}`);
+  }
+  await fs.writeFile(path.join(base, 'digits', 'labels.csv'), rows.join('\n') + '\n');
+  const r = cli(['synth', path.join(base, 'set'), '--count', '40', '--seed', '4', '--digits-from', path.join(base, 'digits', 'labels.csv'), '--composed-share', '0.5']);
+  assert.equal(r.status, 0, r.stderr);
+  const composed = Number(/(\d+) crops composed from 10 real digits/.exec(r.stderr)?.[1]);
+  assert.ok(composed >= 10 && composed <= 30, r.stderr);
+  // Composed crops are 32 rows of digit plus margins; rendered ones have their own sizes. Every row has one box per digit.
+  const labels = (await fs.readFile(path.join(base, 'set', 'labels.csv'), 'utf8')).trim().split('\n').slice(1);
+  assert.equal(labels.length, 40);
+  for (const line of labels) {
+    const [, label, , digitBoxes] = line.split(',');
+    assert.equal(digitBoxes.split(';').length, label.length, line);
   }
 });
 

@@ -25,7 +25,7 @@ export interface Scene {
 }
 
 /** Weight of each length 0..6: mostly 2-3 digits, like house numbers; six is rare. */
-const LENGTH_WEIGHTS = [0, 15, 30, 30, 17, 7, 1];
+export const LENGTH_WEIGHTS = [0, 15, 30, 30, 17, 7, 1];
 const MAX_WIDTH = 220;
 const MIN_WIDTH = 40;
 
