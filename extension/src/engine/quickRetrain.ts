@@ -32,6 +32,8 @@ export interface QuickRetrainTuning {
   steps?: number;
   batchSize?: number;
   learningRate?: number;
+  /** The share of each batch drawn from the changed rows while there are any (default 1/4). */
+  fixShare?: number;
 }
 
 interface ManifestEntry {
@@ -109,7 +111,7 @@ export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrai
     const x = new Float32Array(batchSize * width);
     for (let step = 0; step < steps; step++) {
       // A quarter of each batch from the fixed rows while there are any, the rest a replay.
-      const fixes = Math.min(changedRows.length, batchSize >> 2);
+      const fixes = Math.min(changedRows.length, Math.round(batchSize * (options.fixShare ?? 0.25)));
       const batch = [
         ...Array.from({ length: fixes }, () => changedRows[Math.floor(rand() * changedRows.length)]),
         ...Array.from({ length: batchSize - fixes }, () => examples[Math.floor(rand() * examples.length)]),
