@@ -5,6 +5,7 @@ import { BACKEND_CHOICES, PRESET_NAMES } from './domain';
 
 export const COMMANDS = {
   trainModel: 'digitLens.trainModel',
+  fineTuneModel: 'digitLens.fineTuneModel',
   runPredictions: 'digitLens.runPredictions',
   useCandidateModel: 'digitLens.useCandidateModel',
   openGallery: 'digitLens.openGallery',

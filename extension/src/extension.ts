@@ -13,7 +13,7 @@ import { startLanguageClient } from './host/languageClient';
 import { QuickRetrainOnSave } from './host/quickRetrainOnSave';
 import { runPredictions } from './host/runPredictions';
 import { EngineStatusBar } from './host/statusBar';
-import { trainingRuns, trainModel } from './host/trainModel';
+import { fineTuneModel, trainingRuns, trainModel } from './host/trainModel';
 import { useCandidateModel } from './host/useCandidateModel';
 
 let languageClient: LanguageClient | undefined;
@@ -33,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     statusBar,
     vscode.commands.registerCommand(COMMANDS.trainModel, (arg?: unknown) => trainModel(deps, arg)),
+    vscode.commands.registerCommand(COMMANDS.fineTuneModel, (arg?: unknown) => fineTuneModel(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.runPredictions, (arg?: unknown) => runPredictions(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.useCandidateModel, (arg?: unknown) => useCandidateModel(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.generateDemoDataset, () => generateDemoDataset(deps)),

@@ -3,10 +3,13 @@
 // current model's heads to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
 // scores follow. Off with the setting digitLens.quickRetrainAfterFix; skipped while a training
 // runs, and for a dataset whose model has no cached activations (nothing to refit quickly).
+// The heads alone cannot undo a confusion the network learned (every 7 typed as 1, then fixed:
+// -25 points on numbers without a 7, BENCHMARKS.md), so once many rows changed since training
+// the user is offered a fine-tune of the whole network, once per model.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LABELS_FILE_NAME, SETTINGS, SETTINGS_SECTION } from '../../../common/contributions';
+import { COMMANDS, LABELS_FILE_NAME, SETTINGS, SETTINGS_SECTION } from '../../../common/contributions';
 import { isBackendChoice } from '../../../common/domain';
 import { defaultModelDir } from '../dataset/paths';
 import type { EngineClient } from './engineClient';
@@ -16,10 +19,17 @@ import type { EngineStatusBar } from './statusBar';
 /** A burst of saves (several fixes, or a save after an edit) is one update. */
 const SETTLE_MS = 700;
 
+/** True when so many rows changed since training that the heads alone will not follow them. */
+export function needsFineTune(changed: number, examples: number): boolean {
+  return changed >= 50 && changed >= 0.02 * examples;
+}
+
 export class QuickRetrainOnSave implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
+  /** The models (by labels file and model date) whose fine-tune was offered already. */
+  private readonly offered = new Set<string>();
   private readonly watcher = vscode.workspace.createFileSystemWatcher(`**/${LABELS_FILE_NAME}`);
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -79,6 +89,7 @@ export class QuickRetrainOnSave implements vscode.Disposable {
       this.log.info(
         `quick retrain: ${vscode.workspace.asRelativePath(uri)}: heads refitted on ${result.examples} rows (${result.changed} changed since training) in ${result.seconds.toFixed(2)} s`,
       );
+      if (needsFineTune(result.changed, result.examples)) void this.offerFineTune(uri, result.changed);
     } catch (err) {
       this.log.warn(`quick retrain: ${vscode.workspace.asRelativePath(uri)}: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -86,6 +97,20 @@ export class QuickRetrainOnSave implements vscode.Disposable {
       this.statusBar.setActivity(undefined);
       if (this.again.delete(labelsPath)) this.schedule(uri);
     }
+  }
+
+  private async offerFineTune(uri: vscode.Uri, changed: number): Promise<void> {
+    const meta = await fs.readFile(path.join(defaultModelDir(uri.fsPath), 'meta.json'), 'utf8').catch(() => '');
+    const key = `${uri.fsPath}\n${/"date":\s*"([^"]*)"/.exec(meta)?.[1] ?? ''}`;
+    if (this.offered.has(key)) return;
+    this.offered.add(key);
+    const fineTune = 'Fine-Tune Model';
+    const choice = await vscode.window.showInformationMessage(
+      `Digit Lens: ${changed} labels changed since the model was trained. The quick update refits only its output heads, ` +
+        'which cannot unlearn a confusion (say every 7 typed as 1); two epochs of fine-tuning can.',
+      fineTune,
+    );
+    if (choice === fineTune) await vscode.commands.executeCommand(COMMANDS.fineTuneModel, uri);
   }
 
   dispose(): void {
