@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrainProgress } from './engineProtocol';
+import { evaluationOf, progressAt as progress, runRecordOf } from '../test/support/runRecords';
 import {
-  RUN_FORMAT,
   appendProgress,
   confusionClasses,
   emptyCurves,
@@ -15,50 +14,10 @@ import {
   type RunRecord,
 } from './trainingRun';
 
-function progress(step: number): TrainProgress {
-  return {
-    epoch: 0,
-    step,
-    loss: 3 / step,
-    sequenceAccuracy: step / 100,
-    elapsedSeconds: step / 10,
-    imagesPerSecond: 60,
-    fraction: step / 100,
-    headLoss: [1, 0.5, 0.5, 0.5, 0.4, null],
-    headAccuracy: [0.9, 0.6, 0.5, 0.5, 0.4, null],
-  };
-}
-
 function record(): RunRecord {
-  const curves = emptyCurves();
-  for (let s = 1; s <= 5; s++) appendProgress(curves, progress(s));
-  return {
-    format: RUN_FORMAT,
-    id: newRunId(new Date('2026-11-29T14:03:22.123Z'), () => 0.5),
-    labelsPath: '/data/labels.csv',
-    started: '2026-11-29T14:03:22.123Z',
-    status: 'finished',
-    settings: { preset: 'fast', timeBudgetSeconds: 60, seed: 1, backend: 'wasm', threads: 2, trainRows: 90, validationRows: 2, resumed: false, batchSize: 64 },
-    curves,
-    validations: [{ step: 5, sequenceAccuracy: 0.5 }],
-    final: { outcome: 'current', outcomeMessage: 'the new model is current.', steps: 5, seconds: 0.5, cancelled: false, imagesPerSecond: 60 },
-    evaluations: [
-      {
-        source: 'train',
-        date: '2026-11-29T14:04:00.000Z',
-        labelsPath: '/data/labels.csv',
-        files: ['a.png', 'b.png'],
-        metrics: { count: 2, sequenceAccuracy: 0.5, digitAccuracy: 0.5, lengthAccuracy: 1, coverageAt98: 0.5, backend: 'wasm' },
-        confusion: ['L', 'S1', 'S2', 'S3', 'S4', 'S5'].map((head, h) => {
-          const classes = confusionClasses(h);
-          const cells = classes.map(() => classes.map((): number[] => []));
-          cells[h === 0 ? 2 : 1][h === 0 ? 2 : 1] = [0, 1];
-          return { head, classes, cells };
-        }),
-        coverage: { coverage: [0.5, 1], accuracy: [1, 0.5], coverageAtPaperAccuracy: 0.5 },
-      },
-    ],
-  };
+  const files = ['a.png', 'b.png'];
+  // S1 reads b.png's 1 as 7.
+  return runRecordOf(5, [evaluationOf(files, '19', { coverage: [0.5, 1], accuracy: [1, 0.5], coverageAtPaperAccuracy: 0.5 }, (h, row) => (h === 1 && row === 1 ? [1, 7] : undefined))]);
 }
 
 test('run ids sort by start time and name the file', () => {
@@ -72,7 +31,7 @@ test('run ids sort by start time and name the file', () => {
 test('a record survives JSON and its check; a summary takes the latest evaluation', () => {
   const r = record();
   assert.deepEqual(parseRunRecord(JSON.stringify(r)), r);
-  assert.equal(summarizeRun(r).metrics?.sequenceAccuracy, 0.5);
+  assert.equal(summarizeRun(r).metrics?.sequenceAccuracy, 0.95);
   assert.equal(summarizeRun(r).final?.steps, 5);
 });
 

@@ -10,15 +10,14 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { DashboardToHostMessage, HostToDashboardMessage, OpenCellMessage } from '../../common/dashboardProtocol';
-import type { TrainProgress } from '../../common/engineProtocol';
 import { HEADS } from '../../common/heads';
-import { RUN_FORMAT, appendProgress, confusionClasses, emptyCurves, summarizeRun, type RunRecord } from '../../common/trainingRun';
+import { summarizeRun, type RunRecord } from '../../common/trainingRun';
 import { chromiumLaunch, chromiumNeed, missingPrerequisite } from '../support/environment';
+import { RUN_ID, evaluationOf, progressAt as progress, runRecordOf } from '../support/runRecords';
 import { WebviewServer, artifacts, openWebview, post as postTo, recorded, waitForPosted } from '../support/webviewPages';
 
 const skip = missingPrerequisite([chromiumNeed]);
 const LABELS_PATH = '/data/street/labels.csv';
-const RUN_ID = '20261129-140322123-abcd';
 
 let server: WebviewServer;
 let browser: Browser;
@@ -34,62 +33,12 @@ after(async () => {
   await server?.close();
 });
 
-function progress(step: number): TrainProgress {
-  const f = step / 200;
-  return {
-    epoch: Math.floor(step / 50),
-    step,
-    loss: 9 * Math.exp(-3 * f) + 0.3,
-    sequenceAccuracy: Math.min(0.95, f),
-    elapsedSeconds: step / 2,
-    imagesPerSecond: 60 + (step % 7),
-    fraction: f,
-    headLoss: HEADS.map((_, h) => (h === 5 ? 0.01 : (9 * Math.exp(-3 * f)) / (h + 2))),
-    headAccuracy: HEADS.map((_, h) => (h === 5 && step < 40 ? null : Math.min(0.99, f + 0.1 * (5 - h)))),
-  };
-}
-
-/** 40 validation crops: S2 reads two crops labeled "17" as "11" (rows 3 and 8), the rest right. */
+/** 40 validation crops labeled 17: S2 reads two of them (rows 3 and 8) as 1, the rest right; 98% up to 80% coverage. */
 function runRecord(): RunRecord {
-  const curves = emptyCurves();
-  for (let s = 1; s <= 150; s++) appendProgress(curves, progress(s));
   const files = Array.from({ length: 40 }, (_, i) => `img/${String(i).padStart(5, '0')}.png`);
-  const confusion = HEADS.map((head, h) => {
-    const classes = confusionClasses(h);
-    const cells = classes.map(() => classes.map((): number[] => []));
-    const all = files.map((_, i) => i);
-    if (h === 0) cells[2][2] = all;
-    else if (h === 1) cells[1][1] = all;
-    else if (h === 2) {
-      cells[7][7] = all.filter((i) => i !== 3 && i !== 8);
-      cells[7][1] = [3, 8];
-    } else cells[10][10] = all;
-    return { head: head.name, classes, cells };
-  });
-  const coverage = Array.from({ length: 40 }, (_, i) => (i + 1) / 40);
-  return {
-    format: RUN_FORMAT,
-    id: RUN_ID,
-    labelsPath: LABELS_PATH,
-    started: '2026-11-29T14:03:22.123Z',
-    status: 'finished',
-    settings: { preset: 'fast', timeBudgetSeconds: 75, seed: 1, backend: 'wasm', threads: 2, trainRows: 360, validationRows: 40, resumed: false, batchSize: 32 },
-    curves,
-    validations: [{ step: 150, sequenceAccuracy: 0.95 }],
-    final: { outcome: 'current', outcomeMessage: 'the new model is current (there was no current model).', steps: 150, seconds: 75, cancelled: false, imagesPerSecond: 64 },
-    evaluations: [
-      {
-        source: 'train',
-        date: '2026-11-29T14:04:40.000Z',
-        labelsPath: LABELS_PATH,
-        files,
-        metrics: { count: 40, sequenceAccuracy: 0.95, digitAccuracy: 0.97, lengthAccuracy: 1, coverageAt98: 0.8, backend: 'wasm' },
-        confusion,
-        // Right down to 80% coverage, then the two wrong ones.
-        coverage: { coverage, accuracy: coverage.map((c, i) => (c <= 0.8 ? 1 : 32 / (i + 1))), coverageAtPaperAccuracy: 0.8 },
-      },
-    ],
-  };
+  const coverage = files.map((_, i) => (i + 1) / 40);
+  const curve = { coverage, accuracy: coverage.map((c, i) => (c <= 0.8 ? 1 : 32 / (i + 1))), coverageAtPaperAccuracy: 0.8 };
+  return runRecordOf(150, [evaluationOf(files, '17', curve, (h, row) => (h === 2 && (row === 3 || row === 8) ? [7, 1] : undefined))]);
 }
 
 async function openDashboard(errors: string[], run: RunRecord, theme: 'dark' | 'light' = 'dark'): Promise<Page> {

@@ -1,42 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RUN_FORMAT, confusionClasses, emptyCurves, type HeadConfusion, type RunRecord } from '../../../common/trainingRun';
+import { confusionClasses, type HeadConfusion, type RunRecord } from '../../../common/trainingRun';
+import { progressAt, runRecordOf } from '../../../test/support/runRecords';
 import { accuracyColumns, cellTitle, coverageColumns, lossColumns, rowShare, settingsText } from './dashboardModel';
 
+/** Three steps, validated at a fourth. */
 function run(): RunRecord {
-  const curves = emptyCurves();
-  curves.step = [1, 2, 3];
-  curves.seconds = [0.1, 0.2, 0.3];
-  curves.loss = [3, 2, 1];
-  curves.sequenceAccuracy = [0, 0.2, 0.4];
-  curves.imagesPerSecond = [50, 55, 60];
-  curves.headLoss = curves.headLoss.map(() => [1, 0.5, 0.2]);
-  curves.headAccuracy = curves.headAccuracy.map(() => [null, 0.5, 0.7]);
-  return {
-    format: RUN_FORMAT,
-    id: '20261129-140322123-abcd',
-    labelsPath: '/d/labels.csv',
-    started: '2026-11-29T14:03:22.123Z',
-    status: 'finished',
-    settings: { preset: 'fast', timeBudgetSeconds: 30, seed: 1, backend: 'wasm', threads: 2, trainRows: 90, validationRows: 10, resumed: false, batchSize: 32 },
-    curves,
-    validations: [{ step: 4, sequenceAccuracy: 0.5 }],
-    evaluations: [],
-  };
+  const r = runRecordOf(3);
+  r.validations = [{ step: 4, sequenceAccuracy: 0.5 }];
+  return r;
 }
 
 test('loss columns: steps, total, then one per head', () => {
   const columns = lossColumns(run());
   assert.equal(columns.length, 8);
   assert.deepEqual(columns[0], [1, 2, 3]);
-  assert.deepEqual(columns[1], [3, 2, 1]);
+  assert.deepEqual(columns[1], [1, 2, 3].map((s) => progressAt(s).loss));
 });
 
 test('accuracy columns: the validation point at its own step, null elsewhere', () => {
   const columns = accuracyColumns(run());
   assert.deepEqual(columns[0], [1, 2, 3, 4]);
-  assert.deepEqual(columns[1], [0, 0.2, 0.4, null]);
-  assert.deepEqual(columns[2], [null, 0.5, 0.7, null]);
+  assert.deepEqual(columns[1], [...[1, 2, 3].map((s) => progressAt(s).sequenceAccuracy), null]);
+  // S5 has no accuracy before it had an example (null), as the engine sends it.
+  assert.deepEqual(columns[7], [null, null, null, null]);
   assert.deepEqual(columns[columns.length - 1], [null, null, null, 0.5]);
 });
 
@@ -58,5 +45,5 @@ test('cells and settings in words', () => {
   assert.match(cellTitle(m, 7, 1, '2026-11-29T14:03:22.123Z'), /^S2: label 7, read 1 \(run Nov 29 \d\d:03:22\)$/);
   assert.equal(rowShare(m, 7, 1), 0.25);
   assert.equal(rowShare(m, 0, 0), 0);
-  assert.equal(settingsText(run().settings), 'fast · 30 s · seed 1 · wasm ×2 · 90+10 rows');
+  assert.equal(settingsText(run().settings), 'fast · 75 s · seed 1 · wasm ×2 · 360+40 rows');
 });
