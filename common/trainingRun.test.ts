@@ -54,6 +54,12 @@ test('a bad record is refused with what is wrong', () => {
   }
 });
 
+test('figures are kept to four significant digits', () => {
+  const curves = emptyCurves();
+  appendProgress(curves, { ...progress(1), loss: 2.718281828, imagesPerSecond: 61.23456, headLoss: [0.000123456, 0, 1, 1, 1, null] });
+  assert.deepEqual([curves.loss[0], curves.imagesPerSecond[0], curves.headLoss[0][0], curves.headLoss[1][0], curves.headLoss[5][0]], [2.718, 61.23, 0.0001235, 0, null]);
+});
+
 test('thinning keeps every other point and the last, in every column', () => {
   const curves = emptyCurves();
   for (let s = 1; s <= 6; s++) appendProgress(curves, progress(s));

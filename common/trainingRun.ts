@@ -153,16 +153,23 @@ export function emptyCurves(): RunCurves {
   return { step: [], seconds: [], loss: [], sequenceAccuracy: [], imagesPerSecond: [], headLoss: HEADS.map(() => []), headAccuracy: HEADS.map(() => []) };
 }
 
+/** A figure to four significant digits: what a chart can show, and a record a third the size of full doubles. */
+function figure(x: number): number {
+  return x === 0 ? 0 : Number(x.toPrecision(4));
+}
+
+const maybeFigure = (x: number | null | undefined): number | null => (x === null || x === undefined ? null : figure(x));
+
 /** Appends one progress event to the curves. */
 export function appendProgress(curves: RunCurves, p: TrainProgress): void {
   curves.step.push(p.step);
-  curves.seconds.push(p.elapsedSeconds);
-  curves.loss.push(p.loss);
-  curves.sequenceAccuracy.push(p.sequenceAccuracy);
-  curves.imagesPerSecond.push(p.imagesPerSecond);
+  curves.seconds.push(figure(p.elapsedSeconds));
+  curves.loss.push(figure(p.loss));
+  curves.sequenceAccuracy.push(figure(p.sequenceAccuracy));
+  curves.imagesPerSecond.push(figure(p.imagesPerSecond));
   HEADS.forEach((_, h) => {
-    curves.headLoss[h].push(p.headLoss[h] ?? null);
-    curves.headAccuracy[h].push(p.headAccuracy[h] ?? null);
+    curves.headLoss[h].push(maybeFigure(p.headLoss[h]));
+    curves.headAccuracy[h].push(maybeFigure(p.headAccuracy[h]));
   });
 }
 

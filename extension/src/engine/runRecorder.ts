@@ -18,8 +18,8 @@ import {
 import type { TrainProgress } from '../../../common/engineProtocol';
 import { writeRunRecord } from '../dataset/runHistory';
 
-/** Past this many points the curves are thinned to half: a record stays well under a megabyte. */
-export const MAX_CURVE_POINTS = 2000;
+/** Past this many points the curves are thinned to half: a record of a long run stays under about 100 KB. */
+export const MAX_CURVE_POINTS = 1000;
 /** How often a running run's record is rewritten. */
 const WRITE_EVERY_MS = 5000;
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { confusionClasses, type HeadConfusion, type RunRecord } from '../../../common/trainingRun';
-import { progressAt, runRecordOf } from '../../../test/support/runRecords';
+import { runRecordOf } from '../../../test/support/runRecords';
 import { accuracyColumns, cellTitle, coverageColumns, lossColumns, rowShare, settingsText } from './dashboardModel';
 
 /** Three steps, validated at a fourth. */
@@ -12,16 +12,19 @@ function run(): RunRecord {
 }
 
 test('loss columns: steps, total, then one per head', () => {
-  const columns = lossColumns(run());
+  const r = run();
+  const columns = lossColumns(r);
   assert.equal(columns.length, 8);
   assert.deepEqual(columns[0], [1, 2, 3]);
-  assert.deepEqual(columns[1], [1, 2, 3].map((s) => progressAt(s).loss));
+  assert.deepEqual(columns[1], r.curves.loss);
+  assert.deepEqual(columns[7], r.curves.headLoss[5]);
 });
 
 test('accuracy columns: the validation point at its own step, null elsewhere', () => {
-  const columns = accuracyColumns(run());
+  const r = run();
+  const columns = accuracyColumns(r);
   assert.deepEqual(columns[0], [1, 2, 3, 4]);
-  assert.deepEqual(columns[1], [...[1, 2, 3].map((s) => progressAt(s).sequenceAccuracy), null]);
+  assert.deepEqual(columns[1], [...r.curves.sequenceAccuracy, null]);
   // S5 has no accuracy before it had an example (null), as the engine sends it.
   assert.deepEqual(columns[7], [null, null, null, null]);
   assert.deepEqual(columns[columns.length - 1], [null, null, null, 0.5]);
