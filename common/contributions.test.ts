@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { COMMANDS, GALLERY_VIEW_TYPE, INSPECTOR_VIEW_TYPE, LABELS_FILE_NAME, LABELS_LANGUAGE_ID, SETTINGS, SETTINGS_SECTION } from './contributions';
+import { COMMANDS, DASHBOARD_VIEW_TYPE, GALLERY_VIEW_TYPE, INSPECTOR_VIEW_TYPE, LABELS_FILE_NAME, LABELS_LANGUAGE_ID, SETTINGS, SETTINGS_SECTION } from './contributions';
 
 interface Manifest {
   activationEvents: string[];
@@ -25,7 +25,7 @@ test('package.json contributes exactly the commands the code registers', () => {
     for (const item of items) assert.ok(ids.has(item.command), `${menu} names ${item.command}`);
   }
   // Each webview panel's serializer needs its view type to activate the extension after a reload.
-  const viewTypes: string[] = [GALLERY_VIEW_TYPE, INSPECTOR_VIEW_TYPE];
+  const viewTypes: string[] = [GALLERY_VIEW_TYPE, INSPECTOR_VIEW_TYPE, DASHBOARD_VIEW_TYPE];
   assert.deepEqual(manifest.activationEvents.filter((e) => e.startsWith('onWebviewPanel:')).sort(), viewTypes.map((v) => `onWebviewPanel:${v}`).sort());
   for (const event of manifest.activationEvents) {
     const [kind, value] = event.split(':');

@@ -9,6 +9,7 @@ export const COMMANDS = {
   runPredictions: 'digitLens.runPredictions',
   useCandidateModel: 'digitLens.useCandidateModel',
   openGallery: 'digitLens.openGallery',
+  openTrainingDashboard: 'digitLens.openTrainingDashboard',
   inspectCrop: 'digitLens.inspectCrop',
   generateDemoDataset: 'digitLens.generateDemoDataset',
   importSvhnFolder: 'digitLens.importSvhnFolder',
@@ -23,6 +24,7 @@ export const LABELS_FILE_NAME = 'labels.csv';
 
 export const GALLERY_VIEW_TYPE = 'digitLens.gallery';
 export const INSPECTOR_VIEW_TYPE = 'digitLens.inspector';
+export const DASHBOARD_VIEW_TYPE = 'digitLens.dashboard';
 
 /** Settings under `digitLens.`; the enums are the domain's lists. */
 export const SETTINGS = {

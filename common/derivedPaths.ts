@@ -11,6 +11,8 @@ export const DERIVED = {
   model: `${DERIVED_DIR}/model`,
   /** A trained model that did not become current (it read fewer validation crops right), kept for the user to take. */
   candidate: `${DERIVED_DIR}/candidate`,
+  /** The run history: one record per training run (common/trainingRun.ts). */
+  runs: `${DERIVED_DIR}/runs`,
   /** The preprocessed-crop cache. */
   cache: `${DERIVED_DIR}/cache`,
 } as const;

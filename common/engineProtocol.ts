@@ -44,6 +44,13 @@ export interface TrainProgress {
   imagesPerSecond: number;
   /** 0..1, from epochs or from the time budget, whichever ends first. */
   fraction: number;
+  /**
+   * Each head's share of `loss` (HEADS order; they add up to it): its cross-entropy summed over
+   * the batch's rows and divided by the batch size, smoothed like `loss`.
+   */
+  headLoss: (number | null)[];
+  /** Each head's accuracy on the recent batches (its argmax is the label's class, over rows where the head has a target); null before it had one. */
+  headAccuracy: (number | null)[];
 }
 
 /** What became of a trained model: the current one, a candidate kept beside it, or nothing (no step was trained). */
@@ -266,6 +273,8 @@ export interface EngineEvents {
   /** The backend the engine runs on, and why it is not the one asked for when it is not. */
   backend: { backend: BackendName; threads: number; note?: string };
   progress: TrainProgress;
+  /** The run's record in the runs folder (common/trainingRun.ts), sent once it exists. */
+  run: { runId: string; path: string };
   /** Crops that could not be used, and why. */
   skipped: SkippedCrop[];
   synthProgress: { done: number; total: number };
@@ -279,7 +288,7 @@ export interface EngineMethods {
   train: {
     params: TrainOptions & { /** Int32Array(1) over it; the host stores 1 to cancel. */ cancelFlag: SharedArrayBuffer };
     result: TrainResult;
-    events: 'backend' | 'progress' | 'skipped';
+    events: 'backend' | 'progress' | 'skipped' | 'run';
   };
   /** Reads every row with a saved model; writes predictions.csv. */
   predict: { params: PredictOptions; result: PredictResult; events: 'backend' | 'skipped' };
@@ -323,6 +332,9 @@ const isEvalMetrics = shape<EvalMetrics>({
   coverageAt98: isFiniteNumber,
   backend: isBackendName,
 });
+
+/** One figure per head, null where the head has none yet. */
+const isHeadFigures = (v: unknown): v is (number | null)[] => Array.isArray(v) && v.length === HEADS.length && v.every((x) => x === null || isFiniteNumber(x));
 
 const isPixelBox = shape<PixelBox>({ left: isFiniteNumber, top: isFiniteNumber, width: isPositiveNumber, height: isPositiveNumber });
 
@@ -453,7 +465,10 @@ const eventChecks: { [E in EngineEventName]: Check<EngineEvents[E]> } = {
     elapsedSeconds: isFiniteNumber,
     imagesPerSecond: isFiniteNumber,
     fraction: isFiniteNumber,
+    headLoss: isHeadFigures,
+    headAccuracy: isHeadFigures,
   }),
+  run: shape<EngineEvents['run']>({ runId: isString, path: isString }),
   skipped: arrayOf(shape<SkippedCrop>({ file: isString, reason: isString })),
   synthProgress: shape<EngineEvents['synthProgress']>({ done: isNonNegativeInteger, total: isNonNegativeInteger }),
   importProgress: shape<EngineEvents['importProgress']>({ done: isNonNegativeInteger, total: isNonNegativeInteger }),

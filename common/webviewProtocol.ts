@@ -80,6 +80,18 @@ export interface GalleryDataset {
   warnings: string[];
 }
 
+/**
+ * A named set of crops the gallery shows alone (the crops behind a cell of the training
+ * dashboard's confusion matrix), by their file fields as the labels file writes them.
+ */
+export interface GalleryFileSet {
+  /** Names the set on the gallery's chip, e.g. "S2: label 7, read 1 (run 14:03)". */
+  title: string;
+  files: string[];
+}
+
+export const isGalleryFileSet = shape<GalleryFileSet>({ title: isString, files: arrayOf(isString) });
+
 /** One row of the labels file, as the webviews name it: its 0-based line and its file field exactly as written. */
 export interface RowRef {
   line: number;
@@ -114,6 +126,8 @@ export interface GalleryState {
   text?: string;
   /** The "low confidence" filter shows crops read with a confidence below this (0..1). */
   lowConfidenceBelow?: number;
+  /** Only the crops of this set (on top of the other choices), until its chip is cleared. */
+  fileSet?: GalleryFileSet;
   scrollTop: number;
   /** The crop selected last: selected again when the page comes back, if it is still shown. */
   selected?: RowRef;
@@ -238,7 +252,9 @@ export type HostToGalleryMessage =
   /** The inspector's question about its current row; the gallery answers with a `neighbour` of the same requestId. */
   | { kind: 'neighbourRequest'; requestId: number; line: number; file: string; step: Step }
   /** The row the inspector shows now: the gallery marks its cell and scrolls it into view. */
-  | { kind: 'inspecting'; line: number; file: string };
+  | { kind: 'inspecting'; line: number; file: string }
+  /** Show exactly these crops (the other choices back to all): a confusion cell of the dashboard. */
+  | { kind: 'showFiles'; set: GalleryFileSet };
 
 /** Webview -> host. */
 export type GalleryToHostMessage =
@@ -281,6 +297,7 @@ const hostToGalleryChecks: { [K in HostToGalleryMessage['kind']]: Check<unknown>
     step: isStep,
   }),
   inspecting: isRowRef,
+  showFiles: shape<{ set: GalleryFileSet }>({ set: isGalleryFileSet }),
 };
 
 const galleryToHostChecks: { [K in GalleryToHostMessage['kind']]: Check<unknown> } = {

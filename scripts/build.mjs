@@ -55,6 +55,7 @@ const bundles = [
   // The webview pages (extension/src/host/webviewHtml.ts names their files): one bundle each.
   { ...browser, entryPoints: [join(root, 'webview/src/gallery.ts')], outfile: join(dist, 'gallery.js') },
   { ...browser, entryPoints: [join(root, 'webview/src/inspector/inspector.ts')], outfile: join(dist, 'inspector.js') },
+  { ...browser, entryPoints: [join(root, 'webview/src/dashboard/dashboard.ts')], outfile: join(dist, 'dashboard.js') },
 ];
 await Promise.all(bundles.map((b) => esbuild.build(b)));
 chmodSync(join(dist, 'cli.js'), 0o755);
@@ -83,6 +84,9 @@ for (const [from, to] of fonts) cpSync(join(root, 'node_modules', from), join(di
 cpSync(join(root, 'webview/base.css'), join(dist, 'base.css'));
 cpSync(join(root, 'webview/gallery.css'), join(dist, 'gallery.css'));
 cpSync(join(root, 'webview/inspector.css'), join(dist, 'inspector.css'));
+cpSync(join(root, 'webview/dashboard.css'), join(dist, 'dashboard.css'));
+// uPlot's own stylesheet (its legend and cursor), beside the dashboard's.
+cpSync(join(root, 'node_modules/uplot/dist/uPlot.min.css'), join(dist, 'uplot.css'));
 
 // The webview toolkit is bundled into each page's script; codicons etc. are not needed.
 console.log(`built dist/ (${production ? 'production' : 'development'})`);

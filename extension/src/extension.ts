@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { COMMANDS } from '../../common/contributions';
+import { DashboardPanel, type DashboardDeps } from './host/dashboard/dashboardPanel';
 import { EngineClient } from './host/engineClient';
 import { GalleryPanel, type GalleryDeps } from './host/gallery/galleryPanel';
 import { generateDemoDataset } from './host/generateDemoDataset';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // From the gallery, the gallery keeps the keyboard: the user may click on through its crops.
   const galleryDeps: GalleryDeps = { extensionUri: context.extensionUri, log, inspect: (labelsUri, row) => InspectorPanel.show(inspectorDeps, labelsUri, row, true) };
   const openGallery = (labelsUri: vscode.Uri): void => GalleryPanel.show(galleryDeps, labelsUri);
+  const dashboardDeps: DashboardDeps = { extensionUri: context.extensionUri, log, showFiles: (labelsUri, set) => GalleryPanel.showFiles(galleryDeps, labelsUri, set) };
   const deps = { engine, statusBar, log, openGallery };
 
   context.subscriptions.push(
@@ -42,11 +44,16 @@ export function activate(context: vscode.ExtensionContext): void {
       const labelsUri = await pickLabelsFile(arg, 'show');
       if (labelsUri) openGallery(labelsUri);
     }),
+    vscode.commands.registerCommand(COMMANDS.openTrainingDashboard, async (arg?: unknown) => {
+      const labelsUri = await pickLabelsFile(arg, 'show the training runs of');
+      if (labelsUri) DashboardPanel.show(dashboardDeps, labelsUri);
+    }),
     vscode.commands.registerCommand(COMMANDS.inspectCrop, (arg?: unknown, line?: unknown) => inspectCrop(inspectorDeps, arg, line)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
     new QuickRetrainOnSave(engine, statusBar, log, trainingRuns),
     GalleryPanel.registerSerializer(galleryDeps),
     InspectorPanel.registerSerializer(inspectorDeps),
+    DashboardPanel.registerSerializer(dashboardDeps),
   );
   languageClient = startLanguageClient(context, log);
 }

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { parsePredictionsCsv } from '../../common/predictionsCsv';
+import { parseRunRecord } from '../../common/trainingRun';
 import { chromiumArgs, chromiumNeed, chromiumPath, missingPrerequisite } from '../support/environment';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -508,6 +509,45 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const undone = labelsBytes(lines, { ...fixes, [nextLine]: inspectorFix, [firstLine]: '42' });
     await waitFor('the 7 undone on disk', 20_000, () => readFileSync(labelsPath).equals(undone) || undefined);
 
+    // 15b. The training dashboard (issue 11), from the palette: the palette's run is listed with its
+    //      curves; a confusion cell opens the gallery on exactly the crops behind it; its chip clears it.
+    await runCommand(page, 'Digit Lens: Open Training Dashboard');
+    const dashboard = await webviewWith(page, '#runs tbody tr');
+    const runsFolder = path.join(workspace, '.digitlens', 'runs');
+    const runFiles = readdirSync(runsFolder).filter((f) => f.endsWith('.json'));
+    assert.equal(runFiles.length, 1, `one run recorded: ${runFiles.join(', ')}`);
+    const record = parseRunRecord(readFileSync(path.join(runsFolder, runFiles[0]), 'utf8'));
+    assert.equal(record.status, 'finished');
+    assert.ok(record.curves.step.length > 0 && record.curves.headLoss.every((c) => c.length === record.curves.step.length));
+    await dashboard.locator(`#loss-chart[data-points="${record.curves.step.length}"] canvas`).waitFor({ timeout: 30_000 });
+    await dashboard.locator('#coverage-chart canvas').waitFor({ timeout: 30_000 });
+    assert.equal(await dashboard.locator('.confusion').count(), 6);
+    const evaluation = record.evaluations[record.evaluations.length - 1];
+    t.diagnostic(`dashboard: run ${record.id}, ${record.curves.step.length} points, coverage at 98% ${evaluation.metrics.coverageAt98}`);
+    await shot('12-training-dashboard');
+    // The parts below the fold, each on its own: the coverage curve and the confusion matrices.
+    await dashboard.locator('#coverage-chart').screenshot({ path: path.join(artifacts, '12b-dashboard-coverage.png') });
+    await dashboard.locator('.confusion[data-head="L"]').screenshot({ path: path.join(artifacts, '12c-dashboard-confusion-L.png') });
+    // A confusion if there is one, else a right reading.
+    const wrong = dashboard.locator('.confusion button.cell.wrong');
+    const cell = (await wrong.count()) > 0 ? wrong.first() : dashboard.locator('.confusion button.cell').first();
+    const head = await cell.evaluate((b) => b.closest<HTMLElement>('.confusion')?.dataset.head ?? '');
+    const [truth, read] = [await cell.getAttribute('data-truth'), await cell.getAttribute('data-read')];
+    const matrix = evaluation.confusion.find((m) => m.head === head);
+    assert.ok(matrix && truth !== null && read !== null, `cell ${head} ${truth} ${read}`);
+    const expected = matrix.cells[matrix.classes.indexOf(truth)][matrix.classes.indexOf(read)].map((i) => evaluation.files[i]).sort();
+    await cell.click();
+    const filtered = await webviewWith(page, '#file-set:not([hidden])');
+    const shownFiles = await waitFor('the gallery on the cell\'s crops', 30_000, async () => {
+      const files = (await filtered.locator('.crop').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.file ?? ''))).sort();
+      return files.length === expected.length ? files : undefined;
+    });
+    assert.deepEqual(shownFiles, expected);
+    t.diagnostic(`dashboard: ${head} label ${truth} read ${read} -> ${shownFiles.length} crop(s) in the gallery`);
+    await shot('13-gallery-on-a-confusion-cell');
+    await filtered.locator('#file-set-clear').click();
+    await filtered.locator('#file-set').waitFor({ state: 'hidden', timeout: 10_000 });
+
     // 15. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
     //     a pick between the two datasets.
     await runCommand(page, 'Digit Lens: Generate Demo Dataset');
@@ -543,6 +583,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     // Training, predictions, reloads and a demo dataset later, labels.csv holds the four fixes only.
     assert.ok(readFileSync(labelsPath).equals(undone), 'labels.csv changed after the label edits');
     assert.match(log, /gallery: undo of 1 label/);
+    assert.match(log, /dashboard: the gallery of .*labels\.csv on \d+ crop\(s\)/);
     assert.doesNotMatch(log, /Content Security Policy/);
   } catch (err) {
     await shot('failure').catch(() => undefined);

@@ -85,6 +85,10 @@ let saveTimer: ReturnType<typeof setTimeout> | undefined;
 const app = document.getElementById('app') ?? document.body;
 app.innerHTML = `
   <header id="toolbar" class="toolbar"></header>
+  <div id="file-set" class="file-set" role="group" aria-label="Crop set filter" hidden>
+    <span class="file-set-chip"><span id="file-set-title"></span>
+      <vscode-button id="file-set-clear" appearance="icon" aria-label="Clear the crop set filter: show every crop" title="Clear the crop set filter">&#x2715;</vscode-button></span>
+  </div>
   <div id="warnings" class="warnings" hidden></div>
   <div id="status" class="status" role="status" aria-live="polite"></div>
   <div id="loading" class="loading"><vscode-progress-ring></vscode-progress-ring><span>Reading the dataset…</span></div>
@@ -98,6 +102,12 @@ const scroller = el<HTMLDivElement>('scroller');
 const canvas = el<HTMLDivElement>('grid');
 const grid = new GalleryGrid(scroller, canvas, (crop) => cropCell(crop, labelsName()), paintCell);
 const cheatSheet = new CheatSheet(app);
+el('file-set-clear').addEventListener('click', () => {
+  changeView({ fileSet: undefined });
+  showFileSet();
+  focusGrid();
+});
+showFileSet();
 
 const toolbar = new GalleryToolbar(el('toolbar'), state, {
   filter: (filter) => filter !== state.filter && changeView({ filter }),
@@ -213,6 +223,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       scrollToInspected();
       return;
     }
+    case 'showFiles':
+      // Exactly the set's crops: the other choices go back to "all" (the set can be narrowed after).
+      changeView({ fileSet: message.set, filter: 'all', length: 'any', text: '' });
+      toolbar.showView(state);
+      showFileSet();
+      status(`Showing the ${message.set.files.length} crop${message.set.files.length === 1 ? '' : 's'} of ${message.set.title}.`);
+      return;
     case 'dataset': {
       el('loading').hidden = true;
       const first = dataset === undefined;
@@ -248,6 +265,13 @@ function saveState(soon = false): void {
   clearTimeout(saveTimer);
   saveTimer = undefined;
   vscode.setState({ ...state, history: edits.history.toJSON() });
+}
+
+/** The chip that says a crop set narrows the view, with its button to clear it. */
+function showFileSet(): void {
+  const set = state.fileSet;
+  el('file-set').hidden = set === undefined;
+  el('file-set-title').textContent = set ? `Only ${set.title} (${set.files.length} crop${set.files.length === 1 ? '' : 's'})` : '';
 }
 
 function focusGrid(): void {

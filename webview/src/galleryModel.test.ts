@@ -193,3 +193,19 @@ test('an empty gallery says why: no crops, nothing of that length or text, or no
   assert.equal(emptyText(data, only('lowConfidence', { lowConfidenceBelow: 0.1 })), 'The model reads every crop with a confidence of 10% or more.');
   assert.equal(emptyText({ ...data, hasPredictions: false }, only('lowConfidence')), 'No predictions yet: train a model first.');
 });
+
+test('a file set shows only its crops, and the counts count only them', () => {
+  const crop = (file: string, label: string, reading: string): GalleryCrop => ({
+    file,
+    line: 0,
+    label,
+    prediction: { text: reading, length: 1, confidence: 0.9, matchesLabel: label === reading },
+  });
+  const crops = [crop('a.png', '1', '1'), crop('b.png', '2', '3'), crop('c.png', '', '4')];
+  const query: GalleryQuery = { filter: 'all', length: 'any', text: '', lowConfidenceBelow: 0.5, files: new Set(['b.png', 'c.png']) };
+  assert.deepEqual(filterCrops(crops, query).map((c) => c.file), ['b.png', 'c.png']);
+  const counts = countCrops(crops, query);
+  assert.equal(counts.filters.all, 2);
+  assert.equal(counts.filters.unlabeled, 1);
+  assert.equal(emptyText({ crops, hasPredictions: true }, { ...query, files: new Set(['gone.png']) }), 'No crop of this set is in the labels file any more.');
+});

@@ -46,6 +46,12 @@ export interface GalleryQuery {
   text: string;
   /** The low-confidence filter's threshold, 0..1. */
   lowConfidenceBelow: number;
+  /** Only crops whose file field is in this set (a dashboard's confusion cell); absent = any. */
+  files?: ReadonlySet<string>;
+}
+
+function inFileSet(crop: GalleryCrop, files: ReadonlySet<string> | undefined): boolean {
+  return files === undefined || files.has(crop.file);
 }
 
 export function isLikelyError(crop: GalleryCrop): boolean {
@@ -107,7 +113,7 @@ function inLength(crop: GalleryCrop, length: GalleryLength): boolean {
 
 /** Whether the gallery shows `crop` under `query`. */
 export function showsCrop(crop: GalleryCrop, query: GalleryQuery, needle = textNeedle(query.text)): boolean {
-  return inFilter(crop, query.filter, query.lowConfidenceBelow) && inLength(crop, query.length) && containsText(crop, needle);
+  return inFilter(crop, query.filter, query.lowConfidenceBelow) && inLength(crop, query.length) && containsText(crop, needle) && inFileSet(crop, query.files);
 }
 
 export function filterCrops(crops: readonly GalleryCrop[], query: GalleryQuery): GalleryCrop[] {
@@ -130,7 +136,7 @@ export function countCrops(crops: readonly GalleryCrop[], query: GalleryQuery): 
   const lengths = Object.fromEntries(GALLERY_LENGTHS.map((l) => [l, 0])) as Record<GalleryLength, number>;
   const needle = textNeedle(query.text);
   for (const crop of crops) {
-    if (!containsText(crop, needle)) continue;
+    if (!containsText(crop, needle) || !inFileSet(crop, query.files)) continue;
     if (inLength(crop, query.length)) {
       for (const filter of GALLERY_FILTERS) if (inFilter(crop, filter, query.lowConfidenceBelow)) filters[filter]++;
     }
@@ -246,6 +252,7 @@ export function noOfferReason(crop: GalleryCrop): string {
 /** What the gallery says when it shows no crop. */
 export function emptyText(data: Pick<GalleryDataset, 'crops' | 'hasPredictions'>, query: GalleryQuery): string {
   if (data.crops.length === 0) return 'The labels file lists no crops.';
+  if (query.files !== undefined && !data.crops.some((c) => query.files?.has(c.file))) return 'No crop of this set is in the labels file any more.';
   if (query.length !== 'any' || query.text.trim() !== '') return 'No crop of this filter has that length or text.';
   switch (query.filter) {
     case 'mismatches':

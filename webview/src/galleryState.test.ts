@@ -39,3 +39,11 @@ test('whatever else comes back is replaced by a default, never trusted', () => {
   assert.equal(readState({ lowConfidenceBelow: Number.NaN }).lowConfidenceBelow, 0.5);
   assert.equal(readState({ lowConfidenceBelow: 0 }).lowConfidenceBelow, 0.01);
 });
+
+test('a file set (a confusion cell of the dashboard) survives a reload and narrows the query', () => {
+  const fileSet = { title: 'S1: label 7, read 1', files: ['a.png', 'b.png'] };
+  const state = readState(JSON.parse(JSON.stringify({ filter: 'all', scrollTop: 0, fileSet })));
+  assert.deepEqual(state.fileSet, fileSet);
+  assert.deepEqual([...(queryOf(state).files ?? [])], ['a.png', 'b.png']);
+  assert.equal(readState({ fileSet: { title: 'x', files: [3] } }).fileSet, undefined);
+});

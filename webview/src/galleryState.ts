@@ -6,15 +6,17 @@ import {
   GALLERY_SORTS,
   isGalleryFilter,
   isGalleryLength,
+  isGalleryFileSet,
   isGallerySort,
   isRowRef,
+  type GalleryFileSet,
   type GalleryState,
   type RowRef,
 } from '../../common/webviewProtocol';
 import type { GalleryQuery } from './galleryModel';
 
 /** The state with every field the page uses present (GalleryState leaves the later ones optional). */
-export type PageState = Required<Omit<GalleryState, 'labelsPath' | 'selected'>> & { labelsPath?: string; selected?: RowRef };
+export type PageState = Required<Omit<GalleryState, 'labelsPath' | 'selected' | 'fileSet'>> & { labelsPath?: string; selected?: RowRef; fileSet?: GalleryFileSet };
 
 /** The low-confidence threshold as the page offers it: whole percents from 1 to 99. */
 export function clampThreshold(value: number): number {
@@ -34,9 +36,12 @@ export function readState(saved: unknown): PageState {
     selected: isRowRef(s.selected) ? { line: s.selected.line, file: s.selected.file } : undefined,
     // Checked item by item where it is used (labelHistory.ts).
     history: Array.isArray(s.history) ? (s.history as PageState['history']) : [],
+    ...(isGalleryFileSet(s.fileSet) ? { fileSet: { title: s.fileSet.title, files: s.fileSet.files } } : {}),
   };
 }
 
 export function queryOf(state: PageState): GalleryQuery {
-  return { filter: state.filter, length: state.length, text: state.text, lowConfidenceBelow: state.lowConfidenceBelow };
+  const query: GalleryQuery = { filter: state.filter, length: state.length, text: state.text, lowConfidenceBelow: state.lowConfidenceBelow };
+  if (state.fileSet) query.files = new Set(state.fileSet.files);
+  return query;
 }

@@ -157,11 +157,13 @@ export class GalleryToolbar {
   }
 
   /** Shows a filter or order chosen without the toolbar (a key). */
-  showView(state: Pick<PageState, 'filter' | 'sort'>): void {
+  showView(state: Pick<PageState, 'filter' | 'sort' | 'length' | 'text'>): void {
     const filterGroup = document.getElementById('filter') as ValueElement | null;
     const sortDropdown = document.getElementById('sort') as ValueElement | null;
     if (filterGroup && filterGroup.value !== state.filter) filterGroup.value = state.filter;
     if (sortDropdown && sortDropdown.value !== state.sort) sortDropdown.value = state.sort;
+    if (this.lengthDropdown.value !== state.length) this.lengthDropdown.value = state.length;
+    if (this.textField.value !== state.text) this.textField.value = state.text;
   }
 
   focusText(): void {

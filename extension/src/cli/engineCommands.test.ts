@@ -29,7 +29,7 @@ test('<dir> means <dir>/labels.csv; a labels file path is taken as is', async ()
 
 test('the progress line and the metrics table show what the user needs', () => {
   const line = progressLine(
-    { epoch: 2, step: 150, totalSteps: 600, loss: 2.3456, sequenceAccuracy: 0.4567, elapsedSeconds: 61.4, imagesPerSecond: 88.2, fraction: 0.25 },
+    { epoch: 2, step: 150, totalSteps: 600, loss: 2.3456, sequenceAccuracy: 0.4567, elapsedSeconds: 61.4, imagesPerSecond: 88.2, fraction: 0.25, headLoss: [1, 0.5, 0.4, 0.3, 0.1, null], headAccuracy: [0.9, 0.6, 0.5, 0.5, 0.4, null] },
     'wasm',
   );
   assert.equal(line, '[#####...............]  25% step 150/600 epoch 3 loss 2.346 acc 45.7% 88 img/s 61s wasm');

@@ -112,6 +112,7 @@ export const trainCliCommand: CliCommand = {
             if (note) process.stderr.write(`backend: ${note}\n`);
           },
           onSkipped: reportSkipped,
+          onRun: (_id, file) => process.stderr.write(`run record: ${file}\n`),
           onProgress: (p) => progress.line(progressLine(p, backendName)),
         },
       );
@@ -145,7 +146,7 @@ export const evalCliCommand: CliCommand = {
     const model = stringFlag(args, 'model');
     const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const { runEval } = await import('../engine/evaluate');
-    const m = await runEval({ labelsPath, modelDir: model && path.resolve(model), backend }, { onSkipped: reportSkipped });
+    const m = await runEval({ labelsPath, modelDir: model && path.resolve(model), backend }, { onSkipped: reportSkipped, onRecorded: (note) => process.stderr.write(`${note}\n`) });
     if (args.flags.get('json') === true) {
       const { count, sequenceAccuracy, digitAccuracy, lengthAccuracy, coverageAt98 } = m;
       process.stdout.write(JSON.stringify({ count, sequenceAccuracy, digitAccuracy, lengthAccuracy, coverageAt98, backend: m.backend }) + '\n');

@@ -28,6 +28,16 @@ export function candidateModelDir(labelsPath: string): string {
   return derived(path.dirname(labelsPath), DERIVED.candidate);
 }
 
+/** <dataset>/.digitlens/runs: the run history of the labels file at `labelsPath`. */
+export function runsDir(labelsPath: string): string {
+  return derived(path.dirname(labelsPath), DERIVED.runs);
+}
+
+/** The run history beside a model folder (<dataset>/.digitlens/model -> <dataset>/.digitlens/runs): where `eval` adds to the run that trained it. */
+export function runsDirBesideModel(modelDir: string): string {
+  return path.join(path.dirname(modelDir), path.posix.basename(DERIVED.runs));
+}
+
 /** The preprocessed-crop cache of a dataset folder. */
 export function cacheDir(datasetDir: string): string {
   return derived(datasetDir, DERIVED.cache);

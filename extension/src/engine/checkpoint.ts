@@ -25,6 +25,8 @@ export interface CheckpointMeta {
   /** Steps of every run that led to these weights (a resumed run adds its own). */
   totalSteps?: number;
   validation?: Metrics;
+  /** The run that trained it (its record in .digitlens/runs/, common/trainingRun.ts); absent in older checkpoints. */
+  runId?: string;
   /** The last quick retrain of the heads (quickRetrain.ts), when there was one since training. */
   quickRetrain?: { date: string; examples: number; changed: number };
   /** The tensors in optimizer.bin, in order, float32 each. Absent in checkpoints without it. */

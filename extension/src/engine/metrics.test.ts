@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeMetrics, coverageAtAccuracy } from './metrics';
+import { COVERAGE_CURVE_POINTS, computeMetrics, coverageAtAccuracy, coverageCurve } from './metrics';
 
 function logitsFor(lengthClass: number, digits: number[], strength: number): number[] {
   const z = new Array<number>(57).fill(0);
@@ -73,4 +73,19 @@ test('a label longer than five digits is right only as "more than 5" with its fi
   assert.equal(m.sequenceAccuracy, 0.5);
   assert.equal(m.digitAccuracy, 1);
   assert.equal(m.lengthAccuracy, 0.5);
+});
+
+test('the coverage curve: accuracy of the most confident k for every k, ties taken together, the 98% coverage with it', () => {
+  const curve = coverageCurve([true, true, true, false, true], [0.9, 0.8, 0.7, 0.6, 0.5]);
+  assert.deepEqual(curve.coverage, [0.2, 0.4, 0.6, 0.8, 1]);
+  assert.deepEqual(curve.accuracy, [1, 1, 1, 0.75, 0.8]);
+  assert.equal(curve.coverageAtPaperAccuracy, 0.6);
+  // A tie is one point: both or neither.
+  assert.deepEqual(coverageCurve([true, false, true], [1, 0, 0]), { coverage: [1 / 3, 1], accuracy: [1, 2 / 3], coverageAtPaperAccuracy: 1 / 3 });
+  // A long curve is thinned, its last point (everything) kept.
+  const n = 5000;
+  const long = coverageCurve(Array.from({ length: n }, (_, i) => i % 50 !== 0), Array.from({ length: n }, (_, i) => -i));
+  assert.ok(long.coverage.length <= COVERAGE_CURVE_POINTS + 1, String(long.coverage.length));
+  assert.equal(long.coverage[long.coverage.length - 1], 1);
+  assert.equal(long.accuracy[long.accuracy.length - 1], 0.98);
 });

@@ -8,27 +8,55 @@
 import type { Metrics } from '../../../common/domain';
 import { DIGIT_CLASSES, LOGITS, digitOffset } from '../../../common/heads';
 import { parseTargetLabel, predictionMatchesLabel } from '../../../common/sequence';
+import { PAPER_ACCURACY, type CoverageCurve } from '../../../common/trainingRun';
 import { decodeSequence, type DecodedSequence } from './decode';
 
 
 /**
- * Largest fraction k/N such that the k most confident examples are at least `target` correct.
- * `score` orders them (the log score: many confident readings share exp(score) = 1.0 but not
- * their log score); examples with equal scores are taken all or none, so the answer never
- * depends on the order the rows came in.
+ * The most confident examples, k at a time: for each k at which a group of equal scores ends, how
+ * many of the k are right. `score` orders them (the log score: many confident readings share
+ * exp(score) = 1.0 but not their log score); examples with equal scores are taken all or none, so
+ * nothing depends on the order the rows came in.
  */
-export function coverageAtAccuracy(correct: readonly boolean[], score: readonly number[], target = 0.98): number {
+function mostConfidentFirst(correct: readonly boolean[], score: readonly number[]): { taken: number; right: number }[] {
   const n = correct.length;
-  if (n === 0) return 0;
   const order = [...correct.keys()].sort((a, b) => score[b] - score[a]);
+  const points: { taken: number; right: number }[] = [];
   let right = 0;
-  let best = 0;
   order.forEach((i, k) => {
     if (correct[i]) right++;
-    const groupEnds = k + 1 === n || score[order[k + 1]] !== score[i];
-    if (groupEnds && right / (k + 1) >= target) best = k + 1;
+    if (k + 1 === n || score[order[k + 1]] !== score[i]) points.push({ taken: k + 1, right });
   });
+  return points;
+}
+
+/** Largest fraction k/N such that the k most confident examples are at least `target` correct. */
+export function coverageAtAccuracy(correct: readonly boolean[], score: readonly number[], target = PAPER_ACCURACY): number {
+  const n = correct.length;
+  if (n === 0) return 0;
+  let best = 0;
+  for (const p of mostConfidentFirst(correct, score)) if (p.right / p.taken >= target) best = p.taken;
   return best / n;
+}
+
+/** The coverage curve keeps at most this many points (the dashboard draws it; a file stays small). */
+export const COVERAGE_CURVE_POINTS = 200;
+
+/**
+ * Sequence accuracy of the k most confident examples against coverage k/N, for every confidence
+ * threshold (thinned to about COVERAGE_CURVE_POINTS, the last point kept), and the coverage at the
+ * paper's 98%.
+ */
+export function coverageCurve(correct: readonly boolean[], score: readonly number[]): CoverageCurve {
+  const n = correct.length;
+  const points = mostConfidentFirst(correct, score);
+  const stride = Math.max(1, Math.ceil(points.length / COVERAGE_CURVE_POINTS));
+  const kept = points.filter((_, i) => i % stride === 0 || i === points.length - 1);
+  return {
+    coverage: kept.map((p) => p.taken / n),
+    accuracy: kept.map((p) => p.right / p.taken),
+    coverageAtPaperAccuracy: coverageAtAccuracy(correct, score),
+  };
 }
 
 export function computeMetrics(labels: readonly string[], logits: ArrayLike<number>, decoded?: readonly DecodedSequence[]): Metrics {

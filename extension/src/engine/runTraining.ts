@@ -10,7 +10,7 @@ import { DEFAULT_PRESET, type BackendName, type EvalMetrics, type SkippedCrop } 
 import type { TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
 import { EVIDENCE_BIN, EVIDENCE_JSON, encodeEvidence } from '../../../common/labelEvidence';
 import { loadCrops, type CropSet } from '../dataset/crops';
-import { candidateModelDir, defaultModelDir } from '../dataset/paths';
+import { candidateModelDir, defaultModelDir, runsDir } from '../dataset/paths';
 import { initBackend } from './backend';
 import { loadCheckpoint, readOptimizerState, saveCheckpoint, type CheckpointMeta } from './checkpoint';
 import { imageStats, splitValidation } from './data';
@@ -20,11 +20,17 @@ import { writePredictions } from './predictionsFile';
 import { featureWidth, PRESETS } from './presets';
 import { trainOnCrops, type TrainLoopResult } from './train';
 import { writeFeatureCache } from './featureCache';
+import { runEvaluation } from './confusion';
+import { decodeSequence } from './decode';
+import { RunRecorder } from './runRecorder';
+import { LOGITS } from '../../../common/heads';
 
 export interface TrainHooks {
   onBackend?: (name: BackendName, threads: number, note?: string) => void;
   onSkipped?: (skipped: SkippedCrop[]) => void;
   onProgress?: (p: TrainProgress) => void;
+  /** The run's record exists (common/trainingRun.ts): its id and file. */
+  onRun?: (runId: string, path: string) => void;
   /** Int32Array(1); 1 = stop after the current step (a model that trained at all is still saved). */
   cancel?: Int32Array;
 }
@@ -53,20 +59,62 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
     throw err;
   }
   const spec = resumed?.meta.spec ?? PRESETS[options.preset ?? DEFAULT_PRESET];
-  const result = await trainOnCrops(
-    { files, labels: crops.rows.map((r) => r.label), pixels: crops.pixels },
-    {
-      spec,
-      seed: options.seed ?? 1,
+  const split = splitValidation(files);
+  let recorder: RunRecorder;
+  try {
+    recorder = await RunRecorder.start(runsDir(options.labelsPath), options.labelsPath, {
+      preset: spec.preset,
       epochs: options.epochs,
       timeBudgetSeconds: options.timeBudgetSeconds,
-      cancel: hooks.cancel,
-      onProgress: hooks.onProgress,
-      initialModel: resumed?.model,
-      initialOptimizer: resumeState,
-    },
-  );
+      seed: options.seed ?? 1,
+      backend: backend.name,
+      threads: backend.threads,
+      trainRows: split.train.length,
+      validationRows: split.validation.length,
+      resumed: resumed !== undefined,
+      batchSize: spec.batchSize,
+    });
+  } catch (err) {
+    resumed?.model.dispose();
+    throw err;
+  }
+  hooks.onRun?.(recorder.record.id, recorder.path);
+  let result: TrainLoopResult;
   try {
+    result = await trainOnCrops(
+      { files, labels: crops.rows.map((r) => r.label), pixels: crops.pixels },
+      {
+        spec,
+        seed: options.seed ?? 1,
+        epochs: options.epochs,
+        timeBudgetSeconds: options.timeBudgetSeconds,
+        cancel: hooks.cancel,
+        onProgress: (p) => {
+          recorder.progress(p);
+          hooks.onProgress?.(p);
+        },
+        initialModel: resumed?.model,
+        initialOptimizer: resumeState,
+      },
+    );
+  } catch (err) {
+    await recorder.fail(err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+  const trained = result;
+  let saved: TrainResult;
+  try {
+    saved = await save();
+  } catch (err) {
+    await recorder.fail(err instanceof Error ? err.message : String(err));
+    throw err;
+  } finally {
+    result.model.dispose();
+  }
+  return { ...saved, outcomeMessage: saved.outcomeMessage + (await finishRecord(recorder, options.labelsPath, crops.rows, trained, saved)) };
+
+  /** Decides which model is current and writes it (and the predictions when it is the new one). */
+  async function save(): Promise<TrainResult> {
     const validation: EvalMetrics = { ...result.validation, backend: backend.name };
     const base = { backend: backend.name, seconds: result.seconds, steps: result.steps, examples: result.trainCount, cancelled: result.cancelled, validation };
     if (result.steps === 0) {
@@ -84,6 +132,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       seconds: result.seconds,
       examples: result.trainCount,
       validation: result.validation,
+      runId: recorder.record.id,
     };
     const evidence = encodeEvidence({
       rows: crops.rows.map((r, i) => ({ file: r.file, label: r.label, heldOut: result.dynamics.heldOut[i] === 1 })),
@@ -107,9 +156,36 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
     const candidateDir = candidateModelDir(options.labelsPath);
     await saveCheckpoint(result.model, candidateDir, meta, result.optimizerState, extras);
     return { ...base, outcome: 'candidate', outcomeMessage: decision.message, modelDir: candidateDir, previousValidation: previous };
-  } finally {
-    result.model.dispose();
   }
+}
+
+/**
+ * Ends the run's record with its final figures and its evaluation of the validation rows. The
+ * trained model matters more than its history: a record that cannot be written is said in the
+ * outcome (returned, to append to it), not thrown.
+ */
+async function finishRecord(
+  recorder: RunRecorder,
+  labelsPath: string,
+  rows: readonly { file: string; label: string }[],
+  result: TrainLoopResult,
+  saved: TrainResult,
+): Promise<string> {
+  const validationRows = result.validationIndices.map((i) => rows[i]);
+  const decoded = validationRows.map((_, k) => decodeSequence(result.validationLogits, k * LOGITS));
+  const evaluation = validationRows.length > 0 && result.steps > 0 ? runEvaluation('train', labelsPath, validationRows, decoded, saved.validation) : undefined;
+  const { outcome, outcomeMessage, steps, seconds, cancelled } = saved;
+  try {
+    await recorder.finish({ outcome, outcomeMessage, steps, seconds, cancelled, imagesPerSecond: lastImagesPerSecond(recorder) }, evaluation);
+    return '';
+  } catch (err) {
+    return ` (The run history could not be written: ${(err as Error).message}.)`;
+  }
+}
+
+function lastImagesPerSecond(recorder: RunRecorder): number {
+  const ips = recorder.record.curves.imagesPerSecond;
+  return ips[ips.length - 1] ?? 0;
 }
 
 /**

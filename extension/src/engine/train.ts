@@ -10,11 +10,12 @@ import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Metrics } from '../../../common/domain';
 import type { TrainProgress } from '../../../common/engineProtocol';
-import { digitOffset, LOGITS, logSoftmaxHeads } from '../../../common/heads';
+import { digitOffset, HEADS, LOGITS, logSoftmaxHeads } from '../../../common/heads';
 import { parseTargetLabel, predictionMatchesLabel } from '../../../common/sequence';
 import type { OptimizerState } from './checkpoint';
 import { fillBatch, fillBatchWindows, imageStats, makeRng, randomOffsets, randomWindows, shuffled, splitValidation, type CropSource } from './data';
 import { decodeSequence } from './decode';
+import { headBatchStats } from './headStats';
 import { encodeTarget, sequenceLoss } from './loss';
 import { computeMetrics } from './metrics';
 import { buildModel } from './model';
@@ -64,6 +65,10 @@ export interface TrainLoopResult {
   trainCount: number;
   validationIndices: number[];
   validation: Metrics;
+  /** The final model's logits of the validation rows ([validationIndices.length, LOGITS]): the run's evaluation details. */
+  validationLogits: Float32Array;
+  /** The batch size the steps were taken with. */
+  batchSize: number;
   /** What the model thought of each crop while it trained: the label-error finder's evidence. */
   dynamics: TrainingDynamics;
   /** Adam's state at the end, for a checkpoint that can be resumed. */
@@ -140,6 +145,11 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
     // Smoothed training loss and sequence accuracy over recent batches.
     let emaLoss = NaN;
     let emaAcc = NaN;
+    // The same per head (headStats.ts); NaN until the head had a target.
+    const emaHeadLoss = HEADS.map(() => NaN);
+    const emaHeadAcc = HEADS.map(() => NaN);
+    const ema = (previous: number, value: number): number => (Number.isNaN(previous) ? value : 0.9 * previous + 0.1 * value);
+    const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
     let lastYield = performance.now();
     outer: while (epoch < epochs) {
       const order = shuffled(train.length, rng).map((i) => train[i]);
@@ -200,9 +210,13 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
         });
         opts.onStepLogits?.(batch, logits, fractionDone(step));
         if (!Number.isFinite(lossValue)) throw new Error(`training diverged at step ${step} (loss ${lossValue})`);
-        emaLoss = Number.isNaN(emaLoss) ? lossValue : 0.9 * emaLoss + 0.1 * lossValue;
-        const acc = right / batch.length;
-        emaAcc = Number.isNaN(emaAcc) ? acc : 0.9 * emaAcc + 0.1 * acc;
+        emaLoss = ema(emaLoss, lossValue);
+        emaAcc = ema(emaAcc, right / batch.length);
+        const heads = headBatchStats(logits, yBuf, batch.length);
+        HEADS.forEach((_, h) => {
+          emaHeadLoss[h] = ema(emaHeadLoss[h], heads.loss[h]);
+          if (heads.counted[h] > 0) emaHeadAcc[h] = ema(emaHeadAcc[h], heads.right[h] / heads.counted[h]);
+        });
         step++;
         images += batch.length;
         const secs = elapsed();
@@ -215,6 +229,8 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
           elapsedSeconds: secs,
           imagesPerSecond: images / Math.max(secs, 1e-6),
           fraction: fractionDone(step),
+          headLoss: emaHeadLoss.map(orNull),
+          headAccuracy: emaHeadAcc.map(orNull),
         });
         if (performance.now() - lastYield > 200) {
           // Let timers, signals and worker messages through between steps.
@@ -238,6 +254,8 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
       trainCount: train.length,
       validationIndices: validation,
       validation: validationMetrics,
+      validationLogits: valLogits,
+      batchSize,
       dynamics,
       optimizerState,
       ignoredExamples: ignored,

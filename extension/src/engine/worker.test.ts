@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readRunRecord } from '../dataset/runHistory';
 import { runRequest as run, startEngineWorker as startWorker } from '../../../test/support/engineWorker';
 
 test('synth, train, predict and a clear error, through the worker protocol', { timeout: 300_000 }, async () => {
@@ -35,7 +36,17 @@ test('synth, train, predict and a clear error, through the worker protocol', { t
     assert.equal(trained.result.steps, 1); // ~36 training crops in batches of 32: a ragged tail under half a batch is skipped
     assert.equal(trained.result.outcome, 'current');
     assert.ok((await fs.stat(path.join(trained.result.modelDir ?? '', 'model.json'))).isFile());
-    assert.ok(train.some((e) => e.kind === 'event' && e.event === 'progress'));
+    const progress = train.find((e) => e.kind === 'event' && e.event === 'progress');
+    assert.ok(progress?.kind === 'event' && progress.event === 'progress' && progress.data.headLoss.length === 6, 'progress carries each head\'s loss');
+    // The run's record: announced, finished, with its curves and the validation rows' evaluation.
+    const announced = train.find((e) => e.kind === 'event' && e.event === 'run');
+    assert.ok(announced?.kind === 'event' && announced.event === 'run');
+    const record = await readRunRecord(announced.data.path);
+    assert.equal(record.status, 'finished');
+    assert.equal(record.final?.steps, 1);
+    assert.deepEqual(record.curves.step, [1]);
+    assert.equal(record.evaluations[0]?.source, 'train');
+    assert.equal(record.evaluations[0]?.files.length, record.settings.validationRows);
 
     const predicted = await run(worker, { method: 'predict', id: 4, params: { labelsPath, backend: 'wasm' } });
     const result = predicted.at(-1);

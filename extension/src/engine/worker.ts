@@ -37,6 +37,7 @@ const handlers: Handlers = {
       cancel: new Int32Array(cancelFlag),
       onBackend: (backend, threads, note) => emit('backend', { backend, threads, note }),
       onSkipped: (skipped) => emit('skipped', skipped),
+      onRun: (runId, path) => emit('run', { runId, path }),
       onProgress: (progress) => {
         // At most ~4 messages a second: the host redraws a progress bar, not a log.
         const now = Date.now();

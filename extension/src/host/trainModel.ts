@@ -9,6 +9,7 @@ import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../../../common/contributi
 import { isBackendChoice, isPresetName, type EvalMetrics } from '../../../common/domain';
 import type { TrainOptions, TrainResult } from '../../../common/engineProtocol';
 import { defaultModelDir } from '../dataset/paths';
+import { DashboardPanel } from './dashboard/dashboardPanel';
 import type { EngineClient } from './engineClient';
 import { pickLabelsFile } from './labelsFiles';
 import { describeModel, readModelSummary } from './modelSummary';
@@ -103,6 +104,7 @@ async function runWithProgress(deps: TrainDeps, labelsUri: vscode.Uri, options: 
         progress.report({ message: `loading the dataset (backend: ${options.backend})…` });
         let reported = 0;
         let lastLog = 0;
+        let run: string | undefined;
         return engine.train(
           options,
           {
@@ -115,7 +117,12 @@ async function runWithProgress(deps: TrainDeps, labelsUri: vscode.Uri, options: 
             onSkipped(skipped) {
               log.warn(`train: skipped ${skipped.length} crop(s), e.g. ${skipped[0]?.file}: ${skipped[0]?.reason}`);
             },
+            onRun({ runId }) {
+              run = runId;
+              DashboardPanel.runStarted(options.labelsPath, runId);
+            },
             onProgress(p) {
+              if (run) DashboardPanel.progress(options.labelsPath, run, p);
               const fraction = Math.max(0, Math.min(1, p.fraction));
               const increment = Math.max(0, fraction - reported) * 100;
               reported = Math.max(reported, fraction);

@@ -15,6 +15,7 @@ export interface WebviewPage {
 export const WEBVIEW_PAGES = {
   gallery: { title: 'Digit Lens gallery', script: 'gallery.js', styles: ['base.css', 'gallery.css'] },
   inspector: { title: 'Digit Lens inspector', script: 'inspector.js', styles: ['base.css', 'inspector.css'] },
+  dashboard: { title: 'Digit Lens training dashboard', script: 'dashboard.js', styles: ['base.css', 'uplot.css', 'dashboard.css'] },
 } as const satisfies Record<string, WebviewPage>;
 export type WebviewPageName = keyof typeof WEBVIEW_PAGES;
 

@@ -7,6 +7,7 @@ import { GALLERY_VIEW_TYPE } from '../../../../common/contributions';
 import { DERIVED } from '../../../../common/derivedPaths';
 import {
   isGalleryToHostMessage,
+  type GalleryFileSet,
   type GalleryNeighbour,
   type GalleryState,
   type HostToGalleryMessage,
@@ -37,6 +38,8 @@ export class GalleryPanel {
   private webviewReady = false;
   private nextRequestId = 1;
   private readonly neighbourAnswers = new Map<number, (answer: GalleryNeighbour | undefined) => void>();
+  /** A file set to show once the page is ready (it was opening or coming back from hidden). */
+  private pendingFileSet: GalleryFileSet | undefined;
 
   /** Shows the gallery of `labelsUri`, reusing its panel when one is open. */
   static show(deps: GalleryDeps, labelsUri: vscode.Uri): void {
@@ -52,6 +55,22 @@ export class GalleryPanel {
       { ...datasetWebviewOptions(deps.extensionUri, labelsUri), retainContextWhenHidden: false },
     );
     new GalleryPanel(panel, deps, labelsUri);
+  }
+
+  /**
+   * Opens (or reveals) the gallery of `labelsUri` showing exactly the crops of `set` (the
+   * training dashboard's confusion cell); the page keeps the set until its chip is cleared.
+   */
+  static showFiles(deps: GalleryDeps, labelsUri: vscode.Uri, set: GalleryFileSet): void {
+    const existing = GalleryPanel.open.get(labelsUri.fsPath);
+    // A hidden gallery's page is unloaded (retainContextWhenHidden: false): revealing it loads it
+    // anew, and it says when it is ready.
+    if (existing && !existing.panel.visible) existing.webviewReady = false;
+    GalleryPanel.show(deps, labelsUri);
+    const gallery = GalleryPanel.open.get(labelsUri.fsPath);
+    if (!gallery) return;
+    if (gallery.webviewReady) void gallery.panel.webview.postMessage({ kind: 'showFiles', set } satisfies HostToGalleryMessage);
+    else gallery.pendingFileSet = set;
   }
 
   /** Brings back the galleries that were open before a window reload. */
@@ -119,6 +138,8 @@ export class GalleryPanel {
     switch (message.kind) {
       case 'ready':
         this.webviewReady = true;
+        if (this.pendingFileSet) void this.panel.webview.postMessage({ kind: 'showFiles', set: this.pendingFileSet } satisfies HostToGalleryMessage);
+        this.pendingFileSet = undefined;
         void this.refresh();
         return;
       case 'refresh':
