@@ -293,6 +293,8 @@ export interface EngineMethods {
   synth: { params: SynthOptions; result: SynthResult; events: 'synthProgress' };
   /** Reads an SVHN format 1 folder's digitStruct.mat and writes its labels.csv. */
   importSvhn: { params: SvhnImportOptions; result: SvhnImportResult; events: 'importProgress' };
+  /** Starts the backend (if this worker has not yet) and says which one it is and why. */
+  backendInfo: { params: { backend: BackendChoice }; result: EngineEvents['backend']; events: never };
 }
 export type EngineMethod = keyof EngineMethods;
 export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
@@ -410,7 +412,10 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
   }),
   synth: shape<SynthOptions>({ dir: isString, count: isPositiveInteger, seed: isNonNegativeInteger }),
   importSvhn: shape<SvhnImportOptions>({ dir: isString, force: optional(isBoolean) }),
+  backendInfo: shape<ParamsOf<'backendInfo'>>({ backend: isBackendChoice }),
 };
+
+const isBackendEvent = shape<EngineEvents['backend']>({ backend: isBackendName, threads: isNonNegativeInteger, note: optional(isString) });
 
 const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
   train: shape<TrainResult>({
@@ -440,10 +445,11 @@ const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
     withoutBoxes: isNonNegativeInteger,
     rounded: isNonNegativeInteger,
   }),
+  backendInfo: isBackendEvent,
 };
 
 const eventChecks: { [E in EngineEventName]: Check<EngineEvents[E]> } = {
-  backend: shape<EngineEvents['backend']>({ backend: isBackendName, threads: isNonNegativeInteger, note: optional(isString) }),
+  backend: isBackendEvent,
   progress: shape<TrainProgress>({
     epoch: isNonNegativeInteger,
     step: isNonNegativeInteger,
