@@ -11,6 +11,8 @@ export const DERIVED = {
   model: `${DERIVED_DIR}/model`,
   /** A trained model that did not become current (it read fewer validation crops right), kept for the user to take. */
   candidate: `${DERIVED_DIR}/candidate`,
+  /** The description (meta.json) of the model that wrote predictions.csv: trained here, or the one the extension ships. */
+  predictionsModel: `${DERIVED_DIR}/predictions-model.json`,
   /** The preprocessed-crop cache. */
   cache: `${DERIVED_DIR}/cache`,
 } as const;

@@ -74,11 +74,18 @@ export interface PredictOptions {
   /** Defaults to <dataset>/.digitlens/model. */
   modelDir?: string;
   backend: BackendChoice;
+  /**
+   * Read nothing when the dataset has a model or predictions of its own (the shipped model's
+   * readings for a new folder must not replace what a training run, queued before, wrote).
+   */
+  unlessReadings?: boolean;
 }
 
 export interface PredictResult {
   predictionsPath: string;
+  /** Rows read; 0 and `kept` when `unlessReadings` found readings of the dataset's own. */
   count: number;
+  kept?: boolean;
   backend: BackendName;
   /** On the labeled rows, when there are any. */
   metrics?: EvalMetrics;
@@ -379,6 +386,7 @@ function isExplainResult(v: unknown): v is ExplainResult {
 const isPredictResult = shape<PredictResult>({
   predictionsPath: isString,
   count: isNonNegativeInteger,
+  kept: optional(isBoolean),
   backend: isBackendName,
   metrics: optional(isEvalMetrics),
 });
@@ -395,7 +403,7 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
     replace: optional(isBoolean),
     cancelFlag: (v: unknown): v is SharedArrayBuffer => v instanceof SharedArrayBuffer && v.byteLength >= Int32Array.BYTES_PER_ELEMENT,
   }),
-  predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice }),
+  predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice, unlessReadings: optional(isBoolean) }),
   useCandidate: shape<UseCandidateOptions>({ labelsPath: isString, backend: isBackendChoice }),
   quickRetrain: shape<QuickRetrainOptions>({ labelsPath: isString, backend: isBackendChoice }),
   explain: shape<ExplainOptions>({

@@ -13,7 +13,7 @@ import { InspectorPanel, type InspectorDeps } from './host/inspector/inspectorPa
 import { pickLabelsFile } from './host/labelsFiles';
 import { startLanguageClient } from './host/languageClient';
 import { QuickRetrainOnSave } from './host/quickRetrainOnSave';
-import { runPredictions } from './host/runPredictions';
+import { readWithShippedModelOnOpen, runPredictions } from './host/runPredictions';
 import { EngineStatusBar } from './host/statusBar';
 import { trainingRuns, trainModel } from './host/trainModel';
 import { useCandidateModel } from './host/useCandidateModel';
@@ -29,7 +29,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const inspectorDeps: InspectorDeps = { extensionUri: context.extensionUri, engine, statusBar, log };
   // From the gallery, the gallery keeps the keyboard: the user may click on through its crops.
   const galleryDeps: GalleryDeps = { extensionUri: context.extensionUri, log, inspect: (labelsUri, row) => InspectorPanel.show(inspectorDeps, labelsUri, row, true) };
-  const openGallery = (labelsUri: vscode.Uri): void => GalleryPanel.show(galleryDeps, labelsUri);
+  const openGallery = (labelsUri: vscode.Uri): void => {
+    GalleryPanel.show(galleryDeps, labelsUri);
+    // A folder with no model and no predictions yet gets the shipped model's readings.
+    void readWithShippedModelOnOpen({ engine: deps.engine, log }, labelsUri, context.extensionUri);
+  };
   const deps = { engine, statusBar, log, openGallery };
 
   context.subscriptions.push(
