@@ -37,7 +37,13 @@ function run(args) {
 
 /**
  * @typedef {{ name: string; shape: number[]; dtype: string; quantization?: { dtype: string; min: number; scale: number } }} WeightSpec
+ * @typedef {{ count: number; sequenceAccuracy: number; digitAccuracy: number; lengthAccuracy: number }} Metrics
+ * @typedef {{ steps: number; seconds: number; backend: string; spec: { batchSize: number }; validation?: Metrics }} Meta
+ * @typedef {{ weightsManifest: { paths: string[]; weights: WeightSpec[] }[] }} ModelJson
  */
+
+/** @param {string} text @returns {unknown} */
+const parse = (text) => JSON.parse(text);
 
 /**
  * Affine 8-bit quantization of each float32 tensor: q = round((v - min) / scale), v ~ q * scale + min.
@@ -87,43 +93,42 @@ function main() {
     const budgetArgs = epochs !== undefined ? ['--epochs', epochs] : ['--time-budget', String(budget)];
     process.stderr.write(run(['train', train, '--preset', 'fast', '--seed', '1', '--backend', backend, '--replace', ...budgetArgs]));
     const trained = join(train, '.digitlens', 'model');
-    const meta = JSON.parse(readFileSync(join(trained, 'meta.json'), 'utf8'));
-    const modelJson = JSON.parse(readFileSync(join(trained, 'model.json'), 'utf8'));
+    const meta = /** @type {Meta} */ (parse(readFileSync(join(trained, 'meta.json'), 'utf8')));
+    const modelJson = /** @type {ModelJson} */ (parse(readFileSync(join(trained, 'model.json'), 'utf8')));
     const weights = readFileSync(join(trained, 'weights.bin'));
-    /** @type {WeightSpec[]} */
-    const specs = modelJson.weightsManifest.flatMap((/** @type {{ weights: WeightSpec[] }} */ g) => g.weights);
-    const q = quantizeWeights(specs, weights);
+    const q = quantizeWeights(modelJson.weightsManifest.flatMap((g) => g.weights), weights);
 
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'model.json'), JSON.stringify({ ...modelJson, weightsManifest: [{ paths: ['weights.bin'], weights: q.specs }] }));
     writeFileSync(join(out, 'weights.bin'), q.data);
     const imagesPerSecond = (meta.steps * meta.spec.batchSize) / meta.seconds;
-    const shippedMeta = {
-      ...meta,
-      optimizer: undefined,
-      shipped: {
-        script: 'scripts/train-shipped-model.mjs',
-        data: `synthetic crops only: synth seed ${TRAIN_SEED} x ${count}`,
-        budget: epochs !== undefined ? `${epochs} epochs` : `${budget} s`,
-        imagesPerSecond: Math.round(imagesPerSecond),
-        weights: '8-bit affine per tensor',
-      },
+    const shipped = {
+      script: 'scripts/train-shipped-model.mjs',
+      data: `synthetic crops only: synth seed ${TRAIN_SEED} x ${count}`,
+      budget: epochs !== undefined ? `${epochs} epochs` : `${budget} s`,
+      imagesPerSecond: Math.round(imagesPerSecond),
+      weights: '8-bit affine per tensor',
+      /** @type {(Metrics & { seed: number }) | undefined} */
+      test: undefined,
+      /** @type {(Metrics & { seed: number }) | undefined} */
+      testBeforeQuantization: undefined,
     };
+    const shippedMeta = { ...meta, optimizer: undefined, shipped };
     writeFileSync(join(out, 'meta.json'), JSON.stringify(shippedMeta, null, 2) + '\n');
     // Test figures of the model as shipped (quantized), and of the float one it came from.
-    const testShipped = JSON.parse(run(['eval', test, '--model', out, '--backend', backend, '--json']));
-    const testFloat = JSON.parse(run(['eval', test, '--model', trained, '--backend', backend, '--json']));
-    shippedMeta.shipped.test = { seed: TEST_SEED, ...testShipped };
-    shippedMeta.shipped.testBeforeQuantization = { seed: TEST_SEED, ...testFloat };
+    const testShipped = /** @type {Metrics} */ (parse(run(['eval', test, '--model', out, '--backend', backend, '--json'])));
+    const testFloat = /** @type {Metrics} */ (parse(run(['eval', test, '--model', trained, '--backend', backend, '--json'])));
+    shipped.test = { seed: TEST_SEED, ...testShipped };
+    shipped.testBeforeQuantization = { seed: TEST_SEED, ...testFloat };
     writeFileSync(join(out, 'meta.json'), JSON.stringify(shippedMeta, null, 2) + '\n');
     const size = statSync(join(out, 'weights.bin')).size + statSync(join(out, 'model.json')).size;
     const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(1)}%`;
-    const v = meta.validation ?? {};
+    const v = meta.validation ?? { sequenceAccuracy: 0, count: 0 };
     process.stdout.write(
       `shipped model: ${out} (${(size / 1e6).toFixed(2)} MB)\n` +
-        `| ${new Date().toISOString().slice(0, 10)} | ${shippedMeta.shipped.budget} | ${meta.steps.toLocaleString('en')} | ${Math.round(imagesPerSecond)} | ${meta.backend} | ` +
-        `${pct(v.sequenceAccuracy ?? 0)} of ${v.count ?? 0} | ${pct(testShipped.sequenceAccuracy)} / ${pct(testShipped.digitAccuracy)} / ${pct(testShipped.lengthAccuracy)} (float: ${pct(testFloat.sequenceAccuracy)}) | ${(size / 1e6).toFixed(2)} MB |\n`,
+        `| ${new Date().toISOString().slice(0, 10)} | ${shipped.budget} | ${meta.steps.toLocaleString('en')} | ${Math.round(imagesPerSecond)} | ${meta.backend} | ` +
+        `${pct(v.sequenceAccuracy)} of ${v.count} | ${pct(testShipped.sequenceAccuracy)} / ${pct(testShipped.digitAccuracy)} / ${pct(testShipped.lengthAccuracy)} (float: ${pct(testFloat.sequenceAccuracy)}) | ${(size / 1e6).toFixed(2)} MB |\n`,
     );
   } finally {
     if (flag('work') === undefined) rmSync(work, { recursive: true, force: true });
