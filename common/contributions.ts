@@ -14,6 +14,8 @@ export const COMMANDS = {
   generateDemoDataset: 'digitLens.generateDemoDataset',
   importSvhnFolder: 'digitLens.importSvhnFolder',
   showLog: 'digitLens.showLog',
+  installGpuBackend: 'digitLens.installGpuBackend',
+  installNativeCpuBackend: 'digitLens.installNativeCpuBackend',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 

@@ -13,6 +13,8 @@ export const DERIVED = {
   candidate: `${DERIVED_DIR}/candidate`,
   /** The run history: one record per training run (common/trainingRun.ts). */
   runs: `${DERIVED_DIR}/runs`,
+  /** The description (meta.json) of the model that wrote predictions.csv: trained here, or the one the extension ships. */
+  predictionsModel: `${DERIVED_DIR}/predictions-model.json`,
   /** The preprocessed-crop cache. */
   cache: `${DERIVED_DIR}/cache`,
 } as const;

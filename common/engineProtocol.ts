@@ -81,11 +81,18 @@ export interface PredictOptions {
   /** Defaults to <dataset>/.digitlens/model. */
   modelDir?: string;
   backend: BackendChoice;
+  /**
+   * Read nothing when the dataset has a model or predictions of its own (the shipped model's
+   * readings for a new folder must not replace what a training run, queued before, wrote).
+   */
+  unlessReadings?: boolean;
 }
 
 export interface PredictResult {
   predictionsPath: string;
+  /** Rows read; 0 and `kept` when `unlessReadings` found readings of the dataset's own. */
   count: number;
+  kept?: boolean;
   backend: BackendName;
   /** On the labeled rows, when there are any. */
   metrics?: EvalMetrics;
@@ -302,6 +309,8 @@ export interface EngineMethods {
   synth: { params: SynthOptions; result: SynthResult; events: 'synthProgress' };
   /** Reads an SVHN format 1 folder's digitStruct.mat and writes its labels.csv. */
   importSvhn: { params: SvhnImportOptions; result: SvhnImportResult; events: 'importProgress' };
+  /** Starts the backend (if this worker has not yet) and says which one it is and why. */
+  backendInfo: { params: { backend: BackendChoice }; result: EngineEvents['backend']; events: never };
 }
 export type EngineMethod = keyof EngineMethods;
 export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
@@ -389,6 +398,7 @@ function isExplainResult(v: unknown): v is ExplainResult {
 const isPredictResult = shape<PredictResult>({
   predictionsPath: isString,
   count: isNonNegativeInteger,
+  kept: optional(isBoolean),
   backend: isBackendName,
   metrics: optional(isEvalMetrics),
 });
@@ -405,7 +415,7 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
     replace: optional(isBoolean),
     cancelFlag: (v: unknown): v is SharedArrayBuffer => v instanceof SharedArrayBuffer && v.byteLength >= Int32Array.BYTES_PER_ELEMENT,
   }),
-  predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice }),
+  predict: shape<PredictOptions>({ labelsPath: isString, modelDir: optional(isString), backend: isBackendChoice, unlessReadings: optional(isBoolean) }),
   useCandidate: shape<UseCandidateOptions>({ labelsPath: isString, backend: isBackendChoice }),
   quickRetrain: shape<QuickRetrainOptions>({ labelsPath: isString, backend: isBackendChoice }),
   explain: shape<ExplainOptions>({
@@ -422,7 +432,10 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
   }),
   synth: shape<SynthOptions>({ dir: isString, count: isPositiveInteger, seed: isNonNegativeInteger }),
   importSvhn: shape<SvhnImportOptions>({ dir: isString, force: optional(isBoolean) }),
+  backendInfo: shape<ParamsOf<'backendInfo'>>({ backend: isBackendChoice }),
 };
+
+const isBackendEvent = shape<EngineEvents['backend']>({ backend: isBackendName, threads: isNonNegativeInteger, note: optional(isString) });
 
 const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
   train: shape<TrainResult>({
@@ -452,10 +465,11 @@ const resultChecks: { [M in EngineMethod]: Check<ResultOf<M>> } = {
     withoutBoxes: isNonNegativeInteger,
     rounded: isNonNegativeInteger,
   }),
+  backendInfo: isBackendEvent,
 };
 
 const eventChecks: { [E in EngineEventName]: Check<EngineEvents[E]> } = {
-  backend: shape<EngineEvents['backend']>({ backend: isBackendName, threads: isNonNegativeInteger, note: optional(isString) }),
+  backend: isBackendEvent,
   progress: shape<TrainProgress>({
     epoch: isNonNegativeInteger,
     step: isNonNegativeInteger,

@@ -76,6 +76,8 @@ export interface GalleryDataset {
   hasPredictions: boolean;
   /** True when the model has label-error evidence (crops then carry `issue`). */
   hasIssues?: boolean;
+  /** Which model made the readings, when known: "the shipped model (...)" or "the model trained here (...)". */
+  readingsBy?: string;
   /** Why labels or predictions could not be (fully) read, for a banner. */
   warnings: string[];
 }

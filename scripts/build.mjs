@@ -3,7 +3,7 @@
 // `--production` leaves out source maps (and minifies the webview); `--watch` rebuilds each
 // bundle when its sources change (the "watch" task in .vscode/tasks.json runs it).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -87,6 +87,10 @@ cpSync(join(root, 'webview/inspector.css'), join(dist, 'inspector.css'));
 cpSync(join(root, 'webview/dashboard.css'), join(dist, 'dashboard.css'));
 // uPlot's own stylesheet (its legend and cursor), beside the dashboard's.
 cpSync(join(root, 'node_modules/uplot/dist/uPlot.min.css'), join(dist, 'uplot.css'));
+
+// The model the extension ships (scripts/train-shipped-model.mjs writes extension/model/): a new
+// dataset folder without a model of its own gets its readings from it (host/shippedReadings.ts).
+if (existsSync(join(root, 'extension/model/model.json'))) cpSync(join(root, 'extension/model'), join(dist, 'model'), { recursive: true });
 
 // The webview toolkit is bundled into each page's script; codicons etc. are not needed.
 console.log(`built dist/ (${production ? 'production' : 'development'})`);

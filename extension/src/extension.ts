@@ -8,11 +8,13 @@ import { GalleryPanel, type GalleryDeps } from './host/gallery/galleryPanel';
 import { generateDemoDataset } from './host/generateDemoDataset';
 import { importSvhnFolder } from './host/importSvhnFolder';
 import { inspectCrop } from './host/inspectCrop';
+import { installNativeBackendCommand } from './host/installNativeBackendCommand';
+import { nativeModulesDir } from './host/nativeBackendInstall';
 import { InspectorPanel, type InspectorDeps } from './host/inspector/inspectorPanel';
 import { pickLabelsFile } from './host/labelsFiles';
 import { startLanguageClient } from './host/languageClient';
 import { QuickRetrainOnSave } from './host/quickRetrainOnSave';
-import { runPredictions } from './host/runPredictions';
+import { readWithShippedModelOnOpen, runPredictions } from './host/runPredictions';
 import { EngineStatusBar } from './host/statusBar';
 import { fineTuneModel, trainingRuns, trainModel } from './host/trainModel';
 import { useCandidateModel } from './host/useCandidateModel';
@@ -23,11 +25,16 @@ let engine: EngineClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Digit Lens', { log: true });
   const statusBar = new EngineStatusBar();
-  engine = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'engineWorker.js').fsPath, (line) => log.info(line));
+  // Native TensorFlow.js backends live in the extension's storage (Install GPU Backend), not the user's project.
+  engine = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'engineWorker.js').fsPath, (line) => log.info(line), nativeModulesDir(context.globalStorageUri.fsPath));
   const inspectorDeps: InspectorDeps = { extensionUri: context.extensionUri, engine, statusBar, log };
   // From the gallery, the gallery keeps the keyboard: the user may click on through its crops.
   const galleryDeps: GalleryDeps = { extensionUri: context.extensionUri, log, inspect: (labelsUri, row) => InspectorPanel.show(inspectorDeps, labelsUri, row, true) };
-  const openGallery = (labelsUri: vscode.Uri): void => GalleryPanel.show(galleryDeps, labelsUri);
+  const openGallery = (labelsUri: vscode.Uri): void => {
+    GalleryPanel.show(galleryDeps, labelsUri);
+    // A folder with no model and no predictions yet gets the shipped model's readings.
+    void readWithShippedModelOnOpen({ engine: deps.engine, log }, labelsUri, context.extensionUri);
+  };
   const dashboardDeps: DashboardDeps = { extensionUri: context.extensionUri, log, showFiles: (labelsUri, set) => GalleryPanel.showFiles(galleryDeps, labelsUri, set) };
   const deps = { engine, statusBar, log, openGallery };
 
@@ -50,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand(COMMANDS.inspectCrop, (arg?: unknown, line?: unknown) => inspectCrop(inspectorDeps, arg, line)),
     vscode.commands.registerCommand(COMMANDS.showLog, () => log.show()),
+    vscode.commands.registerCommand(COMMANDS.installGpuBackend, () => installNativeBackendCommand({ engine: deps.engine, log, storageUri: context.globalStorageUri }, 'tfjs-node-gpu')),
+    vscode.commands.registerCommand(COMMANDS.installNativeCpuBackend, () => installNativeBackendCommand({ engine: deps.engine, log, storageUri: context.globalStorageUri }, 'tfjs-node')),
     new QuickRetrainOnSave(engine, statusBar, log, trainingRuns),
     GalleryPanel.registerSerializer(galleryDeps),
     InspectorPanel.registerSerializer(inspectorDeps),

@@ -318,6 +318,7 @@ function applyFilter(mode: 'data' | 'view'): void {
     `${shown} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
     (dataset.hasIssues ? ` · ${s.likelyErrors} likely label error${s.likelyErrors === 1 ? '' : 's'}` : '') +
     (dataset.hasPredictions ? '' : ' · no predictions yet (run Digit Lens: Train Model)');
+  el('readings-by').textContent = dataset.hasPredictions && dataset.readingsBy ? `Readings by ${dataset.readingsBy}` : '';
   const empty = el('empty');
   empty.hidden = shown > 0;
   empty.textContent = emptyText(dataset, query);

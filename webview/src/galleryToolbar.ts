@@ -72,7 +72,8 @@ export class GalleryToolbar {
         <vscode-button id="help" appearance="icon" aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts (?)">?</vscode-button>
         <vscode-button id="refresh" appearance="icon" aria-label="Reload labels and predictions" title="Reload labels and predictions">&#x21bb;</vscode-button>
       </div>
-      <div class="toolbar-row"><span id="summary" class="summary"></span></div>`;
+      <div class="toolbar-row"><span id="summary" class="summary"></span></div>
+      <div class="toolbar-row"><span id="readings-by" class="summary readings-by"></span></div>`;
     const el = <T extends HTMLElement>(id: string): T => header.querySelector(`#${id}`) as T;
 
     const filterGroup = el<ValueElement>('filter');

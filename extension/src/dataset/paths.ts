@@ -18,6 +18,11 @@ export function predictionsPath(labelsPath: string): string {
   return derived(path.dirname(labelsPath), DERIVED.predictions);
 }
 
+/** <dataset>/.digitlens/predictions-model.json: the description of the model that wrote predictions.csv. */
+export function predictionsModelPath(labelsPath: string): string {
+  return derived(path.dirname(labelsPath), DERIVED.predictionsModel);
+}
+
 /** <dataset>/.digitlens/model for the labels file at `labelsPath`. */
 export function defaultModelDir(labelsPath: string): string {
   return derived(path.dirname(labelsPath), DERIVED.model);

@@ -1,13 +1,17 @@
 // Picks and initialises the TensorFlow.js backend (DESIGN §4): auto = tfjs-node-gpu, tfjs-node,
 // wasm, cpu, the first that loads. An explicit choice that fails is an error that says why.
 // wasm falls back from threads to one thread (wasmThreads.ts), auto from wasm to cpu; either
-// fallback is reported in BackendInfo.note, which the CLI prints and the extension logs.
+// fallback is reported in BackendInfo.note, which the CLI prints and the extension logs. So is a
+// native package that is installed but does not load (nativePackage.ts); one that is simply not
+// installed is the usual case and no news.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../../../common/domain';
+import { NATIVE_PACKAGES } from '../../../common/nativeBackends';
+import { NativePackageError } from './nativePackage';
 import { tf, useNativeTf, usingBundledTf } from './tf';
 import { registerWasmKernels } from './wasmKernels';
 import { startWasm } from './wasmThreads';
@@ -74,7 +78,7 @@ async function tryInit(name: BackendName): Promise<BackendInfo> {
   switch (name) {
     case 'tfjs-node-gpu':
     case 'tfjs-node': {
-      useNativeTf(name === 'tfjs-node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+      useNativeTf(NATIVE_PACKAGES[name]);
       const backendName = 'tensorflow'; // both native packages register under this name
       if (!(await tf.setBackend(backendName))) throw new Error(`${name}: backend '${backendName}' did not initialise`);
       return { name, threads: os.cpus().length };
@@ -124,18 +128,23 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
     return current;
   }
   const failures: string[] = [];
+  // Installed native packages that did not load: the user asked for them, so their failure is news.
+  const nativeFailures: string[] = [];
   let wasmFailure: string | undefined;
   for (const name of BACKEND_NAMES) {
     // Once a native package has loaded, the bundled backends are out of reach and vice versa.
     if ((name === 'wasm' || name === 'cpu') && !usingBundledTf()) continue;
     try {
       current = await tryInit(name);
-      // The native packages are optional (often not installed): only a wasm that failed is news.
-      if (name === 'cpu' && wasmFailure) current = { ...current, note: `wasm failed to start (${wasmFailure}); using cpu` };
+      const news = [...nativeFailures];
+      if (name === 'cpu' && wasmFailure) news.push(`wasm failed to start (${wasmFailure})`);
+      // A wasm threads note already ends in what it uses; otherwise say what is used.
+      if (news.length > 0) current = { ...current, note: `${news.join('; ')}; ${current.note ?? `using ${name}`}` };
       return current;
     } catch (err) {
       failures.push(`${name}: ${reason(err)}`);
       if (name === 'wasm') wasmFailure = reason(err);
+      if (err instanceof NativePackageError) nativeFailures.push(`${name} not used: ${reason(err)}`);
     }
   }
   throw new Error(`no TensorFlow.js backend loaded (${failures.join('; ')})`);

@@ -2,17 +2,19 @@
 // then to cpu, says which and why, and the process still exits (DESIGN §4). Each failure is forced
 // through the test hooks DIGITLENS_WASM_THREADS_FAULT (wasmThreads.ts) and DIGITLENS_WASM_DIR
 // (backend.ts), each case in its own process (backendFallback.child.ts): backend state is per process.
+// An installed native package that does not load falls back to wasm the same way (nativePackage.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeBrokenNativePackage } from '../../../test/support/brokenNativePackage';
 import type { ChildReport } from './backendFallback.child';
 
 const child = path.join(__dirname, 'backendFallback.child.ts');
 const wasmDist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
-const HOOKS = ['DIGITLENS_WASM_THREADS_FAULT', 'DIGITLENS_WASM_DIR', 'DIGITLENS_WASM_INIT_TIMEOUT_MS', 'DIGITLENS_WASM_THREADS'];
+const HOOKS = ['DIGITLENS_WASM_THREADS_FAULT', 'DIGITLENS_WASM_DIR', 'DIGITLENS_WASM_INIT_TIMEOUT_MS', 'DIGITLENS_WASM_THREADS', 'DIGITLENS_NATIVE_MODULES'];
 // Longer than any case should take: a child still running then is a hang, and fails the case.
 const CHILD_LIMIT_MS = 45_000;
 
@@ -99,6 +101,49 @@ test('broken wasm binaries: auto tries 2 threads, then 1, then says both failed 
     const r = run('auto', { DIGITLENS_WASM_DIR: dir });
     assert.equal(r.info?.name, 'cpu');
     assert.match(r.info?.note ?? '', /^wasm failed to start \(2 threads: .+; 1 thread: .+\); using cpu$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// What follows the native note: wasm, with 2 threads or (on a machine too busy for the threaded
+// build to start in time) with 1 and its own note.
+const USING_WASM = String.raw`; (using wasm|wasm threads failed to start \(.*\); using 1 thread)$`;
+
+/** A storage folder as "Digit Lens: Install GPU Backend" leaves it, with a broken tfjs-node-gpu (test/support). */
+function brokenNativeStorage(binding: 'garbage' | 'other-napi'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'digitlens-native-test-'));
+  writeFileSync(path.join(dir, 'package.json'), '{"private":true}\n');
+  writeBrokenNativePackage(dir, binding);
+  return dir;
+}
+
+test('an installed tfjs-node-gpu whose addon does not load: auto -> wasm with a note naming the reason; an explicit choice is an error saying why', () => {
+  const dir = brokenNativeStorage('garbage');
+  try {
+    const auto = run('auto', { DIGITLENS_NATIVE_MODULES: dir });
+    assert.equal(auto.error, undefined);
+    assert.equal(auto.info?.name, 'wasm');
+    assert.ok(auto.worst !== undefined && auto.worst < 1e-5, 'wasm computes right after the failed native load');
+    const where = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(auto.info?.note ?? '', new RegExp(`^tfjs-node-gpu not used: @tensorflow/tfjs-node-gpu in ${where} does not load in this Node \\(node [\\d.]+, napi \\d+\\): .*(invalid ELF header|file too short|not a valid).*${USING_WASM}`));
+    const explicit = run('tfjs-node-gpu', { DIGITLENS_NATIVE_MODULES: dir });
+    assert.equal(explicit.info, undefined);
+    assert.match(explicit.error ?? '', /^backend tfjs-node-gpu is not available: @tensorflow\/tfjs-node-gpu in .* does not load in this Node/);
+    // A failed probe is not remembered as a success.
+    assert.throws(() => readFileSync(path.join(dir, 'verified.json')), /ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an installed tfjs-node-gpu built for another Node-API version (tensorflow/tfjs#2640): the note says which folder it has and which this Node wants', () => {
+  const dir = brokenNativeStorage('other-napi');
+  try {
+    const r = run('auto', { DIGITLENS_NATIVE_MODULES: dir });
+    assert.equal(r.info?.name, 'wasm');
+    const hint = String.raw`\(the install holds napi-v3 but this Node, node [\d.]+, napi \d+, looks for napi-v\d+: install again with a Node of the same Node-API version, see tensorflow/tfjs#2640\)`;
+    assert.match(r.info?.note ?? '', new RegExp(String.raw`^tfjs-node-gpu not used: .*Cannot find module .*napi-v\d+.*` + hint + USING_WASM));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

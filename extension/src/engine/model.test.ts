@@ -1,6 +1,7 @@
 // The presets' networks against DESIGN §1, written out independently of presets.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { LOGITS } from '../../../common/heads';
 import { initBackend } from './backend';
 import { buildModel } from './model';
@@ -33,6 +34,42 @@ test('goodfellow2014: eight 5x5 convs with batch norm, 54 -> 27 -> 14 -> 7 -> 4,
     expected += (4 * 4 * 192 * 3072 + 3072) + (3072 * 3072 + 3072) + (3072 * 57 + 57);
     assert.equal(model.countParams(), expected);
     assert.equal(expected, 23_390_345, 'about 23.4 M parameters');
+  } finally {
+    model.dispose();
+  }
+});
+
+test('goodfellow2014: each block is conv 5x5 same -> batch norm -> ReLU -> pool, dropout before the dense layers and heads, about 1.2 GFLOP forward', async () => {
+  await initBackend('cpu');
+  const model = buildModel(PRESETS.goodfellow2014, 1);
+  try {
+    // The layers in order, by kind: what DESIGN §1 lists, nothing else (no maxout, LCN, locally connected).
+    const kinds = model.layers.map((l) => l.getClassName());
+    const block = ['Conv2D', 'BatchNormalization', 'ReLU', 'MaxPooling2D'];
+    const expected = ['InputLayer', ...Array.from({ length: 8 }, () => block).flat(), 'Flatten', 'Dropout', 'Dense', 'Dropout', 'Dense', 'Dropout', ...Array.from({ length: 6 }, () => 'Dense'), 'Concatenate'];
+    assert.deepEqual(kinds, expected);
+    for (let i = 1; i <= 8; i++) {
+      const conv = model.getLayer(`conv${i}`).getConfig();
+      assert.deepEqual(conv.kernelSize, [5, 5], `conv${i} kernel`);
+      assert.deepEqual(conv.strides, [1, 1], `conv${i} strides`);
+      assert.equal(conv.padding, 'same', `conv${i} padding`);
+      const pool = model.getLayer(`pool${i}`).getConfig();
+      assert.deepEqual(pool.poolSize, [2, 2], `pool${i} size`);
+      assert.deepEqual(pool.strides, i % 2 === 1 ? [2, 2] : [1, 1], `pool${i} stride`);
+      assert.equal(pool.padding, 'same', `pool${i} padding`);
+    }
+    for (const name of ['dense1', 'dense2']) assert.equal(model.getLayer(name).getConfig().activation, 'relu', name);
+    // Forward multiply-adds from the layer shapes: 2 FLOP each.
+    let flops = 0;
+    for (const layer of model.layers) {
+      const out = layer.outputShape as number[];
+      if (layer.getClassName() === 'Conv2D') {
+        flops += 2 * out[1] * out[2] * 5 * 5 * (layer.input as SymbolicTensor).shape[3]! * out[3];
+      } else if (layer.getClassName() === 'Dense') {
+        flops += 2 * (layer.input as SymbolicTensor).shape[1]! * out[1];
+      }
+    }
+    assert.ok(flops > 1.15e9 && flops < 1.25e9, `${(flops / 1e9).toFixed(3)} GFLOP forward`);
   } finally {
     model.dispose();
   }

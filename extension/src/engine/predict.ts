@@ -1,12 +1,14 @@
 // Inference over a dataset: centre crops (and the test views below) through a checkpoint, the most likely sequence per
 // crop, predictions.csv for every row, and the held-out style metrics over the labeled rows.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import type { Metrics, SkippedCrop } from '../../../common/domain';
 import type { PredictOptions, PredictResult } from '../../../common/engineProtocol';
 import { LOGITS, logSoftmaxHeads } from '../../../common/heads';
 import type { PredictionRow } from '../../../common/predictionsCsv';
 import { loadCrops } from '../dataset/crops';
-import { defaultModelDir } from '../dataset/paths';
+import { defaultModelDir, predictionsPath } from '../dataset/paths';
 import { CROP_SIZE } from '../dataset/preprocess';
 import { initBackend } from './backend';
 import { loadCheckpoint } from './checkpoint';
@@ -174,6 +176,12 @@ export async function runPredict(options: PredictOptions, hooks: PredictHooks = 
   const backend = await initBackend(options.backend);
   hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const modelDir = options.modelDir ?? defaultModelDir(options.labelsPath);
+  if (options.unlessReadings) {
+    const present = (p: string): Promise<boolean> => fs.stat(p).then(() => true, () => false);
+    if ((await present(path.join(defaultModelDir(options.labelsPath), 'meta.json'))) || (await present(predictionsPath(options.labelsPath)))) {
+      return { predictionsPath: predictionsPath(options.labelsPath), count: 0, kept: true, backend: backend.name };
+    }
+  }
   const { model, meta } = await loadCheckpoint(modelDir);
   const crops = await loadCrops(options.labelsPath, { onlyLabeled: false });
   if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);
@@ -183,8 +191,8 @@ export async function runPredict(options: PredictOptions, hooks: PredictHooks = 
   if (modelDir === defaultModelDir(options.labelsPath)) {
     await writeFeatureCache(modelDir, { modelDate: meta.date, files: crops.rows.map((r) => r.file), width: featureWidth(meta.spec), values: features });
   }
-  const predictionsPath = await writePredictions(options.labelsPath, predictionRows(crops.rows, p));
+  const written = await writePredictions(options.labelsPath, predictionRows(crops.rows, p), meta);
   const metrics = metricsForLabeled(crops.rows.map((r) => r.label), p);
   model.dispose();
-  return { predictionsPath, count: crops.rows.length, backend: backend.name, metrics: metrics && { ...metrics, backend: backend.name } };
+  return { predictionsPath: written, count: crops.rows.length, backend: backend.name, metrics: metrics && { ...metrics, backend: backend.name } };
 }

@@ -147,7 +147,7 @@ export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrai
       await fs.writeFile(path.join(fresh, 'meta.json'), JSON.stringify(updated, null, 2) + '\n');
     });
     // After the model: a kill in between leaves the new model with the old readings, never the reverse.
-    const predictionsPath = await rewritePredictions(options.labelsPath, labels, featureRow, all);
+    const predictionsPath = await rewritePredictions(options.labelsPath, labels, featureRow, all, updated);
     return { seconds: (performance.now() - started) / 1000, examples: examples.length, changed: changedRows.length, predictionsPath };
   } finally {
     W.dispose();
@@ -168,7 +168,7 @@ async function labelsAtTraining(modelDir: string): Promise<Map<string, string>> 
 }
 
 /** predictions.csv with the new readings for every row that has activations, the old line for the others. */
-async function rewritePredictions(labelsPath: string, rows: readonly { file: string; label: string }[], featureRow: Map<string, number>, logits: Float32Array): Promise<string> {
+async function rewritePredictions(labelsPath: string, rows: readonly { file: string; label: string }[], featureRow: Map<string, number>, logits: Float32Array, meta: CheckpointMeta): Promise<string> {
   let before = new Map<string, PredictionRow>();
   try {
     before = new Map(parsePredictionsCsv(await fs.readFile(predictionsPathOf(labelsPath), 'utf8')).rows.map((r) => [normalizeDatasetPath(r.file), r]));
@@ -187,5 +187,5 @@ async function rewritePredictions(labelsPath: string, rows: readonly { file: str
     const d = decodeSequence(logits, i * LOGITS);
     out.push({ file: r.file, label: r.label, prediction: d.text, confidence: d.confidence });
   }
-  return writePredictions(labelsPath, out);
+  return writePredictions(labelsPath, out, meta);
 }

@@ -150,7 +150,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       const features = new Float32Array(all.rows.length * featureWidth(spec));
       const p = predictPixels(result.model, spec, all.pixels, all.rows.length, features);
       await writeFeatureCache(modelDir, { modelDate: meta.date, files: all.rows.map((r) => r.file), width: featureWidth(spec), values: features });
-      const predictionsPath = await writePredictions(options.labelsPath, predictionRows(all.rows, p));
+      const predictionsPath = await writePredictions(options.labelsPath, predictionRows(all.rows, p), meta);
       return { ...base, outcome: 'current', outcomeMessage: decision.message, modelDir, predictionsPath, previousValidation: previous };
     }
     const candidateDir = candidateModelDir(options.labelsPath);

@@ -8,9 +8,10 @@
 // modules that imported `tf` see the switch (it happens once, before any tensor exists).
 import * as tfCore from '@tensorflow/tfjs-core';
 import * as tfLayers from '@tensorflow/tfjs-layers';
+import type { NativePackage } from '../../../common/nativeBackends';
+import { loadNativePackage } from './nativePackage';
 
 export type Tf = typeof tfCore & typeof tfLayers;
-export type NativePackage = '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node';
 
 // PROD silences tfjs's console advice to install tfjs-node and skips its debug-only checks.
 tfCore.env().set('PROD', true);
@@ -26,15 +27,14 @@ export function usingBundledTf(): boolean {
 }
 
 /**
- * Switches the engine to a native package. Throws (with the loader's reason) when it is not
- * installed or its libtensorflow does not load; the bundled handle is then left in place.
+ * Switches the engine to a native package (from the extension's storage folder first:
+ * nativePackage.ts). Throws (with the loader's reason) when it is not installed or its
+ * libtensorflow does not load; the bundled handle is then left in place.
  */
 export function useNativeTf(pkg: NativePackage): void {
   if (nativeLoaded === pkg) return;
   if (nativeLoaded !== undefined) throw new Error(`${nativeLoaded} is already loaded; cannot switch to ${pkg} in the same process`);
-  // Through a variable: the bundler leaves the (optional, external) package to run time.
-  const load: (id: string) => unknown = require;
-  const ns = load(pkg) as Tf;
+  const ns = loadNativePackage(pkg) as Tf;
   if (typeof ns.tensor !== 'function' || typeof ns.sequential !== 'function') {
     throw new Error(`${pkg} loaded but does not export the tfjs core and layers API`);
   }

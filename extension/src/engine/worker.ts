@@ -14,6 +14,7 @@ import {
 } from '../../../common/engineProtocol';
 import { importSvhn } from '../dataset/svhnImport';
 import { synthesize } from '../dataset/synth';
+import { initBackend } from './backend';
 import { runExplain } from './explain';
 import { ModelCache } from './modelCache';
 import { runPredict } from './predict';
@@ -30,6 +31,10 @@ type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, emit: Emit<M>) => P
 const explainModels = new ModelCache();
 
 const handlers: Handlers = {
+  async backendInfo(params) {
+    const { name, threads, note } = await initBackend(params.backend);
+    return { backend: name, threads, note };
+  },
   train(params, emit) {
     const { cancelFlag, ...options } = params;
     let lastProgress = 0;

@@ -3,6 +3,8 @@
 // method of EngineMethods is one `call`; what the worker sends is checked before it is believed.
 // No `vscode` import: the same client runs under node:test.
 import { Worker } from 'node:worker_threads';
+import { NATIVE_MODULES_ENV } from '../../../common/nativeBackends';
+import type { BackendChoice } from '../../../common/domain';
 import {
   isEngineMessage,
   type EngineEvents,
@@ -53,11 +55,30 @@ export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  /** `workerPath` is dist/engineWorker.js; `log` gets one line per notable event. */
+  /**
+   * `workerPath` is dist/engineWorker.js; `log` gets one line per notable event; native TensorFlow.js
+   * packages are looked for in `nativeModulesDir` first (where Install GPU Backend puts them).
+   */
   constructor(
     private readonly workerPath: string,
     private readonly log: (line: string) => void = () => {},
+    private readonly nativeModulesDir?: string,
   ) {}
+
+  /** Which backend the engine runs on (starting it if it has not yet), and why when it is not the one asked for. */
+  backendInfo(backend: BackendChoice): Promise<EngineEvents['backend']> {
+    return this.call('backendInfo', { backend }, {});
+  }
+
+  /**
+   * Stops an idle worker so the next request starts a fresh one, which picks its backend anew (a
+   * worker keeps the backend it started with). False, and nothing stopped, while a request runs.
+   */
+  async restartWhenIdle(): Promise<boolean> {
+    if (this.pending.size > 0) return false;
+    await this.dispose();
+    return true;
+  }
 
   train(options: TrainOptions, listeners: EngineListeners<'train'> = {}, cancel?: CancellationSignal): Promise<TrainResult> {
     const cancelFlag = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
@@ -134,7 +155,8 @@ export class EngineClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerPath);
+    // The worker gets its own copy of the environment: the extension host's stays as it is.
+    const worker = new Worker(this.workerPath, this.nativeModulesDir === undefined ? {} : { env: { ...process.env, [NATIVE_MODULES_ENV]: this.nativeModulesDir } });
     worker.on('message', (message: unknown) => this.onMessage(message));
     worker.on('error', (err) => {
       this.log(`engine worker crashed: ${err.stack ?? err.message}`);

@@ -7,6 +7,7 @@ import { isBackendChoice } from '../../../common/domain';
 import { defaultModelDir } from '../dataset/paths';
 import type { EngineClient } from './engineClient';
 import { pickLabelsFile } from './labelsFiles';
+import { readWithShippedModel, shippedModelDir } from './shippedReadings';
 import type { EngineStatusBar } from './statusBar';
 import { describeMetrics } from './trainModel';
 
@@ -59,5 +60,22 @@ export async function runPredictions(deps: PredictDeps, arg?: unknown): Promise<
     void vscode.window.showErrorMessage(`Digit Lens: prediction failed: ${message}`);
   } finally {
     deps.statusBar.setActivity(undefined);
+  }
+}
+
+/**
+ * When the gallery opens on a folder with neither a model nor predictions: the shipped model's
+ * readings (shippedReadings.ts), in the background; the gallery refreshes when predictions.csv
+ * appears and says which model made them.
+ */
+export async function readWithShippedModelOnOpen(deps: Pick<PredictDeps, 'engine' | 'log'>, labelsUri: vscode.Uri, extensionUri: vscode.Uri): Promise<void> {
+  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION, labelsUri).get<unknown>(SETTINGS.backend.key);
+  const backend = isBackendChoice(configured) ? configured : SETTINGS.backend.values[0];
+  const modelDir = shippedModelDir(extensionUri.fsPath);
+  try {
+    const outcome = await readWithShippedModel({ engine: deps.engine, shippedModelDir: modelDir, labelsPath: labelsUri.fsPath, backend });
+    if (outcome === 'read') deps.log.info(`predict: ${labelsUri.fsPath} has no model of its own: read every crop with the shipped model (${modelDir})`);
+  } catch (err) {
+    deps.log.warn(`predict: the shipped model could not read ${labelsUri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

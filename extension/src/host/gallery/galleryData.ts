@@ -9,6 +9,7 @@ import type { GalleryCrop, GalleryDataset } from '../../../../common/webviewProt
 import { findLabelIssues, type RowIssue } from '../../../../common/labelEvidence';
 import { readEvidence } from '../../dataset/labelIssuesFile';
 import { defaultModelDir, predictionsPath as predictionsPathOf, resolveDatasetPath } from '../../dataset/paths';
+import { describeReadingsModel, readModelSummary, readReadingsModel } from '../modelSummary';
 
 /**
  * Reads the labels file (required) and predictions (optional) into the gallery's dataset message.
@@ -71,5 +72,11 @@ export async function loadGalleryDataset(
     if (issue) crop.issue = { score: issue.score, suggestion: issue.suggestion, suggestionProbability: issue.suggestionProbability, position: issue.position };
     return crop;
   });
-  return { labelsPath, title: path.basename(datasetDir), crops, hasPredictions: predictions !== undefined, hasIssues: issues !== undefined, warnings };
+  const dataset: GalleryDataset = { labelsPath, title: path.basename(datasetDir), crops, hasPredictions: predictions !== undefined, hasIssues: issues !== undefined, warnings };
+  if (predictions) {
+    // Predictions written before predictions-model.json existed came from the dataset's own model.
+    const madeBy = (await readReadingsModel(labelsPath)) ?? (await readModelSummary(defaultModelDir(labelsPath)));
+    if (madeBy) dataset.readingsBy = describeReadingsModel(madeBy);
+  }
+  return dataset;
 }
