@@ -458,6 +458,9 @@ test("thumbnails: only the cells in view ask for theirs; the cache's crops are d
   assert.deepEqual(await pixelOf(2), [0, 0, 250, 255]);
   assert.match((await page.locator('.crop[data-line="3"] .frame').getAttribute('data-problem')) ?? '', /unreadable/);
   assert.equal(await firstCanvas.getAttribute('aria-label'), 'img/0.png');
+  // A frame still waiting for its picture is laid out as one that has it.
+  const frameSizes = await page.locator('.crop .frame').evaluateAll((frames) => frames.slice(0, 8).map((f) => `${f.clientWidth}x${f.clientHeight}`));
+  assert.deepEqual(new Set(frameSizes), new Set(['128x128']), frameSizes.join(' '));
   await page.screenshot({ path: path.join(artifacts, 'gallery-thumbnails.png') });
 
   // Far down and back: the far cells ask for theirs; the first ones are drawn again from what the page kept, unasked.

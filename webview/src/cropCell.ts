@@ -9,7 +9,7 @@ import { showThumbnail, type CellThumbnail } from './thumbnails';
  * cell is an option of the grid's listbox: the grid holds the focus and names the active cell
  * (aria-activedescendant), so neither the cell nor its buttons are stops of the Tab key; every
  * button has a key (galleryKeys.ts). `labelsName` names the file its row is in. `thumbnail`: its
- * picture, if the page has it; else the frame waits for it (thumbnails.ts showThumbnail).
+ * picture, if the page has it; else the frame is `awaiting` it (thumbnails.ts showThumbnail).
  */
 export function cropCell(crop: GalleryCrop, labelsName: string, thumbnail?: CellThumbnail): HTMLElement {
   const cell = document.createElement('div');
@@ -31,7 +31,7 @@ export function cropCell(crop: GalleryCrop, labelsName: string, thumbnail?: Cell
   frame.className = 'frame';
   if (crop.problem !== undefined) showThumbnail(frame, { problem: crop.problem }, crop.file);
   else if (thumbnail) showThumbnail(frame, thumbnail, crop.file);
-  else frame.classList.add('loading');
+  else frame.classList.add('awaiting');
   if (prediction) {
     const overlay = document.createElement('div');
     overlay.className = 'prediction';

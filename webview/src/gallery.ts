@@ -229,7 +229,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
         askedThumbnails.delete(key);
         thumbnails.set(key, thumbnail);
         const cell = grid.cell(grid.indexOf(key));
-        const frame = cell?.querySelector<HTMLElement>('.frame.loading');
+        const frame = cell?.querySelector<HTMLElement>('.frame.awaiting');
         if (cell && frame) showThumbnail(frame, thumbnail, cell.dataset.file ?? '');
       }
       return;
@@ -365,7 +365,7 @@ function requestThumbnails(): void {
     const rows: RowRef[] = [];
     for (const [cell, crop] of grid.cells()) {
       const key = rowKey(crop);
-      if (!cell.querySelector('.frame.loading') || askedThumbnails.has(key)) continue;
+      if (!cell.querySelector('.frame.awaiting') || askedThumbnails.has(key)) continue;
       askedThumbnails.add(key);
       rows.push({ line: crop.line, file: crop.file });
     }

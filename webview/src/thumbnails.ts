@@ -68,7 +68,7 @@ export class ThumbnailStore {
 /** Puts the picture into a cell's frame (cropCell.ts makes the frame, empty until its picture comes). */
 export function showThumbnail(frame: HTMLElement, thumbnail: CellThumbnail, alt: string): void {
   frame.querySelector('.thumb')?.remove();
-  frame.classList.remove('loading', 'broken');
+  frame.classList.remove('awaiting', 'broken');
   if ('pixels' in thumbnail) {
     const canvas = document.createElement('canvas');
     canvas.className = 'thumb';
