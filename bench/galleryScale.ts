@@ -294,7 +294,6 @@ async function main(): Promise<void> {
       figures.thumbnailRequests = serving.requests;
       figures.thumbnailsServed = serving.served;
       figures.hostThumbnailMsPerRequest = Math.round(serving.hostMs / Math.max(1, serving.requests));
-      figures.thumbnailsKept = await page.evaluate("document.querySelectorAll('.frame canvas.thumb').length");
       serving.stop();
       figures.pageErrors = errors.length;
       if (errors.length > 0) figures.firstPageError = errors[0].slice(0, 300);
