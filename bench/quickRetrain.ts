@@ -20,6 +20,7 @@ import { currentModelOn, runTraining } from '../extension/src/engine/runTraining
 import { loadCrops } from '../extension/src/dataset/crops';
 import { splitValidation } from '../extension/src/engine/data';
 import { EngineClient } from '../extension/src/host/engineClient';
+import { cropAt } from '../common/galleryColumns';
 import { loadGalleryDataset } from '../extension/src/host/gallery/galleryData';
 
 const args = parseArgs(process.argv.slice(2));
@@ -79,8 +80,8 @@ async function fixed(): Promise<void> {
       const started = performance.now();
       const fix = await fixFirstRow(labelsPath);
       const r = await engine.quickRetrain({ labelsPath, backend: 'auto' });
-      const data = await loadGalleryDataset(labelsPath, (p) => p);
-      const crop = data.crops.find((c) => c.file === fix.file);
+      const { columns } = (await loadGalleryDataset(labelsPath)).dataset;
+      const crop = Array.from({ length: columns.count }, (_, i) => cropAt(columns, i)).find((c) => c.file === fix.file);
       if (!crop?.prediction) throw new Error('the gallery has no prediction for the fixed row');
       const ms = performance.now() - started;
       times.push(ms);

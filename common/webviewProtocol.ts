@@ -1,6 +1,7 @@
 // Messages between the extension host and the gallery webview. Both sides import these types;
 // one discriminated union per direction, nothing crosses untyped.
 
+import type { GalleryColumns } from './galleryColumns';
 import { arrayOf, checkByKind, isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
 /**
@@ -45,8 +46,7 @@ export interface GalleryCrop {
   line: number;
   /** Current label: digits, '-' (no number) or '' (unlabeled). */
   label: string;
-  /** webview URI of the image; absent when the row's path is unusable (see problem). */
-  imageUri?: string;
+  /** Why the row's image cannot be shown (its path is unusable); its thumbnail comes apart (ThumbnailsMessage). */
   problem?: string;
   prediction?: GalleryPrediction;
   /** How likely the label is wrong, from the last training run's evidence (common/labelEvidence.ts). */
@@ -71,7 +71,8 @@ export interface GalleryDataset {
   labelsPath: string;
   /** Shown in the header, e.g. the dataset folder's name. */
   title: string;
-  crops: GalleryCrop[];
+  /** Every row, as columns (galleryColumns.ts): not one object per crop, for datasets of 250,000. */
+  columns: GalleryColumns;
   /** True once .digitlens/predictions.csv was read. */
   hasPredictions: boolean;
   /** True when the model has label-error evidence (crops then carry `issue`). */
@@ -245,6 +246,38 @@ export const isLabelsResultMessage = shape<LabelsResultMessage>({
 
 export const isCspViolationMessage = shape<CspViolationMessage>({ kind: oneOf(['cspViolation'] as const), directive: isString, blocked: isString });
 
+/**
+ * The page asks for the thumbnails of the rows it shows (cells that came into view); never for all
+ * the rows, so the page holds only the images of what is in view.
+ */
+export interface ThumbnailsRequest {
+  kind: 'thumbnails';
+  rows: RowRef[];
+}
+
+/**
+ * Where a row's thumbnail comes from: its crop from the preprocessing cache (`at`: the crop's
+ * place in ThumbnailsMessage.pixels), else its image file (`imageUri`, a webview URI: the cache
+ * has no crop of the image as it is now), or nothing (`problem`: why).
+ */
+export interface Thumbnail {
+  line: number;
+  file: string;
+  at?: number;
+  imageUri?: string;
+  problem?: string;
+}
+
+/** The answer to a ThumbnailsRequest: crops of size x size RGB pixels, one after another in `pixels`. */
+export interface ThumbnailsMessage {
+  kind: 'thumbnails';
+  size: number;
+  items: Thumbnail[];
+  pixels: Uint8Array;
+}
+
+const isThumbnail = shape<Thumbnail>({ line: isNonNegativeInteger, file: isString, at: optional(isNonNegativeInteger), imageUri: optional(isString), problem: optional(isString) });
+
 /** Host -> webview. */
 export type HostToGalleryMessage =
   | { kind: 'dataset'; dataset: GalleryDataset }
@@ -256,7 +289,8 @@ export type HostToGalleryMessage =
   /** The row the inspector shows now: the gallery marks its cell and scrolls it into view. */
   | { kind: 'inspecting'; line: number; file: string }
   /** Show exactly these crops (the other choices back to all): a confusion cell of the dashboard. */
-  | { kind: 'showFiles'; set: GalleryFileSet };
+  | { kind: 'showFiles'; set: GalleryFileSet }
+  | ThumbnailsMessage;
 
 /** Webview -> host. */
 export type GalleryToHostMessage =
@@ -266,6 +300,7 @@ export type GalleryToHostMessage =
   | { kind: 'inspectRow'; line: number; file: string }
   | { kind: 'neighbour'; requestId: number; answer: GalleryNeighbour }
   | { kind: 'refresh' }
+  | ThumbnailsRequest
   | SetLabelMessage
   | SetLabelsMessage
   | CspViolationMessage;
@@ -300,6 +335,8 @@ const hostToGalleryChecks: { [K in HostToGalleryMessage['kind']]: Check<unknown>
   }),
   inspecting: isRowRef,
   showFiles: shape<{ set: GalleryFileSet }>({ set: isGalleryFileSet }),
+  thumbnails: (v: unknown): v is ThumbnailsMessage =>
+    shape<{ size: number; items: Thumbnail[] }>({ size: isNonNegativeInteger, items: arrayOf(isThumbnail) })(v) && (v as { pixels?: unknown }).pixels instanceof Uint8Array,
 };
 
 const galleryToHostChecks: { [K in GalleryToHostMessage['kind']]: Check<unknown> } = {
@@ -308,6 +345,7 @@ const galleryToHostChecks: { [K in GalleryToHostMessage['kind']]: Check<unknown>
   revealRow: shape<{ line: number }>({ line: isNonNegativeInteger }),
   inspectRow: isRowRef,
   neighbour: shape<{ requestId: number; answer: GalleryNeighbour }>({ requestId: isNonNegativeInteger, answer: isGalleryNeighbour }),
+  thumbnails: shape<{ rows: RowRef[] }>({ rows: arrayOf(isRowRef) }),
   setLabel: isSetLabelMessage,
   setLabels: isSetLabelsMessage,
   cspViolation: isCspViolationMessage,

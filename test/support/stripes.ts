@@ -8,10 +8,11 @@ import { encodeRgbPng } from '../../extension/src/dataset/pngEncode';
  * 200 crops of stripes, labeled '1' when vertical and '22' when horizontal (the preset's
  * augmentation, polarity and scale, keeps both): a fresh model learns it in a few dozen steps, so
  * one trained that long reads every validation crop right and one stopped after a step does not.
+ * In `into` when given (made if need be), else in a new temporary folder; returns the labels file.
  */
-export async function stripes(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-run-'));
-  await fs.mkdir(path.join(dir, 'img'));
+export async function stripes(into?: string): Promise<string> {
+  const dir = into ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'dl-run-')));
+  await fs.mkdir(path.join(dir, 'img'), { recursive: true });
   const rows = ['file,label'];
   for (let i = 0; i < 200; i++) {
     const vertical = i % 2 === 0;

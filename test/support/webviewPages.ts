@@ -75,7 +75,14 @@ const standInScript = `
     if (acquired) throw new Error('acquireVsCodeApi may only be called once');
     acquired = true;
     return {
-      postMessage: (m) => window.__recorded.posted.push(JSON.parse(JSON.stringify(m))),
+      postMessage: (m) => {
+        window.__recorded.posted.push(JSON.parse(JSON.stringify(m)));
+        // The gallery's thumbnails, when the test named the rows' image URIs (galleryPages.ts).
+        if (m.kind === 'thumbnails' && window.__thumbnailUris) {
+          const items = m.rows.map((r) => (window.__thumbnailUris[r.line + '\u0000' + r.file] ? { ...r, imageUri: window.__thumbnailUris[r.line + '\u0000' + r.file] } : { ...r, problem: 'no image' }));
+          setTimeout(() => window.postMessage({ kind: 'thumbnails', size: 64, items, pixels: new Uint8Array(0) }, '*'), 0);
+        }
+      },
       getState: () => window.__recorded.state,
       setState: (s) => { window.__recorded.state = JSON.parse(JSON.stringify(s)); },
     };

@@ -6,9 +6,10 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Jimp } from 'jimp';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { GalleryCrop, GalleryDataset, GalleryToHostMessage, HostToGalleryMessage } from '../../common/webviewProtocol';
+import type { GalleryToHostMessage, HostToGalleryMessage, ThumbnailsRequest } from '../../common/webviewProtocol';
+import { datasetMessage, postDataset, type TestCrop, type TestDataset } from '../support/galleryPages';
 import { chromiumLaunch, chromiumNeed, missingPrerequisite } from '../support/environment';
-import { WebviewServer, artifacts, openWebview, post as postTo, recorded as recordedBy, type Recorded as RecordedBy } from '../support/webviewPages';
+import { WebviewServer, artifacts, openWebview, post as postTo, recorded as recordedBy, waitForPosted, type Recorded as RecordedBy } from '../support/webviewPages';
 
 const skip = missingPrerequisite([chromiumNeed]);
 
@@ -16,11 +17,11 @@ const CROPS = 3000;
 const IMAGE_COLORS = [0xd03030ff, 0x30a030ff, 0x3050d0ff, 0xc0a020ff, 0x808080ff];
 
 /** A dataset like a real one: predictions for all but the last 100 crops, some wrong, some unlabeled. */
-function makeDataset(origin: string): GalleryDataset {
-  const crops: GalleryCrop[] = [];
+function makeDataset(origin: string): TestDataset {
+  const crops: TestCrop[] = [];
   for (let i = 0; i < CROPS; i++) {
     const label = i % 17 === 5 ? '' : String(100 + i);
-    const crop: GalleryCrop = { file: `img/${i}.png`, line: i + 1, label, imageUri: `${origin}/img/${i % IMAGE_COLORS.length}.png` };
+    const crop: TestCrop = { file: `img/${i}.png`, line: i + 1, label, imageUri: `${origin}/img/${i % IMAGE_COLORS.length}.png` };
     if (i < CROPS - 100) {
       const wrong = i % 7 === 3;
       const text = wrong ? String(900 + (i % 50)) : String(100 + i);
@@ -69,7 +70,7 @@ test('gallery renders crops with prediction overlays, marks mismatches, filters,
   assert.ok(mismatches.length > 300 && unlabeled.length > 100);
 
   const started = Date.now();
-  await post(page, { kind: 'dataset', dataset });
+  await postDataset(page, dataset);
   await page.locator('.crop').first().waitFor({ timeout: 10_000 });
   const renderMs = Date.now() - started;
 
@@ -181,15 +182,15 @@ test('gallery renders crops with prediction overlays, marks mismatches, filters,
 test('gallery refreshes in place when the host sends new predictions, and shows host errors', { skip }, async () => {
   const page = await openGallery();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
-  const crops: GalleryCrop[] = [{ file: 'a.png', line: 1, label: '12', imageUri: `${origin}/img/0.png` }];
-  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: false, warnings: [] } });
+  const crops: TestCrop[] = [{ file: 'a.png', line: 1, label: '12', imageUri: `${origin}/img/0.png` }];
+  await postDataset(page, { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: false, warnings: [] });
   await page.locator('.crop').first().waitFor({ timeout: 5_000 });
   assert.match((await page.locator('#summary').textContent()) ?? '', /no predictions yet/);
   assert.equal(await page.locator('.prediction').count(), 0);
   assert.equal(await page.locator('#warnings').isHidden(), true);
 
-  const predicted: GalleryCrop[] = [{ ...crops[0], prediction: { text: '17', length: 2, confidence: 0.42, matchesLabel: false } }];
-  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops: predicted, hasPredictions: true, warnings: [] } });
+  const predicted: TestCrop[] = [{ ...crops[0], prediction: { text: '17', length: 2, confidence: 0.42, matchesLabel: false } }];
+  await postDataset(page, { labelsPath: '/x/labels.csv', title: 'x', crops: predicted, hasPredictions: true, warnings: [] });
   await page.locator('.crop.mismatch .prediction .digits').waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('.crop .prediction .digits').textContent(), '17');
   assert.equal(await page.locator('.crop .prediction .confidence').textContent(), '42%');
@@ -204,13 +205,13 @@ test('gallery refreshes in place when the host sends new predictions, and shows 
 test('a label edited in the gallery is checked, then sent to the host; a refusal puts the old one back', { skip }, async () => {
   const page = await openGallery();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
-  const crops: GalleryCrop[] = [
+  const crops: TestCrop[] = [
     { file: 'a.png', line: 1, label: '12', imageUri: `${origin}/img/0.png`, prediction: { text: '17', length: 2, confidence: 0.9, matchesLabel: false } },
     { file: 'b.png', line: 2, label: '', imageUri: `${origin}/img/1.png` },
     // The same image listed again, spelled the same: a row of its own, told apart by its line.
     { file: 'a.png', line: 4, label: '7', imageUri: `${origin}/img/0.png`, prediction: { text: '17', length: 2, confidence: 0.8, matchesLabel: false } },
   ];
-  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, warnings: [] } });
+  await postDataset(page, { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, warnings: [] });
   const cell = page.locator('.crop[data-line="1"][data-file="a.png"]');
   const input = cell.locator('input.label-input');
   const setLabels = async (): Promise<GalleryToHostMessage[]> => (await recorded(page)).posted.filter((m) => m.kind === 'setLabel');
@@ -250,7 +251,7 @@ test('a label edited in the gallery is checked, then sent to the host; a refusal
   }
   assert.equal((await setLabels()).length, 3);
   // The refresh the host sends after a refusal keeps the reason in view.
-  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, warnings: [] } });
+  await postDataset(page, { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, warnings: [] });
   await page.locator('.crop[data-line="1"] .caption .label').waitFor({ timeout: 5_000 });
   assert.match((await page.locator('#warnings').textContent()) ?? '', /now labeled 13\) #2/);
   assert.equal(await page.locator('#warnings').isVisible(), true);
@@ -277,19 +278,16 @@ test('a label edited in the gallery is checked, then sent to the host; a refusal
   await second.locator('button.accept', { hasText: 'use 17' }).click();
   assert.deepEqual((await setLabels()).at(-1), { kind: 'setLabel', line: 4, file: 'a.png', expected: '7', label: '17' });
   assert.equal(await page.locator('.crop[data-file="b.png"] button.accept').count(), 0, 'no prediction, no button');
-  await post(page, {
-    kind: 'dataset',
-    dataset: {
-      labelsPath: '/x/labels.csv',
-      title: 'x',
-      crops: [{ ...crops[0], prediction: { text: '17', length: 2, confidence: 0.3, matchesLabel: false } }],
-      hasPredictions: true,
-      warnings: [],
-    },
+  await postDataset(page, {
+    labelsPath: '/x/labels.csv',
+    title: 'x',
+    crops: [{ ...crops[0], prediction: { text: '17', length: 2, confidence: 0.3, matchesLabel: false } }],
+    hasPredictions: true,
+    warnings: [],
   });
   await page.locator('.crop[data-file="a.png"] .prediction .confidence', { hasText: '30%' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('.crop[data-file="a.png"] button.accept').count(), 0, 'no one-click accept below even odds');
-  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, warnings: [] } });
+  await postDataset(page, { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, warnings: [] });
   await cell.locator('button.accept').waitFor({ timeout: 5_000 });
   await cell.locator('button.accept').click();
   await post(page, { kind: 'labelResult', line: 1, file: 'a.png', ok: false, message: 'still read-only' });
@@ -314,18 +312,18 @@ test('a label edited in the gallery is checked, then sent to the host; a refusal
 test('new data while a label is being typed keeps the typing, on the same row', { skip }, async () => {
   const page = await openGallery();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
-  const crops: GalleryCrop[] = [
+  const crops: TestCrop[] = [
     { file: 'a.png', line: 1, label: '12', imageUri: `${origin}/img/0.png` },
     { file: 'b.png', line: 2, label: '3', imageUri: `${origin}/img/1.png` },
   ];
-  const dataset = (c: GalleryCrop[]): HostToGalleryMessage => ({ kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops: c, hasPredictions: false, warnings: [] } });
-  await post(page, dataset(crops));
+  const dataset = (c: TestCrop[]): TestDataset => ({ labelsPath: '/x/labels.csv', title: 'x', crops: c, hasPredictions: false, warnings: [] });
+  await postDataset(page, dataset(crops));
   const input = page.locator('.crop[data-line="2"] input.label-input');
   await page.locator('.crop[data-line="2"] .caption .label').click();
   // The field opens with the label selected: typing replaces it.
   await input.pressSequentially('45');
   // The host refreshes (the label of a.png was just written, or predictions changed).
-  await post(page, dataset([{ ...crops[0], label: '13' }, crops[1]]));
+  await postDataset(page, dataset([{ ...crops[0], label: '13' }, crops[1]]));
   await page.locator('.crop[data-line="1"] .caption .label', { hasText: '13' }).waitFor({ timeout: 5_000 });
   assert.equal(await input.inputValue(), '45');
   assert.equal(await input.evaluate((e) => e === document.activeElement), true, 'still focused: typing goes on');
@@ -335,10 +333,10 @@ test('new data while a label is being typed keeps the typing, on the same row', 
   assert.deepEqual(setLabels, [{ kind: 'setLabel', line: 2, file: 'b.png', expected: '3', label: '456' }]);
 
   // If that row changed underneath, the edit is dropped and the new label shows.
-  await post(page, dataset(crops));
+  await postDataset(page, dataset(crops));
   await page.locator('.crop[data-line="1"] .caption .label').click();
   await page.locator('.crop[data-line="1"] input.label-input').pressSequentially('9');
-  await post(page, dataset([{ ...crops[0], label: '77' }, crops[1]]));
+  await postDataset(page, dataset([{ ...crops[0], label: '77' }, crops[1]]));
   await page.locator('.crop[data-line="1"] .caption .label', { hasText: '77' }).waitFor({ timeout: 5_000 });
   assert.equal(await page.locator('.crop input.label-input').count(), 0);
   assert.deepEqual(pageErrors, []);
@@ -355,7 +353,7 @@ test('the gallery opens the inspector by keyboard (Space), answers its next/prev
   assert.deepEqual((await neighbours()).at(-1), { kind: 'neighbour', requestId: 1, answer: { status: 'unknown' } });
 
   const dataset = makeDataset(origin);
-  await post(page, { kind: 'dataset', dataset });
+  await postDataset(page, dataset);
   await page.locator('.crop').first().waitFor({ timeout: 10_000 });
   // The first crop is selected as the gallery opens, and the crops have the focus: Space opens the inspector on it.
   await page.locator('.crop.active[data-line="1"]').waitFor({ timeout: 5_000 });
@@ -398,7 +396,7 @@ test('likely label errors: marked cell and digit, their own filter and order, th
   const page = await openGallery();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
   const image = `${origin}/img/1.png`;
-  const crops: GalleryCrop[] = [
+  const crops: TestCrop[] = [
     { file: 'a.png', line: 1, label: '470', imageUri: image, prediction: { text: '470', length: 3, confidence: 0.6, matchesLabel: true }, issue: { score: 0.97, suggestion: '407', suggestionProbability: 0.8, position: 'S2' } },
     { file: 'b.png', line: 2, label: '12', imageUri: image, prediction: { text: '12', length: 2, confidence: 0.99, matchesLabel: true }, issue: { score: 0.01, suggestion: '13', suggestionProbability: 0.01, position: 'S2' } },
     { file: 'c.png', line: 3, label: '55', imageUri: image, prediction: { text: '5', length: 1, confidence: 0.9, matchesLabel: false }, issue: { score: 0.8, suggestion: '5', suggestionProbability: 0.7, position: 'L' } },
@@ -406,7 +404,7 @@ test('likely label errors: marked cell and digit, their own filter and order, th
     { file: 'e.png', line: 5, label: '31', imageUri: image, prediction: { text: '-', length: 0, confidence: 0.04, matchesLabel: false }, issue: { score: 0.9, suggestion: '-', suggestionProbability: 0.04, position: 'L' } },
     { file: 'd.png', line: 4, label: '', imageUri: image, prediction: { text: '86', length: 2, confidence: 0.7, matchesLabel: true } },
   ];
-  await post(page, { kind: 'dataset', dataset: { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, hasIssues: true, warnings: [] } });
+  await postDataset(page, { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, hasIssues: true, warnings: [] });
   await page.locator('.crop').first().waitFor({ timeout: 5_000 });
   assert.match((await page.locator('#summary').textContent()) ?? '', /· 3 likely label errors$/);
   const a = page.locator('.crop[data-file="a.png"]');
@@ -441,7 +439,7 @@ test('a crop set from the dashboard shows exactly its crops, with a chip that su
   const page = await openGallery();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
   const dataset = makeDataset(origin);
-  await post(page, { kind: 'dataset', dataset });
+  await post(page, datasetMessage(dataset));
   await page.locator('.crop').first().waitFor();
   await page.fill('#text-filter', '12');
   await page.waitForFunction((n) => document.querySelector('#count')?.textContent !== String(n), dataset.crops.length);
@@ -460,7 +458,7 @@ test('a crop set from the dashboard shows exactly its crops, with a chip that su
 
   // A reload (VS Code gives the page its saved state back): still the set.
   const again = await openWebview(browser, server, 'gallery', pageErrors, { state });
-  await post(again, { kind: 'dataset', dataset });
+  await post(again, datasetMessage(dataset));
   await again.waitForFunction(() => document.querySelectorAll('.crop').length === 2);
   assert.equal(await again.locator('#file-set').isVisible(), true);
   await again.locator('#file-set-clear').click();
@@ -469,4 +467,48 @@ test('a crop set from the dashboard shows exactly its crops, with a chip that su
   assert.equal(((await recorded(again)).state as { fileSet?: unknown }).fileSet, undefined);
   assert.deepEqual((await recorded(again)).cspViolations, []);
   await again.close();
+});
+
+test("thumbnails: only the cells in view ask for theirs; the cache's crops are drawn on a canvas, kept while scrolling back", { skip }, async () => {
+  const page = await openGallery();
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
+  const crops: TestCrop[] = Array.from({ length: 5000 }, (_, i) => ({ file: `img/${i}.png`, line: i + 1, label: String(i) }));
+  await post(page, datasetMessage({ labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: false, warnings: [] }));
+  const request = await waitForPosted<ThumbnailsRequest>(page, 'thumbnails');
+  const cells = await page.locator('.crop').count();
+  assert.ok(request.rows.length > 0 && request.rows.length <= cells, `asked for ${request.rows.length} thumbnails, ${cells} cells in the DOM`);
+  assert.deepEqual(request.rows[0], { line: 1, file: 'img/0.png' });
+  // The host's answer: crops of 64x64 RGB, the first red, the second blue; the third has none.
+  const size = 64;
+  const pixels = new Uint8Array(2 * size * size * 3);
+  for (let p = 0; p < size * size; p++) {
+    pixels[p * 3] = 250;
+    pixels[(size * size + p) * 3 + 2] = 250;
+  }
+  const [a, b, c] = request.rows;
+  await post(page, { kind: 'thumbnails', size, items: [{ ...a, at: 0 }, { ...b, at: 1 }, { ...c, problem: 'image missing or unreadable' }], pixels } satisfies HostToGalleryMessage);
+  const firstCanvas = page.locator('.crop[data-line="1"] .frame canvas.thumb');
+  await firstCanvas.waitFor({ timeout: 5_000 });
+  const pixelOf = (line: number): Promise<number[]> =>
+    page.locator(`.crop[data-line="${line}"] .frame canvas.thumb`).evaluate((canvas: HTMLCanvasElement) => [...(canvas.getContext('2d')?.getImageData(32, 32, 1, 1).data ?? [])]);
+  assert.deepEqual(await pixelOf(1), [250, 0, 0, 255]);
+  assert.deepEqual(await pixelOf(2), [0, 0, 250, 255]);
+  assert.match((await page.locator('.crop[data-line="3"] .frame').getAttribute('data-problem')) ?? '', /unreadable/);
+  assert.equal(await firstCanvas.getAttribute('aria-label'), 'img/0.png');
+  // A frame still waiting for its picture is laid out as one that has it.
+  const frameSizes = await page.locator('.crop .frame').evaluateAll((frames) => frames.slice(0, 8).map((f) => `${f.clientWidth}x${f.clientHeight}`));
+  assert.deepEqual(new Set(frameSizes), new Set(['128x128']), frameSizes.join(' '));
+  await page.screenshot({ path: path.join(artifacts, 'gallery-thumbnails.png') });
+
+  // Far down and back: the far cells ask for theirs; the first ones are drawn again from what the page kept, unasked.
+  const asked = (): Promise<number> => recorded(page).then((r) => r.posted.filter((m) => m.kind === 'thumbnails').length);
+  const before = await asked();
+  await page.locator('#scroller').evaluate((s) => (s.scrollTop = s.scrollHeight / 2));
+  await page.waitForFunction((n) => (window as unknown as { __recorded: Recorded }).__recorded.posted.filter((m) => m.kind === 'thumbnails').length > n, before, { timeout: 5_000 });
+  const far = (await recorded(page)).posted.filter((m): m is ThumbnailsRequest => m.kind === 'thumbnails').at(-1);
+  assert.ok(far && far.rows.every((r) => r.line > 1000), 'only rows in view far down');
+  await page.locator('#scroller').evaluate((s) => (s.scrollTop = 0));
+  await firstCanvas.waitFor({ timeout: 5_000 });
+  assert.deepEqual(await pixelOf(1), [250, 0, 0, 255]);
+  await page.close();
 });

@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Jimp } from 'jimp';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { GalleryCrop, GalleryDataset, GalleryToHostMessage, HostToGalleryMessage } from '../../common/webviewProtocol';
+import type { GalleryToHostMessage, HostToGalleryMessage } from '../../common/webviewProtocol';
+import { postDataset, type TestCrop } from '../support/galleryPages';
 import { chromiumLaunch, chromiumNeed, missingPrerequisite } from '../support/environment';
 import { WebviewServer, artifacts, openWebview, post as postTo, recorded as recordedBy, type Recorded as RecordedBy } from '../support/webviewPages';
 
@@ -39,10 +40,10 @@ const pageErrors: string[] = [];
  * 80 crops: crop i is labeled 100+i (every 9th, from 4, unlabeled), read right except every 5th
  * (from 2), read 900+i; confidence 0.9 except crops 12 and 17 (0.3); the last 5 are not read.
  */
-function makeCrops(origin: string): GalleryCrop[] {
-  return Array.from({ length: 80 }, (_, i): GalleryCrop => {
+function makeCrops(origin: string): TestCrop[] {
+  return Array.from({ length: 80 }, (_, i): TestCrop => {
     const label = i % 9 === 4 ? '' : String(100 + i);
-    const crop: GalleryCrop = { file: `img/${i}.png`, line: i + 1, label, imageUri: `${origin}/img/${i % COLORS.length}.png` };
+    const crop: TestCrop = { file: `img/${i}.png`, line: i + 1, label, imageUri: `${origin}/img/${i % COLORS.length}.png` };
     if (i < 75) {
       const text = i % 5 === 2 ? String(900 + i) : String(100 + i);
       crop.prediction = { text, length: 3, confidence: i === 12 || i === 17 ? 0.3 : 0.9, matchesLabel: label === '' || label === text };
@@ -56,20 +57,19 @@ class FakeHost {
   private handled = 0;
   constructor(
     private readonly page: Page,
-    public crops: GalleryCrop[],
+    public crops: TestCrop[],
   ) {}
 
   async sendDataset(): Promise<void> {
-    const dataset: GalleryDataset = { labelsPath: '/data/set/labels.csv', title: 'set', crops: this.crops, hasPredictions: true, warnings: [] };
-    await postTo<HostToGalleryMessage>(this.page, { kind: 'dataset', dataset });
+    await postDataset(this.page, { labelsPath: '/data/set/labels.csv', title: 'set', crops: this.crops, hasPredictions: true, warnings: [] });
   }
 
-  /** The page's messages since the last call. */
+  /** The page's messages since the last call (but its thumbnail requests: the stand-in answers those). */
   async newMessages(): Promise<Posted[]> {
     const posted = (await recordedBy<Posted>(this.page)).posted;
     const fresh = posted.slice(this.handled);
     this.handled = posted.length;
-    return fresh;
+    return fresh.filter((m) => m.kind !== 'thumbnails');
   }
 
   /** Waits until the page has posted `count` messages of `kind` in all (answered or not). */

@@ -2,14 +2,16 @@
 // Pure DOM building; the grid (galleryGrid.ts) positions cells, gallery.ts handles their clicks.
 import { LIKELY_ERROR, type GalleryCrop } from '../../common/webviewProtocol';
 import { readingOffer } from './galleryModel';
+import { showThumbnail, type CellThumbnail } from './thumbnails';
 
 /**
  * A cell for `crop`: a red border and a badge when the prediction disagrees with the label. The
  * cell is an option of the grid's listbox: the grid holds the focus and names the active cell
  * (aria-activedescendant), so neither the cell nor its buttons are stops of the Tab key; every
- * button has a key (galleryKeys.ts). `labelsName` names the file its row is in.
+ * button has a key (galleryKeys.ts). `labelsName` names the file its row is in. `thumbnail`: its
+ * picture, if the page has it; else the frame is `awaiting` it (thumbnails.ts showThumbnail).
  */
-export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
+export function cropCell(crop: GalleryCrop, labelsName: string, thumbnail?: CellThumbnail): HTMLElement {
   const cell = document.createElement('div');
   cell.className = 'crop';
   cell.setAttribute('role', 'option');
@@ -27,21 +29,9 @@ export function cropCell(crop: GalleryCrop, labelsName: string): HTMLElement {
 
   const frame = document.createElement('div');
   frame.className = 'frame';
-  if (crop.imageUri) {
-    const img = document.createElement('img');
-    img.loading = 'lazy';
-    img.decoding = 'async';
-    img.alt = crop.file;
-    img.addEventListener('error', () => {
-      frame.classList.add('broken');
-      frame.dataset.problem = 'image missing or unreadable';
-    });
-    img.src = crop.imageUri;
-    frame.appendChild(img);
-  } else {
-    frame.classList.add('broken');
-    frame.dataset.problem = crop.problem ?? 'no image';
-  }
+  if (crop.problem !== undefined) showThumbnail(frame, { problem: crop.problem }, crop.file);
+  else if (thumbnail) showThumbnail(frame, thumbnail, crop.file);
+  else frame.classList.add('awaiting');
   if (prediction) {
     const overlay = document.createElement('div');
     overlay.className = 'prediction';

@@ -23,16 +23,18 @@ import {
   type GalleryToHostMessage,
   type RowRef,
 } from '../../common/webviewProtocol';
+import { CropTable } from './cropTable';
 import { CheatSheet } from './cheatSheet';
 import { cropCell } from './cropCell';
 import { GalleryGrid } from './galleryGrid';
 import { commandForKey, type GalleryCommand } from './galleryKeys';
-import { countCrops, emptyText, FILTER_TITLES, filterCrops, neighbourCrop, noOfferReason, readingOffer, SORT_TITLES, sortCrops, summarize } from './galleryModel';
-import { GallerySelection, moveIndex, rowKey } from './gallerySelection';
+import { countRows, emptyText, FILTER_TITLES, filterRows, neighbourRow, noOfferReason, readingOffer, SORT_TITLES, sortRows, summarize } from './galleryModel';
+import { GallerySelection, moveIndex, rowKey, type RowKey } from './gallerySelection';
 import { queryOf, readState, type PageState } from './galleryState';
 import { GalleryToolbar } from './galleryToolbar';
 import { LabelEdits, shownLabel } from './labelEdits';
 import { closeRefusedField, openLabelField, typedEdit, type LabelFieldHandlers, type TypedEdit } from './labelField';
+import { showThumbnail, thumbnailsOf, ThumbnailStore } from './thumbnails';
 
 interface VsCodeApi {
   postMessage(message: GalleryToHostMessage): void;
@@ -47,6 +49,9 @@ provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOpt
 
 /** How often the page state is saved at most while scrolling: it holds the undo history, and VS Code copies all of it each time. */
 const STATE_SAVE_MS = 100;
+
+/** How long the page collects the cells that need a picture before it asks: a fast scroll asks only for where it stops. */
+const THUMBNAIL_WAIT_MS = 40;
 
 /** What takes its keys itself: a key there is not the grid's, and a click there does not move the focus to the grid. */
 const CONTROLS = 'input, textarea, select, button, a[href], label, vscode-button, vscode-dropdown, vscode-option, vscode-radio, vscode-radio-group';
@@ -74,6 +79,12 @@ const edits = new LabelEdits(state.history, {
   },
 });
 let dataset: GalleryDataset | undefined;
+/** The dataset's rows, as columns (filters and orders run on them). */
+let table: CropTable | undefined;
+const thumbnails = new ThumbnailStore();
+/** Rows whose pictures were asked for and have not come yet. */
+const askedThumbnails = new Set<RowKey>();
+let thumbnailTimer: ReturnType<typeof setTimeout> | undefined;
 const selection = new GallerySelection();
 /** The answer to the last label edit, shown with the dataset's warnings until the next edit. */
 let labelNotice: string | undefined;
@@ -100,7 +111,7 @@ app.innerHTML = `
 const el = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const scroller = el<HTMLDivElement>('scroller');
 const canvas = el<HTMLDivElement>('grid');
-const grid = new GalleryGrid(scroller, canvas, (crop) => cropCell(crop, labelsName()), paintCell);
+const grid = new GalleryGrid(scroller, canvas, makeCell, paintCell);
 const cheatSheet = new CheatSheet(app);
 el('file-set-clear').addEventListener('click', () => {
   changeView({ fileSet: undefined });
@@ -144,7 +155,7 @@ canvas.addEventListener('click', (event) => {
   const key = rowKey(crop);
   // Shift and Ctrl (Cmd) clicks only select, as Shift and Ctrl with the keys do.
   if (event.shiftKey || event.ctrlKey || event.metaKey) {
-    if (event.shiftKey) selection.extendTo(key, grid.shownKeys);
+    if (event.shiftKey) selection.extendTo(key, grid);
     else selection.toggle(key);
     paintSelection();
     focusGrid();
@@ -210,7 +221,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'neighbourRequest': {
       const from = { line: message.line, file: message.file };
-      const answer = dataset ? neighbourCrop(dataset.crops, queryOf(state), state.sort, from, message.step) : { status: 'unknown' as const };
+      const answer = table ? neighbourRow(table, queryOf(state), state.sort, from, message.step) : { status: 'unknown' as const };
       vscode.postMessage({ kind: 'neighbour', requestId: message.requestId, answer });
       return;
     }
@@ -230,10 +241,23 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       showFileSet();
       status(`Showing the ${message.set.files.length} crop${message.set.files.length === 1 ? '' : 's'} of ${message.set.title}.`);
       return;
+    case 'thumbnails':
+      for (const [key, thumbnail] of thumbnailsOf(message)) {
+        askedThumbnails.delete(key);
+        thumbnails.set(key, thumbnail);
+        const cell = grid.cell(grid.indexOf(key));
+        const frame = cell?.querySelector<HTMLElement>('.frame.awaiting');
+        if (cell && frame) showThumbnail(frame, thumbnail, cell.dataset.file ?? '');
+      }
+      return;
     case 'dataset': {
       el('loading').hidden = true;
       const first = dataset === undefined;
       dataset = message.dataset;
+      table = new CropTable(dataset.columns);
+      // Pictures asked for the old data are still welcome; those not from the cache are asked again (a run may have filled it).
+      thumbnails.forgetFallbacks();
+      askedThumbnails.clear();
       setState({ labelsPath: dataset.labelsPath });
       el('title').textContent = dataset.title;
       showWarnings(dataset.warnings);
@@ -304,16 +328,16 @@ function changeView(patch: Partial<PageState>): void {
  * `view`: the user chose another view — it starts at the top, with its first crop selected.
  */
 function applyFilter(mode: 'data' | 'view'): void {
-  if (!dataset) return;
+  if (!dataset || !table) return;
   const query = queryOf(state);
   const activeBefore = selection.active === undefined ? -1 : grid.indexOf(selection.active);
   // A label being typed carries over to its row's new cell.
   const typing = typedEdit(grid.cells());
   if (mode === 'view') scroller.scrollTop = 0;
-  grid.setCrops(sortCrops(filterCrops(dataset.crops, query), state.sort));
-  const shown = grid.shown.length;
-  toolbar.setCounts(countCrops(dataset.crops, query), shown);
-  const s = summarize(dataset.crops);
+  grid.setRows(table, sortRows(table, filterRows(table, query), state.sort));
+  const shown = grid.count;
+  toolbar.setCounts(countRows(table, query), shown);
+  const s = summarize(table);
   el('summary').textContent =
     `${shown} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
     (dataset.hasIssues ? ` · ${s.likelyErrors} likely label error${s.likelyErrors === 1 ? '' : 's'}` : '') +
@@ -321,9 +345,10 @@ function applyFilter(mode: 'data' | 'view'): void {
   el('readings-by').textContent = dataset.hasPredictions && dataset.readingsBy ? `Readings by ${dataset.readingsBy}` : '';
   const empty = el('empty');
   empty.hidden = shown > 0;
-  empty.textContent = emptyText(dataset, query);
-  if (mode === 'view' && grid.shownKeys.length > 0) selection.only(grid.shownKeys[0]);
-  selection.reconcile(grid.shownKeys, activeBefore < 0 ? grid.firstIndexInView() : activeBefore);
+  empty.textContent = emptyText({ table, hasPredictions: dataset.hasPredictions }, query);
+  const first = grid.keyAt(0);
+  if (mode === 'view' && first !== undefined) selection.only(first);
+  selection.reconcile(grid, activeBefore < 0 ? grid.firstIndexInView() : activeBefore);
   paintSelection();
   if (typing) resumeEdit(typing);
 }
@@ -334,7 +359,7 @@ function openAt(scrollTop: number, selected: RowRef | undefined): void {
   grid.render();
   const restored = selected === undefined ? -1 : grid.indexOf(rowKey(selected));
   const index = restored >= 0 ? restored : grid.firstIndexInView();
-  const key = grid.shownKeys[index];
+  const key = grid.keyAt(index);
   if (key !== undefined) selection.only(key);
   paintSelection();
   // The page opened with nothing focused: the crops take the keys at once.
@@ -347,6 +372,30 @@ function activeIndex(): number {
 
 function isInspected(crop: GalleryCrop): boolean {
   return inspected !== undefined && crop.line === inspected.line && crop.file === inspected.file;
+}
+
+/** A new cell of the grid: with its picture if the page has it, else the picture is asked for. */
+function makeCell(crop: GalleryCrop): HTMLElement {
+  const key = rowKey(crop);
+  const thumbnail = thumbnails.get(key);
+  const cell = cropCell(crop, labelsName(), thumbnail);
+  if (!thumbnail && crop.problem === undefined) requestThumbnails();
+  return cell;
+}
+
+/** Asks the host, in a moment, for the pictures of the cells then in the DOM that lack one. */
+function requestThumbnails(): void {
+  thumbnailTimer ??= setTimeout(() => {
+    thumbnailTimer = undefined;
+    const rows: RowRef[] = [];
+    for (const [cell, crop] of grid.cells()) {
+      const key = rowKey(crop);
+      if (!cell.querySelector('.frame.awaiting') || askedThumbnails.has(key)) continue;
+      askedThumbnails.add(key);
+      rows.push({ line: crop.line, file: crop.file });
+    }
+    if (rows.length > 0) vscode.postMessage({ kind: 'thumbnails', rows });
+  }, THUMBNAIL_WAIT_MS);
 }
 
 /** The selection's marks on a cell: selected, active (the focus ring), inspected. */
@@ -368,7 +417,7 @@ function paintSelection(): void {
   for (const [cell, crop] of grid.cells()) paintCell(cell, crop);
   const targets = actionTargets();
   toolbar.setSelection(selection.size, targets.filter((crop) => readingOffer(crop) !== undefined).length);
-  const active = grid.shown[activeIndex()] as GalleryCrop | undefined;
+  const active = grid.cropAt(activeIndex());
   const selected = active && { line: active.line, file: active.file };
   if (selected?.line !== state.selected?.line || selected?.file !== state.selected?.file) {
     state = { ...state, selected };
@@ -378,16 +427,16 @@ function paintSelection(): void {
 
 /** The crops an action (accept, inspect) is for: the selection when it holds several, else the active crop. */
 function actionTargets(): GalleryCrop[] {
-  if (selection.size > 1) return selection.inOrder(grid.shownKeys).map((key) => grid.shown[grid.indexOf(key)]);
-  const active = grid.shown[activeIndex()] as GalleryCrop | undefined;
+  if (selection.size > 1) return selection.inOrder(grid).flatMap((key) => grid.cropAt(grid.indexOf(key)) ?? []);
+  const active = grid.cropAt(activeIndex());
   return active ? [active] : [];
 }
 
 /** Makes the crop at `index` active: alone (a plain move), as the end of a Shift range, or alone without selecting (Ctrl). */
 function moveTo(index: number, how: { extend: boolean; keepSelection: boolean } = { extend: false, keepSelection: false }): void {
-  const key = grid.shownKeys[index];
+  const key = grid.keyAt(index);
   if (key === undefined) return;
-  if (how.extend) selection.extendTo(key, grid.shownKeys);
+  if (how.extend) selection.extendTo(key, grid);
   else if (how.keepSelection) selection.moveActive(key);
   else selection.only(key);
   grid.scrollIntoView(index);
@@ -416,15 +465,15 @@ function run(command: GalleryCommand): void {
       status(`Order: ${SORT_TITLES[state.sort]}.`);
       return;
   }
-  const keys = grid.shownKeys;
-  if (keys.length === 0) return;
-  let index = activeIndex();
+  if (grid.count === 0) return;
+  const index = activeIndex();
   if (index < 0) {
     // Nothing selected (all crops left the view meanwhile): a key selects the first in view.
     moveTo(grid.firstIndexInView());
     return;
   }
-  const crop = grid.shown[index];
+  const crop = grid.cropAt(index) as GalleryCrop;
+  const key = grid.keyAt(index) as RowKey;
   switch (command.kind) {
     case 'move':
       moveTo(moveIndex(index, command.move, grid.shape), command);
@@ -443,12 +492,12 @@ function run(command: GalleryCommand): void {
       vscode.postMessage({ kind: 'inspectRow', line: crop.line, file: crop.file });
       return;
     case 'toggle':
-      selection.toggle(keys[index]);
+      selection.toggle(key);
       grid.scrollIntoView(index);
       paintSelection();
       return;
     case 'selectAll':
-      selection.all(keys);
+      selection.all(grid);
       paintSelection();
       status(`${selection.size} crops selected.`);
       return;
@@ -456,8 +505,7 @@ function run(command: GalleryCommand): void {
       vscode.postMessage({ kind: 'revealRow', line: crop.line });
       return;
     case 'collapse':
-      index = activeIndex();
-      selection.only(keys[index]);
+      selection.only(key);
       paintSelection();
       return;
   }
@@ -480,8 +528,8 @@ const fieldHandlers: LabelFieldHandlers = {
 function editLabel(index: number, text?: string): void {
   grid.scrollIntoView(index);
   const cell = grid.cell(index);
-  const crop = grid.shown[index];
-  if (!cell) return;
+  const crop = grid.cropAt(index);
+  if (!cell || !crop) return;
   // A crop whose label is on its way to the file: the new data says how it went first.
   if (cell.classList.contains('saving')) {
     status(`${crop.file}: its label is being written; a moment.`);
@@ -493,7 +541,7 @@ function editLabel(index: number, text?: string): void {
 /** After a crop's label is done: the next crop is selected, and the keys are the grid's again. */
 function selectAfter(crop: GalleryCrop): void {
   const index = grid.indexOf(rowKey(crop));
-  if (index >= 0 && index + 1 < grid.shown.length) moveTo(index + 1);
+  if (index >= 0 && index + 1 < grid.count) moveTo(index + 1);
   focusGrid();
 }
 
@@ -501,7 +549,7 @@ function selectAfter(crop: GalleryCrop): void {
 function resumeEdit(typing: TypedEdit): void {
   const index = grid.indexOf(rowKey(typing.crop));
   const cell = grid.cell(index);
-  const crop = grid.shown[index] as GalleryCrop | undefined;
+  const crop = grid.cropAt(index);
   if (cell && crop?.label === typing.crop.label) openLabelField(cell, crop, fieldHandlers, { resume: typing });
 }
 

@@ -1,18 +1,21 @@
 // The gallery's grid of crops, virtualised: every cell has the same size, so the layout is
 // arithmetic and only the rows in view (plus a margin) exist in the DOM, whatever the number of
-// crops. The grid knows the crops it shows, in order, and which cell shows which; what a cell
-// looks like is cropCell.ts's, what a click or key does is gallery.ts's.
+// crops. The grid knows the rows it shows, in order (an index array into the CropTable), and which
+// cell shows which; what a cell looks like is cropCell.ts's, what a click or key does is gallery.ts's.
+import { encodeCrops, textAt } from '../../common/galleryColumns';
 import type { GalleryCrop } from '../../common/webviewProtocol';
-import { rowKey, type GridShape, type RowKey } from './gallerySelection';
+import { CropTable } from './cropTable';
+import { rowKey, rowOfKey, type GridShape, type RowKey, type ShownRows } from './gallerySelection';
 
 const CELL_WIDTH = 148;
 const CELL_HEIGHT = 184;
 const OVERSCAN_ROWS = 3;
 
-export class GalleryGrid {
-  private crops: GalleryCrop[] = [];
-  private keys: RowKey[] = [];
-  private readonly indexByKey = new Map<RowKey, number>();
+export class GalleryGrid implements ShownRows {
+  private table = new CropTable(encodeCrops([]));
+  /** The table's rows shown, in order; and each row's place among them (-1: not shown). */
+  private order: Uint32Array = new Uint32Array(0);
+  private positions: Int32Array = new Int32Array(0);
   private readonly rendered = new Map<number, HTMLElement>();
   /** The crop each rendered cell shows: rows are named by line and file, never looked up by file alone. */
   private readonly cellCrops = new WeakMap<HTMLElement, GalleryCrop>();
@@ -28,33 +31,39 @@ export class GalleryGrid {
     private readonly paintCell: (cell: HTMLElement, crop: GalleryCrop) => void,
   ) {}
 
-  /** The crops shown, in order. */
-  get shown(): readonly GalleryCrop[] {
-    return this.crops;
+  /** How many crops are shown. */
+  get count(): number {
+    return this.order.length;
   }
 
-  /** Their rows, in the same order. */
-  get shownKeys(): readonly RowKey[] {
-    return this.keys;
+  /** The crop shown at `index` (a new object each time: keep it no longer than the data). */
+  cropAt(index: number): GalleryCrop | undefined {
+    return index >= 0 && index < this.order.length ? this.table.crop(this.order[index]) : undefined;
+  }
+
+  keyAt(index: number): RowKey | undefined {
+    return index >= 0 && index < this.order.length ? rowKey({ line: this.table.columns.lines[this.order[index]], file: textAt(this.table.columns.files, this.order[index]) }) : undefined;
   }
 
   indexOf(key: RowKey): number {
-    return this.indexByKey.get(key) ?? -1;
+    const ref = rowOfKey(key);
+    const row = ref ? this.table.rowOf(ref) : -1;
+    return row < 0 ? -1 : this.positions[row];
   }
 
-  /** Shows `crops`, every cell built anew (their data changed, or which crops they are). */
-  setCrops(crops: GalleryCrop[]): void {
-    this.crops = crops;
-    this.keys = crops.map(rowKey);
-    this.indexByKey.clear();
-    this.keys.forEach((key, index) => this.indexByKey.set(key, index));
+  /** Shows `order` (rows of `table`), every cell built anew (their data changed, or which crops they are). */
+  setRows(table: CropTable, order: Uint32Array): void {
+    this.table = table;
+    this.order = order;
+    this.positions = new Int32Array(table.count).fill(-1);
+    order.forEach((row, index) => (this.positions[row] = index));
     for (const cell of this.rendered.values()) cell.remove();
     this.rendered.clear();
     this.render();
   }
 
   get shape(): GridShape {
-    return { count: this.crops.length, columns: this.columns(), rowsPerPage: Math.floor(this.scroller.clientHeight / CELL_HEIGHT) };
+    return { count: this.order.length, columns: this.columns(), rowsPerPage: Math.floor(this.scroller.clientHeight / CELL_HEIGHT) };
   }
 
   /** The first crop whose row is wholly in view (or the first of the partly visible top row, if none is). */
@@ -62,7 +71,7 @@ export class GalleryGrid {
     const columns = this.columns();
     const row = Math.ceil(this.scroller.scrollTop / CELL_HEIGHT);
     const index = row * columns;
-    return index < this.crops.length ? index : Math.floor(this.scroller.scrollTop / CELL_HEIGHT) * columns;
+    return index < this.order.length ? index : Math.floor(this.scroller.scrollTop / CELL_HEIGHT) * columns;
   }
 
   /** The cell of the crop at `index`, if it is in the DOM. */
@@ -87,7 +96,7 @@ export class GalleryGrid {
    * from afar) and renders at once, so its cell exists when this returns.
    */
   scrollIntoView(index: number, how: 'nearest' | 'center' = 'nearest'): void {
-    if (index < 0 || index >= this.crops.length) return;
+    if (index < 0 || index >= this.order.length) return;
     const top = Math.floor(index / this.columns()) * CELL_HEIGHT;
     const view = this.scroller.clientHeight;
     const scrollTop = this.scroller.scrollTop;
@@ -107,13 +116,13 @@ export class GalleryGrid {
   /** Adds the cells that came into view, removes those that left, places them all. */
   render(): void {
     const columns = this.columns();
-    const rows = Math.ceil(this.crops.length / columns);
+    const rows = Math.ceil(this.order.length / columns);
     this.canvas.style.height = `${rows * CELL_HEIGHT}px`;
     this.canvas.style.width = `${columns * CELL_WIDTH}px`;
     const firstRow = Math.max(0, Math.floor(this.scroller.scrollTop / CELL_HEIGHT) - OVERSCAN_ROWS);
     const lastRow = Math.min(rows - 1, Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / CELL_HEIGHT) + OVERSCAN_ROWS);
     const from = firstRow * columns;
-    const to = Math.min(this.crops.length, (lastRow + 1) * columns);
+    const to = Math.min(this.order.length, (lastRow + 1) * columns);
     for (const [index, cell] of this.rendered) {
       if (index < from || index >= to) {
         cell.remove();
@@ -124,12 +133,12 @@ export class GalleryGrid {
     for (let index = from; index < to; index++) {
       let cell = this.rendered.get(index);
       if (!cell) {
-        const crop = this.crops[index];
+        const crop = this.table.crop(this.order[index]);
         cell = this.makeCell(crop, index);
         // The listbox's options: their place in all the crops, which the DOM holds only some of.
         cell.id = `crop-${index}`;
         cell.setAttribute('aria-posinset', String(index + 1));
-        cell.setAttribute('aria-setsize', String(this.crops.length));
+        cell.setAttribute('aria-setsize', String(this.order.length));
         this.cellCrops.set(cell, crop);
         this.paintCell(cell, crop);
         this.rendered.set(index, cell);

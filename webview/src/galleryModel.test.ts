@@ -1,7 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GalleryCrop, GalleryFilter, RowRef, Step } from '../../common/webviewProtocol';
-import { countCrops, cropLength, emptyText, filterCrops, neighbourCrop, noOfferReason, readingOffer, sortCrops, summarize, viewTitle, type GalleryQuery } from './galleryModel';
+import { CROP_LENGTHS, encodeCrops, NO_LENGTH } from '../../common/galleryColumns';
+import type { GalleryCrop, GalleryFilter, GallerySort, RowRef, Step } from '../../common/webviewProtocol';
+import { CropTable } from './cropTable';
+import { countRows, emptyText, filterRows, neighbourRow, noOfferReason, readingOffer, sortRows, summarize as summarizeTable, viewTitle, type GalleryQuery } from './galleryModel';
+
+// The model works on a CropTable (the columns the host sends); these say the same of crop arrays.
+const tableOf = (crops: readonly GalleryCrop[]): CropTable => new CropTable(encodeCrops(crops));
+const filterCrops = (crops: GalleryCrop[], query: GalleryQuery): GalleryCrop[] => [...filterRows(tableOf(crops), query)].map((i) => crops[i]);
+const sortCrops = (crops: GalleryCrop[], sort: GallerySort): GalleryCrop[] =>
+  [...sortRows(tableOf(crops), Uint32Array.from(crops.keys()), sort)].map((i) => crops[i]);
+const countCrops = (crops: GalleryCrop[], query: GalleryQuery): ReturnType<typeof countRows> => countRows(tableOf(crops), query);
+const summarize = (crops: GalleryCrop[]): ReturnType<typeof summarizeTable> => summarizeTable(tableOf(crops));
+const neighbourCrop = (crops: GalleryCrop[], query: GalleryQuery, sort: GallerySort, from: RowRef, step: Step): ReturnType<typeof neighbourRow> =>
+  neighbourRow(tableOf(crops), query, sort, from, step);
+const cropLength = (crop: GalleryCrop): string | undefined => {
+  const code = encodeCrops([crop]).lengths[0];
+  return code === NO_LENGTH ? undefined : CROP_LENGTHS[code];
+};
 
 /** A query of one filter, any length, any text, the default threshold. */
 const only = (filter: GalleryFilter, narrower: Partial<GalleryQuery> = {}): GalleryQuery => ({ filter, length: 'any', text: '', lowConfidenceBelow: 0.5, ...narrower });
@@ -187,8 +203,8 @@ test("the reading one action accepts: the finder's suggestion, else the reading 
 });
 
 test('an empty gallery says why: no crops, nothing of that length or text, or nothing under the filter', () => {
-  const data = { crops: sample(), hasPredictions: true };
-  assert.equal(emptyText({ crops: [], hasPredictions: false }, only('mismatches')), 'The labels file lists no crops.');
+  const data = { table: tableOf(sample()), hasPredictions: true };
+  assert.equal(emptyText({ table: tableOf([]), hasPredictions: false }, only('mismatches')), 'The labels file lists no crops.');
   assert.equal(emptyText(data, only('mismatches', { text: 'zz' })), 'No crop of this filter has that length or text.');
   assert.equal(emptyText(data, only('lowConfidence', { lowConfidenceBelow: 0.1 })), 'The model reads every crop with a confidence of 10% or more.');
   assert.equal(emptyText({ ...data, hasPredictions: false }, only('lowConfidence')), 'No predictions yet: train a model first.');
@@ -204,8 +220,29 @@ test('a file set shows only its crops, and the counts count only them', () => {
   const crops = [crop('a.png', '1', '1'), crop('b.png', '2', '3'), crop('c.png', '', '4')];
   const query: GalleryQuery = { filter: 'all', length: 'any', text: '', lowConfidenceBelow: 0.5, files: new Set(['b.png', 'c.png']) };
   assert.deepEqual(filterCrops(crops, query).map((c) => c.file), ['b.png', 'c.png']);
-  const counts = countCrops(crops, query);
+  const counts = countRows(tableOf(crops), query);
   assert.equal(counts.filters.all, 2);
   assert.equal(counts.filters.unlabeled, 1);
-  assert.equal(emptyText({ crops, hasPredictions: true }, { ...query, files: new Set(['gone.png']) }), 'No crop of this set is in the labels file any more.');
+  assert.equal(emptyText({ table: tableOf(crops), hasPredictions: true }, { ...query, files: new Set(['gone.png']) }), 'No crop of this set is in the labels file any more.');
+});
+
+test('the columns give back the crops they were made of, and the text filter finds a text across the joined column only within a row', () => {
+  const crops = sample();
+  const table = tableOf(crops);
+  assert.deepEqual(Array.from({ length: table.count }, (_, i) => table.crop(i)), crops);
+  // 'g.pngtrain' spans two rows' file names in the joined text: no row holds it.
+  assert.deepEqual(filterCrops(crops, only('all', { text: 'g.pngtrain' })), []);
+  assert.deepEqual(filterCrops(crops, only('all', { text: 'H.PNG' })).map((c) => c.file), ['train/h.png']);
+  assert.equal(table.rowOf({ line: 8, file: 'train/h.png' }), 7);
+  assert.equal(table.rowOf({ line: 8, file: 'train/x.png' }), -1, 'the line with another file is not the row');
+  assert.equal(table.rowOf({ line: 99, file: 'train/h.png' }), -1);
+});
+
+test('a file name whose lower case changes length (İ) is still found, row by row', () => {
+  const crops: GalleryCrop[] = [
+    { file: 'İstanbul/1.png', line: 1, label: '1' },
+    { file: 'izmir/2.png', line: 2, label: '2' },
+  ];
+  assert.deepEqual(filterCrops(crops, only('all', { text: 'izmir' })).map((c) => c.line), [2]);
+  assert.deepEqual(filterCrops(crops, only('all', { text: '1.png' })).map((c) => c.line), [1]);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GallerySelection, moveIndex, rowKey, type GridMove, type GridShape } from './gallerySelection';
+import { GallerySelection, moveIndex, rowKey, rowOfKey, shownList, type GridMove, type GridShape } from './gallerySelection';
 
 // 11 crops in rows of 4, 2 rows in view:
 //    0  1  2  3
@@ -42,7 +42,7 @@ test('a narrow view is one column: up and down step one crop; an empty grid has 
   assert.equal(moveIndex(40, 'left', grid), 9, 'an index past the end (the data shrank) starts from the last crop');
 });
 
-const shown = ['a', 'b', 'c', 'd', 'e', 'f'];
+const shown = shownList(['a', 'b', 'c', 'd', 'e', 'f']);
 
 test('a plain move selects one crop; Shift selects the range from the anchor, whichever way', () => {
   const s = new GallerySelection();
@@ -79,20 +79,20 @@ test('new data keeps the rows still shown; a row gone hands its place to the cro
   s.only('b');
   s.extendTo('d', shown);
   // b was fixed and left the Mismatches: c and d stay selected, d stays active.
-  s.reconcile(['a', 'c', 'd', 'e', 'f'], 2);
+  s.reconcile(shownList(['a', 'c', 'd', 'e', 'f']), 2);
   assert.deepEqual([s.active, s.inOrder(shown)], ['d', ['c', 'd']]);
   // The active crop itself was fixed: the one now at its place is active and selected.
   s.only('d');
-  s.reconcile(['a', 'c', 'e', 'f'], 2);
+  s.reconcile(shownList(['a', 'c', 'e', 'f']), 2);
   assert.deepEqual([s.active, s.inOrder(shown)], ['e', ['e']]);
   // ...the last one: the new last crop.
   s.only('f');
-  s.reconcile(['a', 'c'], 3);
+  s.reconcile(shownList(['a', 'c']), 3);
   assert.deepEqual([s.active, s.inOrder(shown)], ['c', ['c']]);
   // Nothing shown: nothing selected.
-  s.reconcile([], 0);
+  s.reconcile(shownList([]), 0);
   assert.deepEqual([s.active, s.size], [undefined, 0]);
-  s.reconcile(['x', 'y'], 0);
+  s.reconcile(shownList(['x', 'y']), 0);
   assert.deepEqual([s.active, s.size], ['x', 1]);
 });
 
@@ -100,4 +100,9 @@ test('rows are keyed by line and file: the same image on two lines is two rows',
   assert.notEqual(rowKey({ line: 1, file: 'a.png' }), rowKey({ line: 4, file: 'a.png' }));
   assert.notEqual(rowKey({ line: 1, file: 'a.png' }), rowKey({ line: 1, file: './a.png' }));
   assert.equal(rowKey({ line: 1, file: 'a.png' }), rowKey({ line: 1, file: 'a.png' }));
+});
+
+test('a row key names its row back, whatever its file field holds', () => {
+  for (const row of [{ line: 0, file: 'a.png' }, { line: 12, file: 'img/with,comma and\u0000nul.png' }, { line: 3, file: '' }]) assert.deepEqual(rowOfKey(rowKey(row)), row);
+  assert.equal(rowOfKey('no key'), undefined);
 });

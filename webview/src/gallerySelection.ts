@@ -12,6 +12,30 @@ export function rowKey(row: RowRef): RowKey {
   return `${row.line}\u0000${row.file}`;
 }
 
+/** The row a key names (undefined for a string that is no key). */
+export function rowOfKey(key: RowKey): RowRef | undefined {
+  const split = key.indexOf('\u0000');
+  const line = Number(key.slice(0, split));
+  return split > 0 && Number.isInteger(line) ? { line, file: key.slice(split + 1) } : undefined;
+}
+
+/**
+ * The rows the grid shows, in its order, as the selection reads them: by place, never as one
+ * array of keys (250,000 strings to build on every new view).
+ */
+export interface ShownRows {
+  readonly count: number;
+  keyAt(index: number): RowKey | undefined;
+  /** The place of the row `key`, or -1 when it is not shown. */
+  indexOf(key: RowKey): number;
+}
+
+/** Rows given as an array of keys (a test, a small grid). */
+export function shownList(keys: readonly RowKey[]): ShownRows {
+  const places = new Map(keys.map((key, index) => [key, index]));
+  return { count: keys.length, keyAt: (index) => keys[index], indexOf: (key) => places.get(key) ?? -1 };
+}
+
 /** The moves of the selection's active crop through the grid. */
 export type GridMove = 'left' | 'right' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
 
@@ -64,7 +88,8 @@ export function moveIndex(index: number, move: GridMove, grid: GridShape): numbe
 /**
  * The selection: the active crop (where the keys act and the focus ring is), the anchor a Shift
  * range starts from, and the selected rows. One crop selected is the usual case; Shift and Ctrl
- * (Cmd on a Mac) make more. `shown` arguments are the rows the grid shows, in its order.
+ * (Cmd on a Mac) make more. `shown` arguments are the rows the grid shows, in its order. Every
+ * method costs the size of the selection, not of the grid (but `all`).
  */
 export class GallerySelection {
   private activeKey: RowKey | undefined;
@@ -84,8 +109,12 @@ export class GallerySelection {
   }
 
   /** The selected rows, in the order of `shown`. */
-  inOrder(shown: readonly RowKey[]): RowKey[] {
-    return shown.filter((key) => this.chosen.has(key));
+  inOrder(shown: ShownRows): RowKey[] {
+    return [...this.chosen]
+      .map((key) => [key, shown.indexOf(key)] as const)
+      .filter(([, index]) => index >= 0)
+      .sort((a, b) => a[1] - b[1])
+      .map(([key]) => key);
   }
 
   /** A plain move or click: this crop only. */
@@ -97,7 +126,7 @@ export class GallerySelection {
   }
 
   /** Shift with a move or a click: every crop from the anchor to this one, and nothing else. */
-  extendTo(key: RowKey, shown: readonly RowKey[]): void {
+  extendTo(key: RowKey, shown: ShownRows): void {
     const to = shown.indexOf(key);
     const anchor = this.anchorKey === undefined ? -1 : shown.indexOf(this.anchorKey);
     if (to < 0) return;
@@ -106,7 +135,7 @@ export class GallerySelection {
       return;
     }
     this.chosen.clear();
-    for (let i = Math.min(anchor, to); i <= Math.max(anchor, to); i++) this.chosen.add(shown[i]);
+    for (let i = Math.min(anchor, to); i <= Math.max(anchor, to); i++) this.chosen.add(shown.keyAt(i) as RowKey);
     this.activeKey = key;
   }
 
@@ -123,9 +152,9 @@ export class GallerySelection {
     this.anchorKey = key;
   }
 
-  all(shown: readonly RowKey[]): void {
-    for (const key of shown) this.chosen.add(key);
-    if (this.activeKey === undefined && shown.length > 0) this.activeKey = shown[0];
+  all(shown: ShownRows): void {
+    for (let i = 0; i < shown.count; i++) this.chosen.add(shown.keyAt(i) as RowKey);
+    if (this.activeKey === undefined && shown.count > 0) this.activeKey = shown.keyAt(0);
     this.anchorKey = this.activeKey;
   }
 
@@ -135,12 +164,12 @@ export class GallerySelection {
    * the next crop takes the place of one a fix removed from the Mismatches. An empty selection
    * selects the active crop.
    */
-  reconcile(shown: readonly RowKey[], fallbackIndex: number): void {
-    const present = new Set(shown);
-    for (const key of [...this.chosen]) if (!present.has(key)) this.chosen.delete(key);
-    if (this.anchorKey !== undefined && !present.has(this.anchorKey)) this.anchorKey = undefined;
-    if (this.activeKey === undefined || !present.has(this.activeKey)) {
-      this.activeKey = shown.length === 0 ? undefined : shown[Math.min(Math.max(fallbackIndex, 0), shown.length - 1)];
+  reconcile(shown: ShownRows, fallbackIndex: number): void {
+    const present = (key: RowKey): boolean => shown.indexOf(key) >= 0;
+    for (const key of [...this.chosen]) if (!present(key)) this.chosen.delete(key);
+    if (this.anchorKey !== undefined && !present(this.anchorKey)) this.anchorKey = undefined;
+    if (this.activeKey === undefined || !present(this.activeKey)) {
+      this.activeKey = shown.count === 0 ? undefined : shown.keyAt(Math.min(Math.max(fallbackIndex, 0), shown.count - 1));
     }
     if (this.chosen.size === 0 && this.activeKey !== undefined) this.only(this.activeKey);
     this.anchorKey ??= this.activeKey;

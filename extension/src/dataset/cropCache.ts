@@ -38,6 +38,11 @@ export function shardPath(datasetDir: string, shard: number): string {
  */
 export type FileStamp = Pick<BigIntStats, 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
 
+/** A row's box as its crops' keys spell it ('' for none: the whole image). */
+export function boxText(box: { left: number; top: number; width: number; height: number } | undefined): string {
+  return box ? `${box.left} ${box.top} ${box.width} ${box.height}` : '';
+}
+
 /** The cache key of one crop: any change to the image file or the box gives another key. */
 export function cropKey(file: string, stamp: FileStamp, box: string): string {
   return JSON.stringify([PREPROCESS_VERSION, file, `${stamp.ino}`, `${stamp.size}`, `${stamp.mtimeNs}`, `${stamp.ctimeNs}`, box]);
@@ -122,4 +127,93 @@ export async function readShard(file: string): Promise<Shard> {
 
 export async function writeShard(file: string, shard: Shard): Promise<void> {
   await writeFileAtomic(file, encodeShard(shard));
+}
+
+/** Where a shard's crops are, without its pixels: what a reader of a few crops needs. */
+interface ShardIndex {
+  /** The shard file as read (size and change time): another one is read anew. */
+  stamp: string;
+  /** Key -> the byte offset of its crop in the file. */
+  offsets: Map<string, number>;
+}
+
+/**
+ * Reads single crops from the cache, for the gallery's thumbnails: a crop is found by the key of
+ * its image as it is now (a stat) and read by itself, so a thumbnail costs one stat, the shard's
+ * index (once per shard version) and 12 KB; never the shard's whole pixels, which at SVHN scale
+ * are 190 MB each. The checksum covers a whole shard and is not checked here: shards are written
+ * atomically, and a wrong thumbnail costs a look, never data (the engine checks what it trains on).
+ */
+export class CachedCropReader {
+  private readonly indexes = new Map<number, Promise<ShardIndex | undefined>>();
+
+  constructor(private readonly datasetDir: string) {}
+
+  /** The crop of `file` (a path inside the dataset folder, `absolute`) with `box`, if the cache holds it for the image as it is now. */
+  async read(file: string, absolute: string, box: string): Promise<Uint8Array | undefined> {
+    let key: string;
+    try {
+      key = cropKey(file, await fs.stat(absolute, { bigint: true }), box);
+    } catch {
+      return undefined;
+    }
+    const shardFile = shardPath(this.datasetDir, shardOf(file));
+    const index = await this.index(shardOf(file), shardFile);
+    const offset = index?.offsets.get(key);
+    if (offset === undefined) return undefined;
+    const crop = new Uint8Array(CROP_BYTES);
+    try {
+      const handle = await fs.open(shardFile, 'r');
+      try {
+        const { bytesRead } = await handle.read(crop, 0, CROP_BYTES, offset);
+        return bytesRead === CROP_BYTES ? crop : undefined;
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async index(shard: number, shardFile: string): Promise<ShardIndex | undefined> {
+    let stamp: string;
+    try {
+      const stat = await fs.stat(shardFile, { bigint: true });
+      stamp = `${stat.ino}:${stat.size}:${stat.ctimeNs}`;
+    } catch {
+      return undefined;
+    }
+    const known = await this.indexes.get(shard);
+    if (known?.stamp === stamp) return known;
+    const reading = readShardIndex(shardFile, stamp);
+    this.indexes.set(shard, reading);
+    return reading;
+  }
+}
+
+/** The keys of a shard and where their crops are, from its head and index only; undefined when they are not a shard's. */
+async function readShardIndex(file: string, stamp: string): Promise<ShardIndex | undefined> {
+  try {
+    const handle = await fs.open(file, 'r');
+    try {
+      const head = Buffer.alloc(16);
+      if ((await handle.read(head, 0, 16, 0)).bytesRead !== 16 || head.toString('latin1', 0, 8) !== MAGIC) return undefined;
+      const count = head.readUInt32LE(8);
+      const indexBytes = head.readUInt32LE(12);
+      const size = (await handle.stat()).size;
+      const pixelsAt = 16 + indexBytes + 4;
+      if (size !== pixelsAt + count * CROP_BYTES) return undefined;
+      const index = Buffer.alloc(indexBytes);
+      if ((await handle.read(index, 0, indexBytes, 16)).bytesRead !== indexBytes) return undefined;
+      const keys: unknown = JSON.parse(index.toString('utf8'));
+      if (!Array.isArray(keys) || keys.length !== count) return undefined;
+      const offsets = new Map<string, number>();
+      keys.forEach((key, k) => typeof key === 'string' && offsets.set(key, pixelsAt + k * CROP_BYTES));
+      return { stamp, offsets };
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined;
+  }
 }

@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { SkippedCrop } from '../../../common/domain';
 import { isValidLabel, LabelsDocument, type LabelProblem, type LabelRow } from '../../../common/labels';
-import { cropKey, fileOfKey, readShard, shardOf, shardPath, writeShard, type Shard } from './cropCache';
+import { boxText, cropKey, fileOfKey, readShard, shardOf, shardPath, writeShard, type Shard } from './cropCache';
 import { ImageError, loadImage } from './images';
 import { resolveDatasetPath } from './paths';
 import { CROP_BYTES, cropRegion, PreprocessError, resizeRegionInto } from './preprocess';
@@ -81,7 +81,7 @@ export async function loadCrops(labelsPath: string, options: LoadCropsOptions): 
     try {
       const stat = await fs.stat(resolveDatasetPath(datasetDir, p.row.file), { bigint: true });
       if (!stat.isFile()) reasons.set(p.slot, 'not a file');
-      else p.key = cropKey(p.row.file, stat, boxText(p.row));
+      else p.key = cropKey(p.row.file, stat, boxText(p.row.box));
       identity.set(p.slot, `${stat.dev}:${stat.ino}`);
     } catch (err) {
       reasons.set(p.slot, readProblem(err));
@@ -211,9 +211,6 @@ function collapseDuplicates(pending: Pending[], identity: Map<number, string>, r
   }
 }
 
-function boxText(row: LabelRow): string {
-  return row.box ? `${row.box.left} ${row.box.top} ${row.box.width} ${row.box.height}` : '';
-}
 
 function readProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;

@@ -71,7 +71,7 @@ test('the shipped-model script: a few MB of 8-bit weights within half a step of 
     const predictions = readFileSync(path.join(work, 'fresh', '.digitlens', 'predictions.csv'), 'utf8').trim().split('\n');
     assert.equal(predictions.length, 9, 'a header and a reading for every crop');
     assert.ok(!existsSync(path.join(work, 'fresh', '.digitlens', 'model')), 'the shipped model is not copied into the folder');
-    const dataset = await loadGalleryDataset(fresh.labelsPath, (p) => p);
+    const { dataset } = await loadGalleryDataset(fresh.labelsPath);
     assert.equal(dataset.hasPredictions, true);
     assert.match(dataset.readingsBy ?? '', new RegExp(`^the shipped model \\(fast · ${meta.steps} steps · synthetic crops only: synth seed 1 x 40 · \\d+\\.\\d% of 12 synthetic test crops\\): train one on your labels to do better$`));
 

@@ -5,21 +5,27 @@ import * as path from 'node:path';
 import { LabelsDocument } from '../../../../common/labels';
 import { parsePredictionsCsv, type PredictionRow } from '../../../../common/predictionsCsv';
 import { predictedLength, predictionMatchesLabel } from '../../../../common/sequence';
+import { datasetPathProblem } from '../../../../common/datasetPath';
+import { ColumnsBuilder } from '../../../../common/galleryColumns';
+import type { Box } from '../../../../common/labels';
 import type { GalleryCrop, GalleryDataset } from '../../../../common/webviewProtocol';
 import { findLabelIssues, type RowIssue } from '../../../../common/labelEvidence';
 import { readEvidence } from '../../dataset/labelIssuesFile';
-import { defaultModelDir, predictionsPath as predictionsPathOf, resolveDatasetPath } from '../../dataset/paths';
+import { defaultModelDir, predictionsPath as predictionsPathOf } from '../../dataset/paths';
 import { describeReadingsModel, readModelSummary, readReadingsModel } from '../modelSummary';
 
+/** A row as the thumbnails need it: its file field and box (the cache's key), by its line. */
+export interface GalleryRow {
+  file: string;
+  box?: Box;
+}
+
 /**
- * Reads the labels file (required) and predictions (optional) into the gallery's dataset message.
- * `labelsText`, when given, is the labels file as an open editor holds it (unsaved edits included).
+ * Reads the labels file (required) and predictions (optional) into the gallery's dataset message,
+ * and the rows by line for the thumbnails. `labelsText`, when given, is the labels file as an open
+ * editor holds it (unsaved edits included).
  */
-export async function loadGalleryDataset(
-  labelsPath: string,
-  toImageUri: (absolutePath: string) => string,
-  labelsText?: string,
-): Promise<GalleryDataset> {
+export async function loadGalleryDataset(labelsPath: string, labelsText?: string): Promise<{ dataset: GalleryDataset; rows: Map<number, GalleryRow> }> {
   const datasetDir = path.dirname(labelsPath);
   const labels = LabelsDocument.parse(labelsText ?? (await fs.readFile(labelsPath, 'utf8')));
   const warnings: string[] = [];
@@ -51,13 +57,13 @@ export async function loadGalleryDataset(
     warnings.push(`could not read the label-error evidence: ${(err as Error).message}`);
   }
 
-  const crops = labels.rows.map((row): GalleryCrop => {
+  const columns = new ColumnsBuilder(labels.rows.length);
+  const rows = new Map<number, GalleryRow>();
+  for (const row of labels.rows) {
+    rows.set(row.line, { file: row.file, box: row.box });
     const crop: GalleryCrop = { file: row.file, line: row.line, label: row.label };
-    try {
-      crop.imageUri = toImageUri(resolveDatasetPath(datasetDir, row.file));
-    } catch (err) {
-      crop.problem = (err as Error).message;
-    }
+    const pathProblem = datasetPathProblem(row.file);
+    if (pathProblem) crop.problem = `${JSON.stringify(row.file)}: ${pathProblem}`;
     const predicted = predictions?.get(row.file);
     if (predicted) {
       crop.prediction = {
@@ -70,13 +76,13 @@ export async function loadGalleryDataset(
     }
     const issue = issues?.get(row.line);
     if (issue) crop.issue = { score: issue.score, suggestion: issue.suggestion, suggestionProbability: issue.suggestionProbability, position: issue.position };
-    return crop;
-  });
-  const dataset: GalleryDataset = { labelsPath, title: path.basename(datasetDir), crops, hasPredictions: predictions !== undefined, hasIssues: issues !== undefined, warnings };
+    columns.add(crop);
+  }
+  const dataset: GalleryDataset = { labelsPath, title: path.basename(datasetDir), columns: columns.build(), hasPredictions: predictions !== undefined, hasIssues: issues !== undefined, warnings };
   if (predictions) {
     // Predictions written before predictions-model.json existed came from the dataset's own model.
     const madeBy = (await readReadingsModel(labelsPath)) ?? (await readModelSummary(defaultModelDir(labelsPath)));
     if (madeBy) dataset.readingsBy = describeReadingsModel(madeBy);
   }
-  return dataset;
+  return { dataset, rows };
 }

@@ -15,10 +15,12 @@ import {
   type SetLabelMessage,
   type SetLabelsMessage,
   type Step,
+  type ThumbnailsRequest,
 } from '../../../../common/webviewProtocol';
 import { revealRow, setRowLabel, setRowLabels, unsavedLabelsText, watchDataset } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
-import { loadGalleryDataset } from './galleryData';
+import { loadGalleryDataset, type GalleryRow } from './galleryData';
+import { GalleryThumbnails } from './galleryThumbnails';
 
 /** What the gallery needs from the rest of the extension. */
 export interface GalleryDeps {
@@ -40,6 +42,9 @@ export class GalleryPanel {
   private readonly neighbourAnswers = new Map<number, (answer: GalleryNeighbour | undefined) => void>();
   /** A file set to show once the page is ready (it was opening or coming back from hidden). */
   private pendingFileSet: GalleryFileSet | undefined;
+  /** The rows by line as the page last got them: what its thumbnail requests name. */
+  private rows: ReadonlyMap<number, GalleryRow> = new Map();
+  private readonly thumbnails: GalleryThumbnails;
 
   /** Shows the gallery of `labelsUri`, reusing its panel when one is open. */
   static show(deps: GalleryDeps, labelsUri: vscode.Uri): void {
@@ -119,6 +124,7 @@ export class GalleryPanel {
     private readonly labelsUri: vscode.Uri,
   ) {
     GalleryPanel.open.set(labelsUri.fsPath, this);
+    this.thumbnails = new GalleryThumbnails(labelsUri.fsPath, (p) => panel.webview.asWebviewUri(vscode.Uri.file(p)).toString());
     panel.webview.html = pageHtml(panel.webview, deps.extensionUri, 'gallery');
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), null, this.disposables);
@@ -154,6 +160,9 @@ export class GalleryPanel {
       case 'neighbour':
         this.neighbourAnswers.get(message.requestId)?.(message.answer.status === 'unknown' ? undefined : message.answer);
         return;
+      case 'thumbnails':
+        void this.sendThumbnails(message);
+        return;
       case 'setLabel':
         void this.setLabel(message);
         return;
@@ -185,6 +194,15 @@ export class GalleryPanel {
     });
   }
 
+  private async sendThumbnails(request: ThumbnailsRequest): Promise<void> {
+    try {
+      // The pixels go as binary: VS Code carries typed arrays in webview messages without JSON.
+      await this.panel.webview.postMessage(await this.thumbnails.answer(request.rows, this.rows));
+    } catch (err) {
+      this.log.warn(`gallery: thumbnails: ${(err as Error).message}`);
+    }
+  }
+
   private async setLabel(edit: SetLabelMessage): Promise<void> {
     const result = await setRowLabel(this.labelsUri, edit, 'gallery', this.log);
     await this.panel.webview.postMessage(result);
@@ -209,14 +227,10 @@ export class GalleryPanel {
     if (!this.webviewReady) return;
     let message: HostToGalleryMessage;
     try {
-      const webview = this.panel.webview;
-      const dataset = await loadGalleryDataset(
-        this.labelsUri.fsPath,
-        (p) => webview.asWebviewUri(vscode.Uri.file(p)).toString(),
-        unsavedLabelsText(this.labelsUri),
-      );
+      const { dataset, rows } = await loadGalleryDataset(this.labelsUri.fsPath, unsavedLabelsText(this.labelsUri));
+      this.rows = rows;
       message = { kind: 'dataset', dataset };
-      this.log.info(`gallery: ${dataset.crops.length} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''}`);
+      this.log.info(`gallery: ${dataset.columns.count} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''}`);
     } catch (err) {
       message = { kind: 'error', message: `Could not read ${this.labelsUri.fsPath}: ${(err as Error).message}` };
       this.log.error(`gallery: ${message.message}`);
