@@ -1,5 +1,6 @@
 // The engine against PyTorch on the same CPU, alternated (issue 10):
 //   npm run build && node --import tsx bench/sideBySide.ts [--rounds 3] [--steps 5] [--presets fast,goodfellow2014] [--matmul 2048]
+//     [--baseline OTHER/dist/cli.js]   (also an older build of the engine, in the same alternation)
 // Each round runs, per preset, `digit-lens bench --preset P --json` (dist/cli.js, the wasm backend)
 // and bench/pytorchPeer.py on the same architecture (the preset's spec is passed to it as JSON),
 // in alternating order, each in a fresh process; then both ceilings: a float32 matrix product of
@@ -16,7 +17,7 @@ import { checkKnownFlags, numberFlag, parseArgs } from '../extension/src/cli/arg
 import { PRESETS } from '../extension/src/engine/presets';
 
 const args = parseArgs(process.argv.slice(2));
-checkKnownFlags(args, ['rounds', 'steps', 'presets', 'matmul', 'threads']);
+checkKnownFlags(args, ['rounds', 'steps', 'presets', 'matmul', 'threads', 'baseline']);
 const rounds = numberFlag(args, 'rounds', { min: 1, integer: true }) ?? 3;
 const steps = numberFlag(args, 'steps', { min: 1, integer: true }) ?? 5;
 const matmul = numberFlag(args, 'matmul', { min: 16, integer: true }) ?? 2048;
@@ -28,6 +29,8 @@ for (const p of presets) if (!(PRESET_NAMES as readonly string[]).includes(p)) t
 
 const root = path.join(__dirname, '..');
 const cli = path.join(root, 'dist', 'cli.js');
+const baselineFlag = args.flags.get('baseline');
+const baseline = typeof baselineFlag === 'string' ? path.resolve(baselineFlag) : undefined;
 const peer = path.join(__dirname, 'pytorchPeer.py');
 // Debian's torch is for Debian's python, not a python that may come first on PATH (pyenv, venv).
 const python = '/usr/bin/python3';
@@ -58,8 +61,8 @@ interface Sample {
   infer: number;
 }
 
-function ours(preset: PresetName): Sample {
-  const r = runJson(process.execPath, [cli, 'bench', '--preset', preset, '--backend', 'wasm', '--steps', String(steps), '--json'], {
+function ours(preset: PresetName, engineCli = cli): Sample {
+  const r = runJson(process.execPath, [engineCli, 'bench', '--preset', preset, '--backend', 'wasm', '--steps', String(steps), '--json'], {
     DIGITLENS_WASM_THREADS: String(threads),
   });
   if (r.threads !== threads) process.stdout.write(`  note: the engine ran with ${String(r.threads)} threads, not ${threads}\n`);
@@ -93,9 +96,10 @@ function main(): void {
   for (let round = 0; round < rounds; round++) {
     for (const preset of presets) {
       // Alternate who goes first, so a change of load during a round does not favour one side.
-      const order = round % 2 === 0 ? (['ours', 'pytorch'] as const) : (['pytorch', 'ours'] as const);
+      const sides: ('ours' | 'pytorch' | 'baseline')[] = baseline ? ['ours', 'baseline', 'pytorch'] : ['ours', 'pytorch'];
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
       for (const who of order) {
-        const s = who === 'ours' ? ours(preset) : pytorch(preset);
+        const s = who === 'pytorch' ? pytorch(preset) : ours(preset, who === 'baseline' ? baseline : cli);
         add(`${preset} ${who}`, s);
         load.push(os.loadavg()[0]);
         process.stdout.write(`round ${round + 1} ${preset} ${who}: train ${s.train.toFixed(1)}, inference ${s.infer.toFixed(1)} img/s (load ${os.loadavg()[0].toFixed(1)})\n`);
@@ -123,7 +127,14 @@ function main(): void {
     const oi = median(o.map((s) => s.infer));
     const ti = median(t.map((s) => s.infer));
     process.stdout.write(`| ${preset} | ${ot.toFixed(1)} / ${tt.toFixed(1)} | ${(ot / tt).toFixed(2)}x | ${oi.toFixed(1)} / ${ti.toFixed(1)} | ${(oi / ti).toFixed(2)}x |\n`);
+    const b = samples.get(`${preset} baseline`);
+    if (b) {
+      const bt = median(b.map((x) => x.train));
+      const bi = median(b.map((x) => x.infer));
+      process.stdout.write(`| ${preset}, baseline | ${bt.toFixed(1)} / ${tt.toFixed(1)} | ${(bt / tt).toFixed(2)}x | ${bi.toFixed(1)} / ${ti.toFixed(1)} | ${(bi / ti).toFixed(2)}x |\n`);
+    }
   }
+  if (baseline) process.stdout.write(`\nbaseline: ${baseline}\n`);
   process.stdout.write(
     `\nmatMul ${matmul}^3 float32 (median GFLOP/s): wasm ${median(wasmCeiling).toFixed(1)}, numpy/OpenBLAS ${median(nativeCeiling).toFixed(1)}, ` +
       `torch ${median(torchCeiling).toFixed(1)}; wasm/native ${(median(wasmCeiling) / median(nativeCeiling)).toFixed(2)}x\n`,
