@@ -144,18 +144,11 @@ test('no tensor or wasm buffer leaks: the counts after 200 training steps are th
   // norm, strided and rows-only pooling, dense layers, the heads, Adam. A leak of one tensor (or
   // one kernel temporary: the backend's own count) per step, or per few steps, shows as a
   // difference of up to 190; one that happens only once is not a leak that grows.
-  const tiny: ModelSpec = {
-    preset: 'fast',
-    inputSize: 12,
-    channels: 1,
-    convs: [
-      { filters: 4, kernel: 3, batchNorm: false, poolStride: 2 },
-      { filters: 4, kernel: 3, batchNorm: true, poolStride: 'rows' },
-    ],
-    dense: [8],
-    dropout: 0.1,
-    batchSize: 4,
-  };
+  const convs: ModelSpec['convs'] = [
+    { filters: 4, kernel: 3, batchNorm: false, poolStride: 2 },
+    { filters: 4, kernel: 3, batchNorm: true, poolStride: 'rows' },
+  ];
+  const tiny: ModelSpec = { ...small, inputSize: 12, convs, dense: [8], dropout: 0.1, batchSize: 4 };
   const counts = new Map<number, { tensors: number; buffers: number }>();
   const backend = tf.engine().backend as unknown as { numDataIds(): number };
   await trainOnCrops(bars(40), {
