@@ -53,6 +53,8 @@ function flopsOf(name: string, inputs: number[][], outputs: number[][]): number 
 
 async function main(): Promise<void> {
   const backend = await initBackend('auto');
+  // Under tsx on a loaded machine the threaded start can exceed its timeout (DIGITLENS_WASM_INIT_TIMEOUT_MS).
+  if (backend.note) process.stdout.write(`note: ${backend.note}\n`);
   const spec = PRESETS[preset];
   const batch = spec.batchSize;
   const model = buildModel(spec, 1);
