@@ -217,15 +217,22 @@ export const useCandidateCliCommand: CliCommand = {
 
 export const benchCliCommand: CliCommand = {
   name: 'bench',
-  usage: `bench ${PRESET_FLAG} [${BACKEND_FLAG}] [--steps N] [--json]`,
+  usage: `bench ${PRESET_FLAG} [${BACKEND_FLAG}] [--steps N] [--json] | bench --matmul N [${BACKEND_FLAG}] [--json]`,
   async run(argv) {
     const args = parseArgs(argv, ['json']);
-    checkKnownFlags(args, ['preset', 'backend', 'steps', 'json']);
+    checkKnownFlags(args, ['preset', 'backend', 'steps', 'json', 'matmul']);
     if (args.positionals.length > 0) throw new UsageError(`bench takes no dataset, got '${args.positionals[0]}'`);
     const preset = oneOf(args, 'preset', PRESET_NAMES, DEFAULT_PRESET);
     const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const steps = numberFlag(args, 'steps', { min: 1, integer: true });
-    const { runBench } = await import('../engine/bench');
+    const matmul = numberFlag(args, 'matmul', { min: 1, integer: true });
+    const { runBench, runMatMulBench } = await import('../engine/bench');
+    if (matmul !== undefined) {
+      const m = await runMatMulBench({ size: matmul, backend });
+      if (args.flags.get('json') === true) process.stdout.write(JSON.stringify(m) + '\n');
+      else process.stdout.write(`matMul ${m.size}^3 on ${m.backend} (${m.threads} threads): ${m.gflops.toFixed(1)} GFLOP/s\n`);
+      return 0;
+    }
     const r = await runBench({ preset, backend, steps });
     if (args.flags.get('json') === true) process.stdout.write(JSON.stringify(r) + '\n');
     else {

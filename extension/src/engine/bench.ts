@@ -1,5 +1,7 @@
 // bench --preset P: training and inference speed of a preset on the chosen backend, measured on
 // random inputs (DESIGN §5): {"preset","backend","threads","batch","trainImagesPerSec","inferImagesPerSec"}.
+// bench --matmul N: the backend's own ceiling, a float32 N x N x N matrix product in GFLOP/s
+// (bench/sideBySide.ts sets it beside the machine's, numpy/OpenBLAS at 2048^3).
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { BackendChoice, BackendName, PresetName } from '../../../common/domain';
 import { initBackend } from './backend';
@@ -58,4 +60,32 @@ export async function runBench(options: { preset: PresetName; backend: BackendCh
     trainImagesPerSec: batch / train,
     inferImagesPerSec: batch / infer,
   };
+}
+
+export interface MatMulBenchResult {
+  backend: BackendName;
+  threads: number;
+  size: number;
+  gflops: number;
+}
+
+/** GFLOP/s of an n x n x n float32 matrix product on the current backend (best of `repeats`, after a warm-up). */
+export function matMulGflops(n: number, repeats = 3): { gflops: number } {
+  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  let best = Infinity;
+  for (let i = 0; i <= repeats; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+    if (i > 0) best = Math.min(best, performance.now() - t0);
+  }
+  tf.dispose([a, b]);
+  return { gflops: (2 * n ** 3) / (best / 1000) / 1e9 };
+}
+
+export async function runMatMulBench(options: { size: number; backend: BackendChoice }): Promise<MatMulBenchResult> {
+  const backend = await initBackend(options.backend);
+  return { backend: backend.name, threads: backend.threads, size: options.size, ...matMulGflops(options.size) };
 }

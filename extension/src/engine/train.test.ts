@@ -137,3 +137,28 @@ test('a resumed run continues the optimizer where the saved state left it', asyn
   assert.equal(tf.memory().numTensors, before, 'restoring the state leaves no tensors behind');
   second.model.dispose();
 });
+
+test('no tensor or wasm buffer leaks: the counts after 200 training steps are those after 10', async () => {
+  await initBackend('wasm');
+  // Tiny, but through every kind of kernel a preset's step runs: convs with and without batch
+  // norm, strided and rows-only pooling, dense layers, the heads, Adam. A leak of one tensor (or
+  // one kernel temporary: the backend's own count) per step, or per few steps, shows as a
+  // difference of up to 190; one that happens only once is not a leak that grows.
+  const convs: ModelSpec['convs'] = [
+    { filters: 4, kernel: 3, batchNorm: false, poolStride: 2 },
+    { filters: 4, kernel: 3, batchNorm: true, poolStride: 'rows' },
+  ];
+  const tiny: ModelSpec = { ...small, inputSize: 12, convs, dense: [8], dropout: 0.1, batchSize: 4 };
+  const counts = new Map<number, { tensors: number; buffers: number }>();
+  const backend = tf.engine().backend as unknown as { numDataIds(): number };
+  await trainOnCrops(bars(40), {
+    spec: tiny,
+    seed: 1,
+    epochs: 30,
+    onProgress: (p) => {
+      if (p.step === 10 || p.step === 200) counts.set(p.step, { tensors: tf.memory().numTensors, buffers: backend.numDataIds() });
+    },
+  }).then((r) => r.model.dispose());
+  assert.ok(counts.has(200), 'the run took 200 steps');
+  assert.deepEqual(counts.get(200), counts.get(10));
+});

@@ -99,6 +99,36 @@ test('wasm transposed BatchMatMul matches the cpu backend', async () => {
   }
 });
 
+test('wasm BatchMatMul with a large second operand (computed transposed) matches the cpu backend', async () => {
+  await initBackend('wasm');
+  const r = rng(19);
+  // [a shape, b shape, transposeA, transposeB]: b the larger operand, so the kernel computes (b . a^T)^T;
+  // odd sizes, a single row, rank 3 with batch 1, and the dense layers' own shape.
+  const cases: [number[], number[], boolean, boolean][] = [
+    [[3, 5], [41, 5], false, true],
+    [[1, 7], [33, 7], false, true],
+    [[5, 3], [41, 5], true, true],
+    [[1, 3, 9], [1, 57, 9], false, true],
+    [[32, 512], [6720, 512], false, true],
+    [[4, 6], [6, 50], false, false],
+    [[6, 4], [6, 50], true, false],
+  ];
+  for (const [aShape, bShape, ta, tb] of cases) {
+    const aData = randomArray(aShape.reduce((p, q) => p * q, 1), r);
+    const bData = randomArray(bShape.reduce((p, q) => p * q, 1), r);
+    const results: { data: Float32Array; shape: number[] }[] = [];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      const out = tf.matMul(tf.tensor(aData, aShape), tf.tensor(bData, bShape), ta, tb);
+      results.push({ data: (await out.data()) as Float32Array, shape: out.shape });
+      out.dispose();
+    }
+    assert.deepEqual(results[1].shape, results[0].shape);
+    const e = maxRelError(results[1].data, results[0].data);
+    assert.ok(e < 1e-5, `${JSON.stringify([aShape, bShape, ta, tb])}: ${e}`);
+  }
+});
+
 test('wasm maxPool gradient and leading-axes sum match the cpu backend', async () => {
   await initBackend('wasm');
   const r = rng(13);

@@ -17,7 +17,8 @@
 //   activation's shape and its statistics reduce over [B,H,W]; the stock kernels made a batch
 //   norm step ~3x slower. Tile here is block copies; Mean reuses the Sum path.
 // - BatchMatMul with transposeA/transposeB: 0.4 / 2 GFLOP/s against ~25 without; the dense layers'
-//   gradients use them. Transposing explicitly first is far cheaper.
+//   gradients use them. Transposing explicitly first is far cheaper, and when the second operand
+//   is the large one, computing the transposed product packs far less (makeBatchMatMul).
 import {
   backend_util,
   getKernel,
@@ -145,11 +146,29 @@ function makeConv2dBackpropInput(stock: KernelFunc | undefined): KernelFunc {
   };
 }
 
+/**
+ * The stock kernel's fast path is XNNPACK's fully-connected operator with `b` as its weights,
+ * repacked (a transposing copy of all of b) whenever b is a new tensor, i.e. every training step;
+ * with a transposed operand it falls back to a scalar loop. So: transpose explicitly, and when b
+ * is the large operand (the dense layers' input gradient dy . W^T: W is 3.4M values in `fast`,
+ * 9.4M in goodfellow2014), compute out^T = b' . a'^T instead, which packs the small operand and
+ * transposes only it and the small output. Measured on the dense layers' shapes: 4.5x faster for
+ * [32,512] . [6720,512]^T, 9x for [32,3072] . [3072,3072]^T.
+ */
 function makeBatchMatMul(stock: KernelFunc): KernelFunc {
   return (args) => {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const attrs = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (!attrs.transposeA && !attrs.transposeB) return stock(args);
+    const size = (t: TensorInfo): number => t.shape.reduce((p, q) => p * q, 1);
+    const batchOf = (t: TensorInfo): number => size(t) / (t.shape[t.shape.length - 1] * t.shape[t.shape.length - 2]);
+    // Elements moved before the product: out = a' . b' transposes what is transposed and packs b;
+    // out^T = b'^T . a'^T transposes what is not, packs a, and transposes the output (M x N).
+    const outSize = (attrs.transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2]) *
+      (attrs.transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1]);
+    const direct = (attrs.transposeA ? size(a) : 0) + (attrs.transposeB ? size(b) : 0) + size(b);
+    const swapped = (attrs.transposeA ? 0 : size(a)) + (attrs.transposeB ? 0 : size(b)) + size(a) + outSize;
+    const swap = batchOf(a) === 1 && batchOf(b) === 1 && swapped < direct;
+    if (!swap && !attrs.transposeA && !attrs.transposeB) return stock(args);
     const { call, free } = kernelRunner(args.backend as unknown as WasmLikeBackend);
     const swapLast = (t: TensorInfo): TensorInfo => {
       const r = t.shape.length;
@@ -158,9 +177,21 @@ function makeBatchMatMul(stock: KernelFunc): KernelFunc {
       perm[r - 1] = r - 2;
       return call('Transpose', { x: t }, { perm });
     };
+    const product = (x: TensorInfo, y: TensorInfo): TensorInfo =>
+      stock({ ...args, inputs: { a: x, b: y }, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as TensorInfo;
+    if (swap) {
+      const first = attrs.transposeB ? b : swapLast(b);
+      const second = attrs.transposeA ? a : swapLast(a);
+      const outT = product(first, second);
+      if (first !== b) free(first);
+      if (second !== a) free(second);
+      const out = swapLast(outT);
+      free(outT);
+      return out;
+    }
     const a2 = attrs.transposeA ? swapLast(a) : a;
     const b2 = attrs.transposeB ? swapLast(b) : b;
-    const out = stock({ ...args, inputs: { a: a2, b: b2 }, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+    const out = product(a2, b2);
     if (a2 !== a) free(a2);
     if (b2 !== b) free(b2);
     return out;
