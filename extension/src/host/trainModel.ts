@@ -35,13 +35,14 @@ export function trainingRuns(): boolean {
   return running;
 }
 
-export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> {
+/** The labels file a run will read, saved: none while another run goes, or when the user backs out. */
+async function labelsFileToTrainOn(arg: unknown, verb: string): Promise<vscode.Uri | undefined> {
   if (running) {
     void vscode.window.showWarningMessage('Digit Lens: a training run is already going; cancel it from its notification first.');
-    return;
+    return undefined;
   }
-  const labelsUri = await pickLabelsFile(arg, 'train on');
-  if (!labelsUri) return;
+  const labelsUri = await pickLabelsFile(arg, verb);
+  if (!labelsUri) return undefined;
   // The engine reads the file from disk: labels typed but not saved would silently not count.
   const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === labelsUri.fsPath);
   if (open?.isDirty) {
@@ -51,8 +52,14 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
       { modal: true },
       save,
     );
-    if (choice !== save || !(await open.save())) return;
+    if (choice !== save || !(await open.save())) return undefined;
   }
+  return labelsUri;
+}
+
+export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> {
+  const labelsUri = await labelsFileToTrainOn(arg, 'train on');
+  if (!labelsUri) return;
   const options = trainOptions(labelsUri);
   const current = await readModelSummary(defaultModelDir(labelsUri.fsPath));
   if (current) {
@@ -78,11 +85,7 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
 
 /** "Digit Lens: Fine-Tune Model": the current model, continued for FINE_TUNE_EPOCHS on the labels as they are now. */
 export async function fineTuneModel(deps: TrainDeps, arg?: unknown): Promise<void> {
-  if (running) {
-    void vscode.window.showWarningMessage('Digit Lens: a training run is already going; cancel it from its notification first.');
-    return;
-  }
-  const labelsUri = await pickLabelsFile(arg, 'fine-tune on');
+  const labelsUri = await labelsFileToTrainOn(arg, 'fine-tune on');
   if (!labelsUri) return;
   if (!(await readModelSummary(defaultModelDir(labelsUri.fsPath)))) {
     void vscode.window.showWarningMessage('Digit Lens: there is no model to fine-tune yet: train one first.');
