@@ -233,11 +233,17 @@ export function noOfferReason(crop: GalleryCrop): string {
   return `the model's reading is below even odds (${Math.round(prediction.confidence * 100)}%)`;
 }
 
+/** Whether any row is in `files`: a loop, not an array of every row index (the page may hold 250,000). */
+function anyInFileSet(table: CropTable, files: ReadonlySet<string>): boolean {
+  for (let i = 0; i < table.count; i++) if (table.inFileSet(i, files)) return true;
+  return false;
+}
+
 /** What the gallery says when it shows no crop. */
 export function emptyText(data: { table: CropTable; hasPredictions: boolean }, query: GalleryQuery): string {
   const { table } = data;
   if (table.count === 0) return 'The labels file lists no crops.';
-  if (query.files !== undefined && !Array.from({ length: table.count }, (_, i) => i).some((i) => table.inFileSet(i, query.files))) return 'No crop of this set is in the labels file any more.';
+  if (query.files !== undefined && !anyInFileSet(table, query.files)) return 'No crop of this set is in the labels file any more.';
   if (query.length !== 'any' || query.text.trim() !== '') return 'No crop of this filter has that length or text.';
   switch (query.filter) {
     case 'mismatches':
