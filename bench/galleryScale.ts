@@ -21,7 +21,7 @@ import { cropKey, encodeShard, SHARD_COUNT, shardOf, shardPath } from '../extens
 import { cacheDir, predictionsPath } from '../extension/src/dataset/paths';
 import { encodeRgbPng } from '../extension/src/dataset/pngEncode';
 import { CROP_BYTES, CROP_SIZE } from '../extension/src/dataset/preprocess';
-import { loadGalleryDataset, type GalleryRow } from '../extension/src/host/gallery/galleryData';
+import { loadGalleryDataset, type RowsByLine } from '../extension/src/host/gallery/galleryData';
 import { GalleryThumbnails } from '../extension/src/host/gallery/galleryThumbnails';
 import { chromiumLaunch } from '../test/support/environment';
 import { openWebview, WebviewServer } from '../test/support/webviewPages';
@@ -101,7 +101,7 @@ async function heapMb(page: Page): Promise<number> {
  * while the bench runs. (The pictures then cross CDP as base64, which VS Code does not do: the time
  * to the first thumbnails is the host's and the bench's, an upper bound.)
  */
-function serveThumbnails(page: Page, thumbnails: GalleryThumbnails, rows: ReadonlyMap<number, GalleryRow>): { requests: number; served: number; hostMs: number; stop(): void } {
+function serveThumbnails(page: Page, thumbnails: GalleryThumbnails, rows: RowsByLine): { requests: number; served: number; hostMs: number; stop(): void } {
   const stats = { requests: 0, served: 0, hostMs: 0, stop: () => (stopped = true) };
   let stopped = false;
   let seen = 0;

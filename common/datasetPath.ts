@@ -10,11 +10,16 @@ export function datasetPathProblem(file: string): string | undefined {
   if (file.includes('\\')) return 'use forward slashes in file paths';
   if (file.startsWith('/') || /^[A-Za-z]:/.test(file)) return 'the path must be relative to the labels file';
   if (file.includes('\0')) return 'the path holds a NUL character';
+  // Segment by segment without splitting: every row of a labels file passes here on each parse.
   let depth = 0;
-  for (const part of file.split('/')) {
-    if (part === '..') depth--;
-    else if (part !== '.' && part !== '') depth++;
+  for (let start = 0; start <= file.length; ) {
+    const slash = file.indexOf('/', start);
+    const end = slash < 0 ? file.length : slash;
+    const length = end - start;
+    if (length === 2 && file.charCodeAt(start) === 46 && file.charCodeAt(start + 1) === 46) depth--;
+    else if (length > 0 && !(length === 1 && file.charCodeAt(start) === 46)) depth++;
     if (depth < 0) return 'the path leaves the dataset folder';
+    start = end + 1;
   }
   if (depth === 0) return 'the path names the dataset folder itself';
   return undefined;
@@ -41,5 +46,10 @@ export function datasetPathSegments(file: string): string[] {
  * refuses is returned as written (it names no image in the folder).
  */
 export function normalizeDatasetPath(file: string): string {
-  return datasetPathProblem(file) ? file : datasetPathSegments(file).join('/');
+  if (datasetPathProblem(file)) return file;
+  // Most paths are already in their one spelling: no empty, '.' or '..' segment.
+  return SPELLED_OTHERWISE.test(file) ? datasetPathSegments(file).join('/') : file;
 }
+
+/** An empty, '.' or '..' segment. */
+const SPELLED_OTHERWISE = /(?:^|\/)\.{0,2}(?:\/|$)/;

@@ -5,7 +5,7 @@
 // VS Code carries the typed arrays as binary, the few strings are one JSON value each, and the
 // page filters and sorts on the arrays (webview/src/cropTable.ts). Pure: host and page import it.
 import { predictedLength } from './sequence';
-import type { GalleryCrop, GalleryLength } from './webviewProtocol';
+import type { GalleryCrop, GalleryIssue, GalleryLength } from './webviewProtocol';
 
 /** Bits of GalleryColumns.flags. */
 export const ROW_FLAGS = {
@@ -70,28 +70,44 @@ export function textAt(column: TextColumn, i: number): string {
   return column.text.slice(i === 0 ? 0 : column.ends[i - 1], column.ends[i]);
 }
 
-/** Builds the columns row by row, in order. */
+/** Index of the row on `line` (rows are in line order), or -1. */
+export function indexOfLine(columns: Pick<GalleryColumns, 'count' | 'lines'>, line: number): number {
+  let lo = 0;
+  let hi = columns.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = columns.lines[mid];
+    if (at === line) return mid;
+    if (at < line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+type NumberColumns = Pick<GalleryColumns, 'lines' | 'flags' | 'lengths' | 'confidences' | 'issueScores' | 'issueProbabilities'>;
+
+/** Builds the columns row by row, in line order; the count need not be known first. */
 export class ColumnsBuilder {
-  private readonly columns: Omit<GalleryColumns, 'files' | 'labels' | 'readings' | 'issueSuggestions' | 'issuePositions' | 'problems'>;
-  private readonly texts = { files: [] as string[], labels: [] as string[], readings: [] as string[], issueSuggestions: [] as string[], issuePositions: [] as string[], problems: [] as string[] };
+  private columns: NumberColumns;
+  private readonly texts = { files: [] as string[], labels: [] as string[], readings: [] as string[] };
+  /** Columns most rows leave empty, by row. */
+  private readonly sparse = { issueSuggestions: new Map<number, string>(), issuePositions: new Map<number, string>(), problems: new Map<number, string>() };
   private next = 0;
 
-  constructor(readonly count: number) {
-    this.columns = {
-      count,
-      lines: new Uint32Array(count),
-      flags: new Uint8Array(count),
-      lengths: new Uint8Array(count),
-      confidences: new Float64Array(count),
-      issueScores: new Float64Array(count),
-      issueProbabilities: new Float64Array(count),
-    };
+  constructor(capacity = 1024) {
+    this.columns = ColumnsBuilder.allocate(Math.max(1, capacity));
+  }
+
+  /** Rows added so far. */
+  get count(): number {
+    return this.next;
   }
 
   /** The next row (the prediction's length aside: it follows from the reading). */
   add(crop: GalleryCrop): void {
+    if (this.next === this.columns.lines.length) this.grow();
     const i = this.next++;
-    const { prediction, issue } = crop;
+    const { prediction } = crop;
     this.columns.lines[i] = crop.line;
     const length = lengthOf(crop.label, prediction?.text ?? '');
     this.columns.lengths[i] = length === undefined ? NO_LENGTH : CROP_LENGTHS.indexOf(length);
@@ -100,37 +116,84 @@ export class ColumnsBuilder {
       flags |= ROW_FLAGS.predicted | (prediction.matchesLabel ? ROW_FLAGS.matchesLabel : 0);
       this.columns.confidences[i] = prediction.confidence;
     }
-    if (issue) {
-      flags |= ROW_FLAGS.issue;
-      this.columns.issueScores[i] = issue.score;
-      this.columns.issueProbabilities[i] = issue.suggestionProbability;
-    }
     this.columns.flags[i] = flags;
     this.texts.files.push(crop.file);
     this.texts.labels.push(crop.label);
     this.texts.readings.push(prediction?.text ?? '');
-    this.texts.issueSuggestions.push(issue?.suggestion ?? '');
-    this.texts.issuePositions.push(issue?.position ?? '');
-    this.texts.problems.push(crop.problem ?? '');
+    if (crop.problem) this.sparse.problems.set(i, crop.problem);
+    if (crop.issue) this.setIssue(i, crop.issue);
+  }
+
+  /** Gives row i the finder's figures (the finder ranks all rows at once, so after they are added). */
+  setIssue(i: number, issue: GalleryIssue): void {
+    if (i >= this.next) throw new RangeError(`ColumnsBuilder: no row ${i}`);
+    this.columns.flags[i] |= ROW_FLAGS.issue;
+    this.columns.issueScores[i] = issue.score;
+    this.columns.issueProbabilities[i] = issue.suggestionProbability;
+    this.sparse.issueSuggestions.set(i, issue.suggestion);
+    this.sparse.issuePositions.set(i, issue.position);
+  }
+
+  indexOfLine(line: number): number {
+    return indexOfLine({ count: this.next, lines: this.columns.lines }, line);
   }
 
   build(): GalleryColumns {
-    if (this.next !== this.count) throw new Error(`ColumnsBuilder: ${this.next} rows added, ${this.count} expected`);
+    const n = this.next;
     const column = (values: string[]): TextColumn => {
-      const ends = new Uint32Array(values.length);
+      const ends = new Uint32Array(n);
       let end = 0;
-      values.forEach((v, i) => (ends[i] = end += v.length));
+      for (let i = 0; i < n; i++) ends[i] = end += values[i].length;
       return { text: values.join(''), ends };
     };
+    const sparseColumn = (values: Map<number, string>): TextColumn => {
+      const ends = new Uint32Array(n);
+      const rows = [...values.keys()].sort((a, b) => a - b);
+      let end = 0;
+      let from = 0;
+      for (const i of rows) {
+        ends.fill(end, from, i);
+        ends[i] = end += (values.get(i) ?? '').length;
+        from = i + 1;
+      }
+      ends.fill(end, from, n);
+      return { text: rows.map((i) => values.get(i) ?? '').join(''), ends };
+    };
+    const c = this.columns;
     const t = this.texts;
+    const s = this.sparse;
+    // Copies of exactly n rows: a view would carry the spare capacity's bytes in the message.
     return {
-      ...this.columns,
+      count: n,
+      lines: c.lines.slice(0, n),
+      flags: c.flags.slice(0, n),
+      lengths: c.lengths.slice(0, n),
+      confidences: c.confidences.slice(0, n),
+      issueScores: c.issueScores.slice(0, n),
+      issueProbabilities: c.issueProbabilities.slice(0, n),
       files: column(t.files),
       labels: column(t.labels),
       readings: column(t.readings),
-      issueSuggestions: column(t.issueSuggestions),
-      issuePositions: column(t.issuePositions),
-      problems: column(t.problems),
+      issueSuggestions: sparseColumn(s.issueSuggestions),
+      issuePositions: sparseColumn(s.issuePositions),
+      problems: sparseColumn(s.problems),
+    };
+  }
+
+  private grow(): void {
+    const bigger = ColumnsBuilder.allocate(this.columns.lines.length * 2);
+    for (const key of Object.keys(bigger) as (keyof NumberColumns)[]) bigger[key].set(this.columns[key]);
+    this.columns = bigger;
+  }
+
+  private static allocate(capacity: number): NumberColumns {
+    return {
+      lines: new Uint32Array(capacity),
+      flags: new Uint8Array(capacity),
+      lengths: new Uint8Array(capacity),
+      confidences: new Float64Array(capacity),
+      issueScores: new Float64Array(capacity),
+      issueProbabilities: new Float64Array(capacity),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LabelsDocument, formatLabelsCsv, isValidLabel, labelLength, parseBox, type LabelProblem } from './labels';
+import { LabelsDocument, formatLabelsCsv, isValidLabel, labelLength, parseBox, type LabelProblem, type LabelRow } from './labels';
 import { mulberry32 } from './mulberry32';
 
 const HEADER = 'file,label,box,digit_boxes';
@@ -522,5 +522,24 @@ test('property: parse -> setLabel -> parse reads the new label back and every ot
     const reread = LabelsDocument.parse(doc.toString());
     assert.deepEqual(reread.rows, doc.rows, `seed ${seed}`);
     assert.deepEqual(reread.rows.map((r) => r.label), valid.map((r) => r.label), `seed ${seed}`);
+  }
+});
+
+test('property: readRows gives the rows parse gives, and counts its errors, first one first', () => {
+  for (let seed = 1; seed <= 400; seed++) {
+    const { text } = generate(seed);
+    const doc = LabelsDocument.parse(text);
+    const rows: LabelRow[] = [];
+    const read = LabelsDocument.readRows(text, (row) => rows.push(row));
+    assert.deepEqual(rows, doc.rows, `seed ${seed}`);
+    const errors = doc.problems.filter((p) => p.severity === 'error');
+    assert.equal(read.errors, errors.length, `seed ${seed}`);
+    assert.deepEqual(read.firstError, errors[0], `seed ${seed}`);
+  }
+  for (const text of ['', '\n\n', 'name,value\nx.png,1\n', '\uFEFFfile,label\r\n\r\na.png,12\r\n']) {
+    const read = LabelsDocument.readRows(text, () => undefined);
+    const errors = LabelsDocument.parse(text).problems.filter((p) => p.severity === 'error');
+    assert.equal(read.errors, errors.length, JSON.stringify(text));
+    assert.deepEqual(read.firstError, errors[0], JSON.stringify(text));
   }
 });

@@ -1,7 +1,7 @@
 // The labels file (DESIGN §3): `file,label,box,digit_boxes` CSV beside the images. Parsing never
 // throws and never loses a byte: rows that cannot be read become problems (shown as diagnostics),
 // and rewriting a label changes only that field's characters.
-import { countLineBreaks, encodeCsvField, lineEnd, positionIn, scanCsv, type CsvField } from './csvRecords';
+import { countLineBreaks, encodeCsvField, forEachCsvRecord, lineEnd, positionIn, type CsvField } from './csvRecords';
 import { datasetPathProblem, normalizeDatasetPath } from './datasetPath';
 import { isValidLabel } from './labelSyntax';
 
@@ -108,7 +108,7 @@ interface Rec {
   line: number;
   fields: CsvField[];
   blank: boolean;
-  problems: LabelProblem[];
+  problems: readonly LabelProblem[];
   /** Kept apart because only the whole file can say it; a label edit leaves it as it is. */
   duplicate?: LabelProblem;
 }
@@ -123,57 +123,63 @@ interface Columns {
 
 export class LabelsDocument {
   private readonly bom: string;
-  private readonly recs: Rec[];
-  private readonly headerProblems: LabelProblem[] = [];
+  private readonly recs: Rec[] = [];
+  private readonly headerProblems: readonly LabelProblem[];
   private readonly columns?: Columns;
   /** Header names as written (trimmed, lower case), and the header's record. */
-  private headerNames: string[] = [];
-  private headerRec = -1;
+  private readonly headerNames: readonly string[];
+  private readonly headerRec: number;
   private readonly rowList: LabelRow[] = [];
   private readonly rowRecs: number[] = [];
   private text?: string;
   private problemList?: LabelProblem[];
 
   private constructor(text: string) {
-    this.bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-    const body = text.slice(this.bom.length);
-    this.recs = [];
-    let line = 0;
-    for (const r of scanCsv(body)) {
-      const raw = body.slice(r.start, r.end);
-      const fields = r.fields;
-      const blank = fields.length === 1 && !fields[0].quoted && fields[0].value.trim() === '';
-      this.recs.push({ raw, line, fields, blank, problems: [] });
-      line += countLineBreaks(raw);
-    }
     this.text = text;
-    const headerIndex = this.recs.findIndex((r) => !r.blank);
-    if (headerIndex < 0) {
-      this.headerProblems.push(problem(0, 0, 0, 'error', `the labels file is empty: its first line names the columns, ${LABEL_COLUMNS.join(',')}`));
-      return;
-    }
-    this.headerRec = headerIndex;
-    this.headerNames = this.recs[headerIndex].fields.map((f) => f.value.trim().toLowerCase());
-    this.columns = this.readHeader(this.recs[headerIndex]);
-    if (!this.columns) return;
     const firstLine = new Map<string, number>();
-    for (let k = headerIndex + 1; k < this.recs.length; k++) {
-      const rec = this.recs[k];
-      if (rec.blank) continue;
-      const row = this.analyze(rec);
-      if (!row) continue;
+    const scan = scanLabels(text, (rec, row, cols) => {
+      const k = this.recs.push(rec) - 1;
+      if (!row || !cols) return;
       const key = normalizeDatasetPath(row.file);
       const first = firstLine.get(key);
       if (first === undefined) firstLine.set(key, row.line);
-      else rec.duplicate = { ...fieldProblem(rec, rec.fields[this.columns.file], 'warning', `${row.file} is also labeled on line ${first + 1}`) };
+      else rec.duplicate = { ...fieldProblem(rec, rec.fields[cols.file], 'warning', `${row.file} is also labeled on line ${first + 1}`) };
       this.rowList.push(row);
       this.rowRecs.push(k);
-    }
+    });
+    this.bom = scan.bom;
+    this.headerRec = scan.headerRec;
+    this.headerNames = scan.headerNames;
+    this.columns = scan.columns;
+    this.headerProblems = scan.headerProblems;
   }
 
   /** Never throws: rows it cannot read are left out of `rows` and reported in `problems`. */
   static parse(text: string): LabelsDocument {
     return new LabelsDocument(text);
+  }
+
+  /**
+   * The rows parse would give, one at a time, with its errors counted, keeping no document: for a
+   * reader of a large file that needs each row once (the gallery, 250,000 rows). Duplicate files
+   * are not looked for: they are warnings, and the rows are the same.
+   */
+  static readRows(text: string, onRow: (row: LabelRow) => void): { errors: number; firstError?: LabelProblem } {
+    let errors = 0;
+    let firstError: LabelProblem | undefined;
+    const count = (problems: readonly LabelProblem[]): void => {
+      for (const p of problems) {
+        if (p.severity !== 'error') continue;
+        errors++;
+        if (!firstError || p.line < firstError.line || (p.line === firstError.line && p.startChar < firstError.startChar)) firstError = p;
+      }
+    };
+    const scan = scanLabels(text, (rec, row) => {
+      count(rec.problems);
+      if (row) onRow(row);
+    });
+    count(scan.headerProblems);
+    return firstError ? { errors, firstError } : { errors };
   }
 
   /** The rows that parsed, in file order. */
@@ -261,7 +267,7 @@ export class LabelsDocument {
     });
     // A valid label holds no line break, so every line number stays; only this line's
     // characters after the label move, and the duplicate warning (on `file`, before it) is re-placed.
-    const row = this.analyze(rec);
+    const row = analyze(rec, this.columns);
     if (!row) throw new Error(`internal: row ${rowIndex} stopped parsing after a label edit`);
     if (rec.duplicate) rec.duplicate = { ...rec.duplicate, ...fieldRange(rec, rec.fields[this.columns.file]) };
     this.rowList[rowIndex] = row;
@@ -274,102 +280,150 @@ export class LabelsDocument {
     if (this.text === undefined) this.text = this.bom + this.recs.map((r) => r.raw).join('');
     return this.text;
   }
+}
 
-  private readHeader(rec: Rec): Columns | undefined {
-    const names = rec.fields.map((f) => f.value.trim().toLowerCase());
-    const index = new Map<string, number>();
-    names.forEach((name, k) => {
-      if (!(LABEL_COLUMNS as readonly string[]).includes(name)) return;
-      if (index.has(name)) rec.problems.push(fieldProblem(rec, rec.fields[k], 'error', `column "${name}" appears twice; the first one is used`));
-      else index.set(name, k);
-    });
-    const missing = ['file', 'label'].filter((c) => !index.has(c));
-    if (missing.length > 0) {
-      const end = lineEnd(rec.raw, 0);
-      rec.problems.push(
-        problem(rec.line, 0, end, 'error', `the header names no ${missing.join(' or ')} column; the first line names the columns, e.g. ${LABEL_COLUMNS.join(',')}`),
-      );
-      return undefined;
-    }
-    const file = index.get('file') ?? 0;
-    const label = index.get('label') ?? 0;
-    return { count: names.length, file, label, box: index.get('box'), digitBoxes: index.get('digit_boxes') };
+/** What the header says, and where it is. */
+interface LabelsScan {
+  bom: string;
+  /** Index of the header's record, -1 when the text has none (all blank). */
+  headerRec: number;
+  headerNames: string[];
+  columns?: Columns;
+  headerProblems: LabelProblem[];
+}
+
+/**
+ * Reads a labels text record by record: blank records, the header, then each row checked.
+ * `visit` sees every record, with its row when the row is usable and the columns once read.
+ */
+function scanLabels(text: string, visit: (rec: Rec, row: LabelRow | undefined, columns: Columns | undefined) => void): LabelsScan {
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const body = text.slice(bom.length);
+  const scan: LabelsScan = { bom, headerRec: -1, headerNames: [], headerProblems: [] };
+  let line = 0;
+  let index = 0;
+  forEachCsvRecord(body, (r) => {
+    const raw = body.slice(r.start, r.end);
+    const fields = r.fields;
+    const blank = fields.length === 1 && !fields[0].quoted && fields[0].value.trim() === '';
+    const rec: Rec = { raw, line, fields, blank, problems: NO_PROBLEMS };
+    // Only a quoted field can hold a line break; otherwise the record has the one that ends it, if any.
+    line += fields.some((f) => f.quoted) ? countLineBreaks(raw) : r.end > r.contentEnd ? 1 : 0;
+    let row: LabelRow | undefined;
+    if (!blank && scan.headerRec < 0) {
+      scan.headerRec = index;
+      scan.headerNames = fields.map((f) => f.value.trim().toLowerCase());
+      scan.columns = readHeader(rec);
+    } else if (!blank && scan.columns) row = analyze(rec, scan.columns);
+    index++;
+    visit(rec, row, scan.columns);
+  });
+  if (scan.headerRec < 0) scan.headerProblems.push(problem(0, 0, 0, 'error', `the labels file is empty: its first line names the columns, ${LABEL_COLUMNS.join(',')}`));
+  return scan;
+}
+
+function readHeader(rec: Rec): Columns | undefined {
+  const names = rec.fields.map((f) => f.value.trim().toLowerCase());
+  const index = new Map<string, number>();
+  names.forEach((name, k) => {
+    if (!(LABEL_COLUMNS as readonly string[]).includes(name)) return;
+    if (index.has(name)) addProblem(rec, fieldProblem(rec, rec.fields[k], 'error', `column "${name}" appears twice; the first one is used`));
+    else index.set(name, k);
+  });
+  const missing = ['file', 'label'].filter((c) => !index.has(c));
+  if (missing.length > 0) {
+    const end = lineEnd(rec.raw, 0);
+    addProblem(
+      rec,
+      problem(rec.line, 0, end, 'error', `the header names no ${missing.join(' or ')} column; the first line names the columns, e.g. ${LABEL_COLUMNS.join(',')}`),
+    );
+    return undefined;
   }
+  const file = index.get('file') ?? 0;
+  const label = index.get('label') ?? 0;
+  return { count: names.length, file, label, box: index.get('box'), digitBoxes: index.get('digit_boxes') };
+}
 
-  /** Recomputes `rec.problems` (not the duplicate warning); returns the row unless file or label is unusable. */
-  private analyze(rec: Rec): LabelRow | undefined {
-    const cols = this.columns;
-    if (!cols) return undefined;
-    rec.problems = [];
-    const report = (f: CsvField, severity: 'error' | 'warning', message: string, fixes?: LabelFix[]): void => {
-      rec.problems.push(fieldProblem(rec, f, severity, message, fixes));
-    };
-    const syntax = rec.fields.filter((f) => f.problem);
-    for (const f of syntax) rec.problems.push({ ...fieldProblem(rec, f, 'error', f.problem ?? ''), record: true });
-    if (rec.fields.length !== cols.count) {
-      const found = rec.fields.length;
-      // A field that never closes runs to the end of the file: its count says nothing more.
-      if (!syntax.some((f) => f.end === rec.raw.length && /never closed/.test(f.problem ?? ''))) {
-        rec.problems.push({
-          ...problem(rec.line, 0, lineEnd(rec.raw, 0), 'error', `expected ${cols.count} fields as in the header, found ${found}; quote a value that holds a comma`),
-          record: true,
-        });
-      }
-      return undefined;
+/** Recomputes `rec.problems` (not the duplicate warning); returns the row unless file or label is unusable. */
+function analyze(rec: Rec, cols: Columns): LabelRow | undefined {
+  rec.problems = NO_PROBLEMS;
+  const report = (f: CsvField, severity: 'error' | 'warning', message: string, fixes?: LabelFix[]): void => {
+    addProblem(rec, fieldProblem(rec, f, severity, message, fixes));
+  };
+  // The common row, fields all read and as many as the header names, allocates nothing here.
+  const syntax = rec.fields.some((f) => f.problem) ? rec.fields.filter((f) => f.problem) : NO_FIELDS;
+  for (const f of syntax) addProblem(rec, { ...fieldProblem(rec, f, 'error', f.problem ?? ''), record: true });
+  if (rec.fields.length !== cols.count) {
+    const found = rec.fields.length;
+    // A field that never closes runs to the end of the file: its count says nothing more.
+    if (!syntax.some((f) => f.end === rec.raw.length && /never closed/.test(f.problem ?? ''))) {
+      addProblem(rec, {
+        ...problem(rec.line, 0, lineEnd(rec.raw, 0), 'error', `expected ${cols.count} fields as in the header, found ${found}; quote a value that holds a comma`),
+        record: true,
+      });
     }
-    if (syntax.length > 0) return undefined;
-    let usable = true;
-    const fileField = rec.fields[cols.file];
-    const labelField = rec.fields[cols.label];
-    const file = fileField.value;
-    const label = labelField.value;
-    const pathProblem = fileField.problem ? undefined : datasetPathProblem(file);
-    if (pathProblem) {
-      usable = false;
-      report(fileField, 'error', `file ${show(file)}: ${pathProblem}`, pathFixes(file, singleLine(rec, fileField)));
-    }
-    else if (!fileField.problem && file.trim() !== file) {
-      const trimmed = file.trim();
-      const fixes = singleLine(rec, fileField) ? [{ title: `Remove the spaces: ${trimmed}`, newText: encodeCsvField(trimmed) }] : [];
-      report(fileField, 'warning', `file ${show(file)} starts or ends with white space; no such image is likely to exist`, fixes);
-    }
-    if (!labelField.problem && !isValidLabel(label)) {
-      usable = false;
-      report(
-        labelField,
-        'error',
-        `label ${show(label)} is not a number: write digits only, '-' for a crop with no number, or leave it empty when not labeled yet`,
-        labelFixes(label, singleLine(rec, labelField)),
-      );
-    }
-    let box: Box | undefined;
-    if (cols.box !== undefined && !rec.fields[cols.box].problem && rec.fields[cols.box].value.trim() !== '') {
-      const parsed = parseBox(rec.fields[cols.box].value);
-      if (typeof parsed === 'string') report(rec.fields[cols.box], 'error', `box ${parsed}`);
-      else box = parsed;
-    }
-    let digitBoxes: Box[] | undefined;
-    if (cols.digitBoxes !== undefined && !rec.fields[cols.digitBoxes].problem && rec.fields[cols.digitBoxes].value.trim() !== '') {
-      const field = rec.fields[cols.digitBoxes];
-      const parsed = parseDigitBoxes(field.value);
-      if (typeof parsed === 'string') report(field, 'error', `digit_boxes: ${parsed}`);
-      else {
-        digitBoxes = parsed;
-        if (usable && label !== '') {
-          const digits = labelLength(label);
-          if (digits !== parsed.length) {
-            const what = digits === 0 ? "a crop with no number ('-')" : `a ${digits}-digit label`;
-            report(field, 'warning', `${parsed.length} digit box${parsed.length === 1 ? '' : 'es'} for ${what}`);
-          }
+    return undefined;
+  }
+  if (syntax.length > 0) return undefined;
+  let usable = true;
+  const fileField = rec.fields[cols.file];
+  const labelField = rec.fields[cols.label];
+  const file = fileField.value;
+  const label = labelField.value;
+  const pathProblem = fileField.problem ? undefined : datasetPathProblem(file);
+  if (pathProblem) {
+    usable = false;
+    report(fileField, 'error', `file ${show(file)}: ${pathProblem}`, pathFixes(file, singleLine(rec, fileField)));
+  }
+  else if (!fileField.problem && file.trim() !== file) {
+    const trimmed = file.trim();
+    const fixes = singleLine(rec, fileField) ? [{ title: `Remove the spaces: ${trimmed}`, newText: encodeCsvField(trimmed) }] : [];
+    report(fileField, 'warning', `file ${show(file)} starts or ends with white space; no such image is likely to exist`, fixes);
+  }
+  if (!labelField.problem && !isValidLabel(label)) {
+    usable = false;
+    report(
+      labelField,
+      'error',
+      `label ${show(label)} is not a number: write digits only, '-' for a crop with no number, or leave it empty when not labeled yet`,
+      labelFixes(label, singleLine(rec, labelField)),
+    );
+  }
+  let box: Box | undefined;
+  if (cols.box !== undefined && !rec.fields[cols.box].problem && rec.fields[cols.box].value.trim() !== '') {
+    const parsed = parseBox(rec.fields[cols.box].value);
+    if (typeof parsed === 'string') report(rec.fields[cols.box], 'error', `box ${parsed}`);
+    else box = parsed;
+  }
+  let digitBoxes: Box[] | undefined;
+  if (cols.digitBoxes !== undefined && !rec.fields[cols.digitBoxes].problem && rec.fields[cols.digitBoxes].value.trim() !== '') {
+    const field = rec.fields[cols.digitBoxes];
+    const parsed = parseDigitBoxes(field.value);
+    if (typeof parsed === 'string') report(field, 'error', `digit_boxes: ${parsed}`);
+    else {
+      digitBoxes = parsed;
+      if (usable && label !== '') {
+        const digits = labelLength(label);
+        if (digits !== parsed.length) {
+          const what = digits === 0 ? "a crop with no number ('-')" : `a ${digits}-digit label`;
+          report(field, 'warning', `${parsed.length} digit box${parsed.length === 1 ? '' : 'es'} for ${what}`);
         }
       }
     }
-    if (!usable) return undefined;
-    const row: LabelRow = { file, label, line: rec.line };
-    if (box) row.box = box;
-    if (digitBoxes) row.digitBoxes = digitBoxes;
-    return row;
   }
+  if (!usable) return undefined;
+  const row: LabelRow = { file, label, line: rec.line };
+  if (box) row.box = box;
+  if (digitBoxes) row.digitBoxes = digitBoxes;
+  return row;
+}
+
+const NO_PROBLEMS: readonly LabelProblem[] = Object.freeze([]);
+const NO_FIELDS: readonly CsvField[] = Object.freeze([]);
+
+/** Most records have no problem: they share one frozen empty list until they get one. */
+function addProblem(rec: Rec, p: LabelProblem): void {
+  rec.problems = rec.problems === NO_PROBLEMS ? [p] : [...rec.problems, p];
 }
 
 function problem(line: number, startChar: number, endChar: number, severity: 'error' | 'warning', message: string, fixes?: LabelFix[]): LabelProblem {

@@ -88,3 +88,31 @@ test("gallery crops carry the label-error finder's score for their label as it i
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('predictions in another order or spelling still reach their rows; the thumbnails get each row\'s file and box', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gallery-data-'));
+  try {
+    await writeFile(path.join(dir, 'labels.csv'), 'file,label,box\na.png,1,1 2 3 4\nsub/b.png,2,\nc.png,3,5 6 7 8\n\nd.png,4,\n');
+    await mkdir(path.join(dir, '.digitlens'));
+    // The engine writes in the labels' order; a hand-edited or older file need not.
+    await writeFile(path.join(dir, '.digitlens', 'predictions.csv'), 'file,label,prediction,confidence\nd.png,4,4,0.4\n./sub//b.png,2,9,0.2\na.png,1,1,0.1\n');
+    const { dataset, rows } = await loadGalleryDataset(path.join(dir, 'labels.csv'));
+    const crops = Array.from({ length: dataset.columns.count }, (_, i) => cropAt(dataset.columns, i));
+    assert.deepEqual(
+      crops.map((c) => [c.file, c.prediction?.text, c.prediction?.confidence, c.prediction?.matchesLabel]),
+      [
+        ['a.png', '1', 0.1, true],
+        ['sub/b.png', '9', 0.2, false],
+        ['c.png', undefined, undefined, undefined],
+        ['d.png', '4', 0.4, true],
+      ],
+    );
+    assert.deepEqual(rows.get(1), { file: 'a.png', box: { left: 1, top: 2, width: 3, height: 4 } });
+    assert.deepEqual(rows.get(2), { file: 'sub/b.png' });
+    assert.deepEqual(rows.get(3), { file: 'c.png', box: { left: 5, top: 6, width: 7, height: 8 } });
+    assert.equal(rows.get(4), undefined, 'a blank line is no row');
+    assert.deepEqual(rows.get(5), { file: 'd.png' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -2,14 +2,13 @@
 // No `vscode` import: the panel passes in how a file path becomes a webview URI.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LabelsDocument } from '../../../../common/labels';
-import { parsePredictionsCsv, type PredictionRow } from '../../../../common/predictionsCsv';
+import { LabelsDocument, type Box, type LabelRow } from '../../../../common/labels';
+import { forEachPrediction } from '../../../../common/predictionsCsv';
 import { predictedLength, predictionMatchesLabel } from '../../../../common/sequence';
-import { datasetPathProblem } from '../../../../common/datasetPath';
-import { ColumnsBuilder } from '../../../../common/galleryColumns';
-import type { Box } from '../../../../common/labels';
+import { normalizeDatasetPath } from '../../../../common/datasetPath';
+import { ColumnsBuilder, indexOfLine, textAt, type GalleryColumns } from '../../../../common/galleryColumns';
 import type { GalleryCrop, GalleryDataset } from '../../../../common/webviewProtocol';
-import { findLabelIssues, type RowIssue } from '../../../../common/labelEvidence';
+import { findLabelIssues, type LabelEvidence } from '../../../../common/labelEvidence';
 import { readEvidence } from '../../dataset/labelIssuesFile';
 import { defaultModelDir, predictionsPath as predictionsPathOf } from '../../dataset/paths';
 import { describeReadingsModel, readModelSummary, readReadingsModel } from '../modelSummary';
@@ -20,69 +19,143 @@ export interface GalleryRow {
   box?: Box;
 }
 
+/** Rows by their line in the labels file; a Map is one. */
+export interface RowsByLine {
+  get(line: number): GalleryRow | undefined;
+}
+
+/**
+ * The rows by line from the columns and one array of boxes: no object per row, which at 250,000
+ * rows is what a load's time goes to (objects that live through the load are copied and promoted).
+ */
+class ColumnRows implements RowsByLine {
+  constructor(
+    private readonly columns: GalleryColumns,
+    /** left, top, width, height of row i at 4i; NaN without a box. */
+    private readonly boxes: Float64Array,
+  ) {}
+
+  get(line: number): GalleryRow | undefined {
+    const i = indexOfLine(this.columns, line);
+    if (i < 0) return undefined;
+    const file = textAt(this.columns.files, i);
+    const b = this.boxes.subarray(4 * i, 4 * i + 4);
+    return Number.isNaN(b[0]) ? { file } : { file, box: { left: b[0], top: b[1], width: b[2], height: b[3] } };
+  }
+}
+
 /**
  * Reads the labels file (required) and predictions (optional) into the gallery's dataset message,
  * and the rows by line for the thumbnails. `labelsText`, when given, is the labels file as an open
  * editor holds it (unsaved edits included).
  */
-export async function loadGalleryDataset(labelsPath: string, labelsText?: string): Promise<{ dataset: GalleryDataset; rows: Map<number, GalleryRow> }> {
+export async function loadGalleryDataset(labelsPath: string, labelsText?: string): Promise<{ dataset: GalleryDataset; rows: RowsByLine }> {
   const datasetDir = path.dirname(labelsPath);
-  const labels = LabelsDocument.parse(labelsText ?? (await fs.readFile(labelsPath, 'utf8')));
+  const text = labelsText ?? (await fs.readFile(labelsPath, 'utf8'));
   const warnings: string[] = [];
-  const errors = labels.problems.filter((p) => p.severity === 'error');
-  if (errors.length > 0) {
-    const first = errors[0];
-    warnings.push(
-      `${path.basename(labelsPath)} has ${errors.length} error${errors.length === 1 ? '' : 's'} (first on line ${first.line + 1}: ${first.message}); ` +
-        'rows with errors are not shown. See the Problems panel.',
-    );
-  }
 
-  let predictions: Map<string, PredictionRow> | undefined;
+  let predictions: Predictions | undefined;
   const predictionsPath = predictionsPathOf(labelsPath);
   try {
-    const read = parsePredictionsCsv(await fs.readFile(predictionsPath, 'utf8'));
-    predictions = new Map(read.rows.map((row) => [row.file, row]));
-    if (read.problems.length > 0) warnings.push(`${read.problems.length} unreadable prediction(s): ${read.problems[0]}`);
+    const read: Predictions = { files: [], readings: [], confidences: [] };
+    const problems = forEachPrediction(await fs.readFile(predictionsPath, 'utf8'), (row) => {
+      read.files.push(row.file);
+      read.readings.push(row.prediction);
+      read.confidences.push(row.confidence);
+    });
+    predictions = read;
+    if (problems.length > 0) warnings.push(`${problems.length} unreadable prediction(s): ${problems[0]}`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnings.push(`could not read ${predictionsPath}: ${(err as Error).message}`);
   }
+  const predictionOf = predictionFinder(predictions ?? { files: [], readings: [], confidences: [] });
 
-  // The label-error finder: the last run's evidence, scored against the labels as they are now.
-  let issues: Map<number, RowIssue> | undefined;
+  let evidence: LabelEvidence | undefined;
   try {
-    const evidence = await readEvidence(defaultModelDir(labelsPath));
-    if (evidence) issues = new Map(findLabelIssues(evidence, labels.rows).map((i) => [i.line ?? -1, i]));
+    evidence = await readEvidence(defaultModelDir(labelsPath));
   } catch (err) {
     warnings.push(`could not read the label-error evidence: ${(err as Error).message}`);
   }
 
-  const columns = new ColumnsBuilder(labels.rows.length);
-  const rows = new Map<number, GalleryRow>();
-  for (const row of labels.rows) {
-    rows.set(row.line, { file: row.file, box: row.box });
+  // Rows are read one at a time into columns; only the finder, which ranks all rows together, needs them kept.
+  const builder = new ColumnsBuilder();
+  let boxes = new Float64Array(4 * 1024);
+  const kept: LabelRow[] = [];
+  const read = LabelsDocument.readRows(text, (row) => {
+    const i = builder.count;
+    if (4 * i + 4 > boxes.length) {
+      const grown = new Float64Array(boxes.length * 2);
+      grown.set(boxes);
+      boxes = grown;
+    }
+    const box = row.box;
+    boxes[4 * i] = box ? box.left : NaN;
+    boxes[4 * i + 1] = box ? box.top : NaN;
+    boxes[4 * i + 2] = box ? box.width : NaN;
+    boxes[4 * i + 3] = box ? box.height : NaN;
     const crop: GalleryCrop = { file: row.file, line: row.line, label: row.label };
-    const pathProblem = datasetPathProblem(row.file);
-    if (pathProblem) crop.problem = `${JSON.stringify(row.file)}: ${pathProblem}`;
-    const predicted = predictions?.get(row.file);
-    if (predicted) {
+    const k = predictionOf(row.file);
+    if (k >= 0 && predictions) {
+      const text = predictions.readings[k];
       crop.prediction = {
-        text: predicted.prediction,
-        length: predictedLength(predicted.prediction),
-        confidence: predicted.confidence,
+        text,
+        length: predictedLength(text),
+        confidence: predictions.confidences[k],
         // Compared with the label as it is now: the user may have fixed it since the run.
-        matchesLabel: row.label === '' || predictionMatchesLabel(predicted.prediction, row.label),
+        matchesLabel: row.label === '' || predictionMatchesLabel(text, row.label),
       };
     }
-    const issue = issues?.get(row.line);
-    if (issue) crop.issue = { score: issue.score, suggestion: issue.suggestion, suggestionProbability: issue.suggestionProbability, position: issue.position };
-    columns.add(crop);
+    builder.add(crop);
+    if (evidence) kept.push(row);
+  });
+  if (read.firstError) {
+    const first = read.firstError;
+    warnings.push(
+      `${path.basename(labelsPath)} has ${read.errors} error${read.errors === 1 ? '' : 's'} (first on line ${first.line + 1}: ${first.message}); ` +
+        'rows with errors are not shown. See the Problems panel.',
+    );
   }
-  const dataset: GalleryDataset = { labelsPath, title: path.basename(datasetDir), columns: columns.build(), hasPredictions: predictions !== undefined, hasIssues: issues !== undefined, warnings };
+
+  // The label-error finder: the last run's evidence, scored against the labels as they are now.
+  if (evidence) {
+    for (const issue of findLabelIssues(evidence, kept)) {
+      const i = issue.line === undefined ? -1 : builder.indexOfLine(issue.line);
+      if (i >= 0) builder.setIssue(i, { score: issue.score, suggestion: issue.suggestion, suggestionProbability: issue.suggestionProbability, position: issue.position });
+    }
+  }
+
+  const columns = builder.build();
+  const dataset: GalleryDataset = { labelsPath, title: path.basename(datasetDir), columns, hasPredictions: predictions !== undefined, hasIssues: evidence !== undefined, warnings };
   if (predictions) {
     // Predictions written before predictions-model.json existed came from the dataset's own model.
     const madeBy = (await readReadingsModel(labelsPath)) ?? (await readModelSummary(defaultModelDir(labelsPath)));
     if (madeBy) dataset.readingsBy = describeReadingsModel(madeBy);
   }
-  return { dataset, rows };
+  return { dataset, rows: new ColumnRows(columns, boxes) };
+}
+
+/** What the gallery keeps of predictions.csv: per row its file, reading and confidence; no object per row. */
+interface Predictions {
+  files: string[];
+  readings: string[];
+  confidences: number[];
+}
+
+/**
+ * The index of a file's prediction, or -1. The engine writes predictions in the labels file's
+ * order, so the next one in order is tried first; a lookup by the path's one spelling is built
+ * only when that misses.
+ */
+function predictionFinder(predictions: Predictions): (file: string) => number {
+  const { files } = predictions;
+  let next = 0;
+  let byPath: Map<string, number> | undefined;
+  return (file) => {
+    if (files[next] === file) return next++;
+    byPath ??= new Map(files.map((f, k) => [normalizeDatasetPath(f), k]));
+    const k = byPath.get(normalizeDatasetPath(file));
+    if (k === undefined) return -1;
+    next = k + 1;
+    return k;
+  };
 }

@@ -19,7 +19,7 @@ import {
 } from '../../../../common/webviewProtocol';
 import { revealRow, setRowLabel, setRowLabels, unsavedLabelsText, watchDataset } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
-import { loadGalleryDataset, type GalleryRow } from './galleryData';
+import { loadGalleryDataset, type RowsByLine } from './galleryData';
 import { GalleryThumbnails } from './galleryThumbnails';
 
 /** What the gallery needs from the rest of the extension. */
@@ -43,7 +43,7 @@ export class GalleryPanel {
   /** A file set to show once the page is ready (it was opening or coming back from hidden). */
   private pendingFileSet: GalleryFileSet | undefined;
   /** The rows by line as the page last got them: what its thumbnail requests name. */
-  private rows: ReadonlyMap<number, GalleryRow> = new Map();
+  private rows: RowsByLine = new Map();
   private readonly thumbnails: GalleryThumbnails;
 
   /** Shows the gallery of `labelsUri`, reusing its panel when one is open. */

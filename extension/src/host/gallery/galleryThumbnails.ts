@@ -6,7 +6,7 @@ import type { RowRef, Thumbnail, ThumbnailsMessage } from '../../../../common/we
 import { boxText, CachedCropReader } from '../../dataset/cropCache';
 import { resolveDatasetPath } from '../../dataset/paths';
 import { CROP_BYTES, CROP_SIZE } from '../../dataset/preprocess';
-import type { GalleryRow } from './galleryData';
+import type { GalleryRow, RowsByLine } from './galleryData';
 
 /** At most this many thumbnails in one answer: a page asks for what it shows, a few hundred at most. */
 export const MAX_THUMBNAILS = 512;
@@ -24,7 +24,7 @@ export class GalleryThumbnails {
   }
 
   /** The thumbnails of `requested` (rows the page named; `rows`, the rows by line as last loaded). */
-  async answer(requested: readonly RowRef[], rows: ReadonlyMap<number, GalleryRow>): Promise<ThumbnailsMessage> {
+  async answer(requested: readonly RowRef[], rows: RowsByLine): Promise<ThumbnailsMessage> {
     const wanted = requested.slice(0, MAX_THUMBNAILS);
     const found = await Promise.all(wanted.map((ref) => this.thumbnail(ref, rows.get(ref.line))));
     const crops = found.filter((f) => f.pixels !== undefined);
