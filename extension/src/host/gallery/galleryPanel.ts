@@ -45,6 +45,11 @@ export class GalleryPanel {
   /** The rows by line as the page last got them: what its thumbnail requests name. */
   private rows: RowsByLine = new Map();
   private readonly thumbnails: GalleryThumbnails;
+  /**
+   * The dataset as read while the page boots, for its first refresh: opening costs both, and at
+   * 250,000 rows the read is most of it. Dropped when the files change before the page asks.
+   */
+  private prefetched: Promise<Loaded> | undefined;
 
   /** Shows the gallery of `labelsUri`, reusing its panel when one is open. */
   static show(deps: GalleryDeps, labelsUri: vscode.Uri): void {
@@ -126,6 +131,7 @@ export class GalleryPanel {
     GalleryPanel.open.set(labelsUri.fsPath, this);
     this.thumbnails = new GalleryThumbnails(labelsUri.fsPath, (p) => panel.webview.asWebviewUri(vscode.Uri.file(p)).toString());
     panel.webview.html = pageHtml(panel.webview, deps.extensionUri, 'gallery');
+    this.prefetched = this.load();
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), null, this.disposables);
 
@@ -217,6 +223,7 @@ export class GalleryPanel {
   }
 
   private scheduleRefresh(): void {
+    this.prefetched = undefined;
     // The engine writes predictions.csv atomically, but labels and predictions often change
     // together (a training run, a save of several edits): one refresh for a burst of events.
     clearTimeout(this.refreshTimer);
@@ -225,17 +232,25 @@ export class GalleryPanel {
 
   private async refresh(): Promise<void> {
     if (!this.webviewReady) return;
-    let message: HostToGalleryMessage;
+    const loading = this.prefetched ?? this.load();
+    this.prefetched = undefined;
+    const loaded = await loading;
+    if ('rows' in loaded) this.rows = loaded.rows;
+    await this.panel.webview.postMessage(loaded.message);
+  }
+
+  /** The dataset message (or why there is none) and the rows it names, as the files are now. */
+  private async load(): Promise<Loaded> {
     try {
+      const started = Date.now();
       const { dataset, rows } = await loadGalleryDataset(this.labelsUri.fsPath, unsavedLabelsText(this.labelsUri));
-      this.rows = rows;
-      message = { kind: 'dataset', dataset };
-      this.log.info(`gallery: ${dataset.columns.count} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''}`);
+      this.log.info(`gallery: ${dataset.columns.count} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''} read in ${Date.now() - started} ms`);
+      return { message: { kind: 'dataset', dataset }, rows };
     } catch (err) {
-      message = { kind: 'error', message: `Could not read ${this.labelsUri.fsPath}: ${(err as Error).message}` };
-      this.log.error(`gallery: ${message.message}`);
+      const message = `Could not read ${this.labelsUri.fsPath}: ${(err as Error).message}`;
+      this.log.error(`gallery: ${message}`);
+      return { message: { kind: 'error', message } };
     }
-    await this.panel.webview.postMessage(message);
   }
 
   private dispose(): void {
@@ -245,6 +260,8 @@ export class GalleryPanel {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
+
+type Loaded = { message: HostToGalleryMessage & { kind: 'dataset' }; rows: RowsByLine } | { message: HostToGalleryMessage & { kind: 'error' } };
 
 function galleryTitle(labelsUri: vscode.Uri): string {
   return `Gallery: ${path.basename(path.dirname(labelsUri.fsPath))}`;
