@@ -31,15 +31,18 @@ const LF = 10;
 /** Splits `text` (no BOM) into records; the records cover the text exactly, end to end. */
 export function scanCsv(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  forEachCsvRecord(text, (record) => records.push(record));
+  forEachCsvRecord(text, (record) => {
+    records.push(record);
+  });
   return records;
 }
 
 /**
  * scanCsv one record at a time: a reader that keeps little of each record lets the rest die young,
- * and at 250,000 rows what a parse keeps alive is most of its cost.
+ * and at 250,000 rows what a parse keeps alive is most of its cost. `visit` returning false stops
+ * the scan (a reader that needs only the first rows).
  */
-export function forEachCsvRecord(text: string, visit: (record: CsvRecord) => void): void {
+export function forEachCsvRecord(text: string, visit: (record: CsvRecord) => boolean | void): void {
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -61,7 +64,7 @@ export function forEachCsvRecord(text: string, visit: (record: CsvRecord) => voi
     const c = text.charCodeAt(i);
     if (c === CR && text.charCodeAt(i + 1) === LF) i += 2;
     else if (c === CR || c === LF) i += 1;
-    visit({ start, contentEnd, end: i, fields });
+    if (visit({ start, contentEnd, end: i, fields }) === false) return;
   }
 }
 

@@ -530,7 +530,9 @@ test('property: readRows gives the rows parse gives, and counts its errors, firs
     const { text } = generate(seed);
     const doc = LabelsDocument.parse(text);
     const rows: LabelRow[] = [];
-    const read = LabelsDocument.readRows(text, (row) => rows.push(row));
+    const read = LabelsDocument.readRows(text, (row) => {
+      rows.push(row);
+    });
     assert.deepEqual(rows, doc.rows, `seed ${seed}`);
     const errors = doc.problems.filter((p) => p.severity === 'error');
     assert.equal(read.errors, errors.length, `seed ${seed}`);

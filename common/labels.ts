@@ -162,9 +162,10 @@ export class LabelsDocument {
   /**
    * The rows parse would give, one at a time, with its errors counted, keeping no document: for a
    * reader of a large file that needs each row once (the gallery, 250,000 rows). Duplicate files
-   * are not looked for: they are warnings, and the rows are the same.
+   * are not looked for: they are warnings, and the rows are the same. `onRow` returning false
+   * stops the reading there (the errors are then those of the text read).
    */
-  static readRows(text: string, onRow: (row: LabelRow) => void): { errors: number; firstError?: LabelProblem } {
+  static readRows(text: string, onRow: (row: LabelRow) => boolean | void): { errors: number; firstError?: LabelProblem } {
     let errors = 0;
     let firstError: LabelProblem | undefined;
     const count = (problems: readonly LabelProblem[]): void => {
@@ -176,7 +177,7 @@ export class LabelsDocument {
     };
     const scan = scanLabels(text, (rec, row) => {
       count(rec.problems);
-      if (row) onRow(row);
+      return row ? onRow(row) : undefined;
     });
     count(scan.headerProblems);
     return firstError ? { errors, firstError } : { errors };
@@ -294,9 +295,10 @@ interface LabelsScan {
 
 /**
  * Reads a labels text record by record: blank records, the header, then each row checked.
- * `visit` sees every record, with its row when the row is usable and the columns once read.
+ * `visit` sees every record, with its row when the row is usable and the columns once read;
+ * returning false, it stops the reading.
  */
-function scanLabels(text: string, visit: (rec: Rec, row: LabelRow | undefined, columns: Columns | undefined) => void): LabelsScan {
+function scanLabels(text: string, visit: (rec: Rec, row: LabelRow | undefined, columns: Columns | undefined) => boolean | void): LabelsScan {
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
   const body = text.slice(bom.length);
   const scan: LabelsScan = { bom, headerRec: -1, headerNames: [], headerProblems: [] };
@@ -316,7 +318,7 @@ function scanLabels(text: string, visit: (rec: Rec, row: LabelRow | undefined, c
       scan.columns = readHeader(rec);
     } else if (!blank && scan.columns) row = analyze(rec, scan.columns);
     index++;
-    visit(rec, row, scan.columns);
+    return visit(rec, row, scan.columns);
   });
   if (scan.headerRec < 0) scan.headerProblems.push(problem(0, 0, 0, 'error', `the labels file is empty: its first line names the columns, ${LABEL_COLUMNS.join(',')}`));
   return scan;

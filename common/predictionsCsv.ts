@@ -26,15 +26,17 @@ const COLUMNS = ['file', 'label', 'prediction', 'confidence'] as const;
 /** Splits CSV text into records of field values, skipping blank lines. */
 export function splitCsv(text: string): string[][] {
   const records: string[][] = [];
-  forEachValues(text, (values) => records.push(values));
+  forEachValues(text, (values) => {
+    records.push(values);
+  });
   return records;
 }
 
 /** Each record's field values in turn (blank lines skipped), none kept: a 250,000-row file is read once. */
-function forEachValues(text: string, visit: (values: string[]) => void): void {
+function forEachValues(text: string, visit: (values: string[]) => boolean | void): void {
   forEachCsvRecord(text.replace(/^\uFEFF/, ''), (record) => {
     const values = record.fields.map((field) => field.value);
-    if (!(values.length === 1 && values[0] === '')) visit(values);
+    return values.length === 1 && values[0] === '' ? undefined : visit(values);
   });
 }
 
@@ -46,15 +48,18 @@ export function formatPredictionsCsv(rows: readonly PredictionRow[]): string {
 
 export function parsePredictionsCsv(text: string): PredictionsReadResult {
   const rows: PredictionRow[] = [];
-  const problems = forEachPrediction(text, (row) => rows.push(row));
+  const problems = forEachPrediction(text, (row) => {
+    rows.push(row);
+  });
   return { rows, problems };
 }
 
 /**
  * The rows of predictions.csv one at a time, for a reader that keeps only some of each (the
- * gallery, 250,000 rows); returns one line per row that could not be read.
+ * gallery, 250,000 rows); returns one line per row that could not be read. `onRow` returning
+ * false stops the reading.
  */
-export function forEachPrediction(text: string, onRow: (row: PredictionRow) => void): string[] {
+export function forEachPrediction(text: string, onRow: (row: PredictionRow) => boolean | void): string[] {
   const problems: string[] = [];
   // Where each column is, once the header is read; 'unusable' when it lacks one.
   let at: Record<(typeof COLUMNS)[number], number> | 'unread' | 'unusable' = 'unread';
@@ -76,7 +81,8 @@ export function forEachPrediction(text: string, onRow: (row: PredictionRow) => v
     else if (!Number.isFinite(confidence) || confidence < 0 || confidence > 1)
       problems.push(`predictions.csv record ${record}: confidence ${JSON.stringify(confidenceText)} is not a number in 0..1`);
     else if (!isReadingText(row.prediction)) problems.push(`predictions.csv record ${record}: prediction ${JSON.stringify(row.prediction)} is not a digit sequence`);
-    else onRow(row);
+    else return onRow(row);
+    return undefined;
   });
   if (record === 0) problems.push('predictions.csv is empty');
   return problems;

@@ -81,6 +81,8 @@ export interface GalleryDataset {
   readingsBy?: string;
   /** Why labels or predictions could not be (fully) read, for a banner. */
   warnings: string[];
+  /** Only the file's first rows, sent first so the page paints at once; the whole dataset follows. */
+  partial?: true;
 }
 
 /**

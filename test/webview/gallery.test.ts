@@ -202,6 +202,24 @@ test('gallery refreshes in place when the host sends new predictions, and shows 
   await page.close();
 });
 
+test('the first rows paint at once, marked as such; the whole dataset replaces them where the user is', { skip }, async () => {
+  const page = await openGallery();
+  await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });
+  const whole = makeDataset(origin);
+  await postDataset(page, { ...whole, crops: whole.crops.slice(0, 200), partial: true, warnings: [] });
+  await page.locator('.crop').first().waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('#summary').textContent(), '200 of the first 200 crops · reading the rest…');
+  // The first crop is selected at once, and the keys work on the first rows already.
+  await page.keyboard.press('ArrowRight');
+  const selected = await page.locator('.crop.selected').getAttribute('data-file');
+  assert.equal(selected, 'img/1.png');
+  await postDataset(page, whole);
+  await page.locator('#summary', { hasText: `${whole.crops.length} of ${whole.crops.length} crops · ` }).waitFor({ timeout: 5_000 });
+  assert.equal(await page.locator('.crop.selected').getAttribute('data-file'), selected, 'the selection stays on its crop');
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
 test('a label edited in the gallery is checked, then sent to the host; a refusal puts the old one back', { skip }, async () => {
   const page = await openGallery();
   await page.waitForFunction(() => (window as unknown as { __recorded: Recorded }).__recorded.posted.some((m) => m.kind === 'ready'), null, { timeout: 10_000 });

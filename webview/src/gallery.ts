@@ -60,6 +60,8 @@ const vscode = acquireVsCodeApi();
 let state: PageState = readState(vscode.getState());
 /** Where the page was left (a reload, a tab shown again), before the first render and selection overwrite it. */
 const reopenAt = { scrollTop: state.scrollTop, selected: state.selected };
+/** Whether the page has gone back to reopenAt (on the first dataset that holds it). */
+let opened = false;
 const edits = new LabelEdits(state.history, {
   post: (message) => vscode.postMessage(message),
   status: (text) => status(text),
@@ -252,7 +254,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       return;
     case 'dataset': {
       el('loading').hidden = true;
-      const first = dataset === undefined;
       dataset = message.dataset;
       table = new CropTable(dataset.columns);
       // Pictures asked for the old data are still welcome; those not from the cache are asked again (a run may have filled it).
@@ -262,7 +263,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       el('title').textContent = dataset.title;
       showWarnings(dataset.warnings);
       applyFilter('data');
-      if (first) openAt(reopenAt.scrollTop, reopenAt.selected);
+      // Back where the page was left: at once when the first rows hold that place, else once all have come.
+      if (!opened && (!dataset.partial || (reopenAt.scrollTop === 0 && (reopenAt.selected === undefined || table.rowOf(reopenAt.selected) >= 0)))) {
+        opened = true;
+        openAt(reopenAt.scrollTop, reopenAt.selected);
+      }
       return;
     }
   }
@@ -338,10 +343,11 @@ function applyFilter(mode: 'data' | 'view'): void {
   const shown = grid.count;
   toolbar.setCounts(countRows(table, query), shown);
   const s = summarize(table);
-  el('summary').textContent =
-    `${shown} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
-    (dataset.hasIssues ? ` · ${s.likelyErrors} likely label error${s.likelyErrors === 1 ? '' : 's'}` : '') +
-    (dataset.hasPredictions ? '' : ' · no predictions yet (run Digit Lens: Train Model)');
+  el('summary').textContent = dataset.partial
+    ? `${shown} of the first ${s.total} crops · reading the rest…`
+    : `${shown} of ${s.total} crops · ${s.mismatches} mismatch${s.mismatches === 1 ? '' : 'es'} · ${s.unlabeled} unlabeled` +
+      (dataset.hasIssues ? ` · ${s.likelyErrors} likely label error${s.likelyErrors === 1 ? '' : 's'}` : '') +
+      (dataset.hasPredictions ? '' : ' · no predictions yet (run Digit Lens: Train Model)');
   el('readings-by').textContent = dataset.hasPredictions && dataset.readingsBy ? `Readings by ${dataset.readingsBy}` : '';
   const empty = el('empty');
   empty.hidden = shown > 0;

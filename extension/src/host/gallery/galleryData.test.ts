@@ -116,3 +116,28 @@ test('predictions in another order or spelling still reach their rows; the thumb
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('firstRows: the first rows only, marked partial, with their readings; a file that short is whole', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gallery-data-'));
+  try {
+    const rows = Array.from({ length: 50 }, (_, i) => `${i}.png,${i % 10}`);
+    await writeFile(path.join(dir, 'labels.csv'), `file,label\n${rows.join('\n')}\nbad.png,x\n`);
+    await mkdir(path.join(dir, '.digitlens'));
+    await writeFile(path.join(dir, '.digitlens', 'predictions.csv'), `file,label,prediction,confidence\n${rows.map((r) => `${r},${r.split(',')[1]},0.5`).join('\n')}\n`);
+    const labelsPath = path.join(dir, 'labels.csv');
+    const first = (await loadGalleryDataset(labelsPath, undefined, { firstRows: 20 })).dataset;
+    assert.equal(first.partial, true);
+    assert.equal(first.columns.count, 20);
+    assert.deepEqual(cropAt(first.columns, 19).prediction?.text, '9');
+    assert.deepEqual(first.warnings, [], 'the error past the first rows is for the whole dataset to report');
+    const whole = (await loadGalleryDataset(labelsPath)).dataset;
+    assert.equal(whole.partial, undefined);
+    assert.equal(whole.columns.count, 50);
+    assert.match(whole.warnings.join('\n'), /1 error \(first on line 52/);
+    const short = (await loadGalleryDataset(labelsPath, undefined, { firstRows: 100 })).dataset;
+    assert.equal(short.partial, undefined, 'fewer rows than asked: the whole file');
+    assert.equal(short.columns.count, 50);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

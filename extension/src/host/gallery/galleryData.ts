@@ -44,14 +44,30 @@ class ColumnRows implements RowsByLine {
   }
 }
 
+/** Rows in the gallery's first dataset message: a few screens' worth, read in milliseconds whatever the file's size. */
+export const GALLERY_FIRST_ROWS = 2000;
+
 /**
  * Reads the labels file (required) and predictions (optional) into the gallery's dataset message,
  * and the rows by line for the thumbnails. `labelsText`, when given, is the labels file as an open
- * editor holds it (unsaved edits included).
+ * editor holds it (unsaved edits included). `firstRows`: only that many rows, read first so the
+ * page can paint at once whatever the file's size (the dataset is then `partial`: no finder
+ * scores, no error count, readings only where predictions.csv has them in the labels' order).
  */
-export async function loadGalleryDataset(labelsPath: string, labelsText?: string): Promise<{ dataset: GalleryDataset; rows: RowsByLine }> {
-  const datasetDir = path.dirname(labelsPath);
+export async function loadGalleryDataset(labelsPath: string, labelsText?: string, options: { firstRows?: number } = {}): Promise<{ dataset: GalleryDataset; rows: RowsByLine }> {
   const text = labelsText ?? (await fs.readFile(labelsPath, 'utf8'));
+  if (options.firstRows !== undefined) {
+    const first = await readDataset(labelsPath, text, options.firstRows);
+    if (first.dataset.partial) return first;
+    // The file holds no more rows than that: read it whole, with everything a whole read has.
+  }
+  return readDataset(labelsPath, text, Infinity);
+}
+
+/** loadGalleryDataset of `text`, stopping after `limit` rows (the dataset is then partial). */
+async function readDataset(labelsPath: string, text: string, limit: number): Promise<{ dataset: GalleryDataset; rows: RowsByLine }> {
+  const partial = limit !== Infinity;
+  const datasetDir = path.dirname(labelsPath);
   const warnings: string[] = [];
 
   let predictions: Predictions | undefined;
@@ -62,9 +78,10 @@ export async function loadGalleryDataset(labelsPath: string, labelsText?: string
       read.files.push(row.file);
       read.readings.push(row.prediction);
       read.confidences.push(row.confidence);
+      return read.files.length < limit;
     });
     predictions = read;
-    if (problems.length > 0) warnings.push(`${problems.length} unreadable prediction(s): ${problems[0]}`);
+    if (problems.length > 0 && !partial) warnings.push(`${problems.length} unreadable prediction(s): ${problems[0]}`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnings.push(`could not read ${predictionsPath}: ${(err as Error).message}`);
   }
@@ -72,7 +89,7 @@ export async function loadGalleryDataset(labelsPath: string, labelsText?: string
 
   let evidence: LabelEvidence | undefined;
   try {
-    evidence = await readEvidence(defaultModelDir(labelsPath));
+    if (!partial) evidence = await readEvidence(defaultModelDir(labelsPath));
   } catch (err) {
     warnings.push(`could not read the label-error evidence: ${(err as Error).message}`);
   }
@@ -81,6 +98,7 @@ export async function loadGalleryDataset(labelsPath: string, labelsText?: string
   const builder = new ColumnsBuilder();
   let boxes = new Float64Array(4 * 1024);
   const kept: LabelRow[] = [];
+  let stopped = false;
   const read = LabelsDocument.readRows(text, (row) => {
     const i = builder.count;
     if (4 * i + 4 > boxes.length) {
@@ -107,8 +125,10 @@ export async function loadGalleryDataset(labelsPath: string, labelsText?: string
     }
     builder.add(crop);
     if (evidence) kept.push(row);
+    stopped = builder.count >= limit;
+    return !stopped;
   });
-  if (read.firstError) {
+  if (read.firstError && !partial) {
     const first = read.firstError;
     warnings.push(
       `${path.basename(labelsPath)} has ${read.errors} error${read.errors === 1 ? '' : 's'} (first on line ${first.line + 1}: ${first.message}); ` +
@@ -126,6 +146,7 @@ export async function loadGalleryDataset(labelsPath: string, labelsText?: string
 
   const columns = builder.build();
   const dataset: GalleryDataset = { labelsPath, title: path.basename(datasetDir), columns, hasPredictions: predictions !== undefined, hasIssues: evidence !== undefined, warnings };
+  if (stopped) dataset.partial = true;
   if (predictions) {
     // Predictions written before predictions-model.json existed came from the dataset's own model.
     const madeBy = (await readReadingsModel(labelsPath)) ?? (await readModelSummary(defaultModelDir(labelsPath)));

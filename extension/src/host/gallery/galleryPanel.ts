@@ -19,7 +19,7 @@ import {
 } from '../../../../common/webviewProtocol';
 import { revealRow, setRowLabel, setRowLabels, unsavedLabelsText, watchDataset } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
-import { loadGalleryDataset, type RowsByLine } from './galleryData';
+import { GALLERY_FIRST_ROWS, loadGalleryDataset, type RowsByLine } from './galleryData';
 import { GalleryThumbnails } from './galleryThumbnails';
 
 /** What the gallery needs from the rest of the extension. */
@@ -46,8 +46,9 @@ export class GalleryPanel {
   private rows: RowsByLine = new Map();
   private readonly thumbnails: GalleryThumbnails;
   /**
-   * The dataset as read while the page boots, for its first refresh: opening costs both, and at
-   * 250,000 rows the read is most of it. Dropped when the files change before the page asks.
+   * The file's first rows, read while the page boots, for its first paint: at 250,000 rows reading
+   * them all takes a second, and the page need not wait for it (the whole dataset follows). Small
+   * files are read whole here. Dropped when the files change before the page asks.
    */
   private prefetched: Promise<Loaded> | undefined;
 
@@ -131,7 +132,7 @@ export class GalleryPanel {
     GalleryPanel.open.set(labelsUri.fsPath, this);
     this.thumbnails = new GalleryThumbnails(labelsUri.fsPath, (p) => panel.webview.asWebviewUri(vscode.Uri.file(p)).toString());
     panel.webview.html = pageHtml(panel.webview, deps.extensionUri, 'gallery');
-    this.prefetched = this.load();
+    this.prefetched = this.load(GALLERY_FIRST_ROWS);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message), null, this.disposables);
 
@@ -232,19 +233,28 @@ export class GalleryPanel {
 
   private async refresh(): Promise<void> {
     if (!this.webviewReady) return;
-    const loading = this.prefetched ?? this.load();
+    const first = this.prefetched;
     this.prefetched = undefined;
-    const loaded = await loading;
+    if (first) {
+      const loaded = await first;
+      await this.post(loaded);
+      if (!('rows' in loaded) || !loaded.message.dataset.partial) return;
+    }
+    await this.post(await this.load());
+  }
+
+  private async post(loaded: Loaded): Promise<void> {
     if ('rows' in loaded) this.rows = loaded.rows;
     await this.panel.webview.postMessage(loaded.message);
   }
 
-  /** The dataset message (or why there is none) and the rows it names, as the files are now. */
-  private async load(): Promise<Loaded> {
+  /** The dataset message (or why there is none) and the rows it names, as the files are now; `firstRows`: those only. */
+  private async load(firstRows?: number): Promise<Loaded> {
     try {
       const started = Date.now();
-      const { dataset, rows } = await loadGalleryDataset(this.labelsUri.fsPath, unsavedLabelsText(this.labelsUri));
-      this.log.info(`gallery: ${dataset.columns.count} crops from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''} read in ${Date.now() - started} ms`);
+      const { dataset, rows } = await loadGalleryDataset(this.labelsUri.fsPath, unsavedLabelsText(this.labelsUri), { firstRows });
+      const what = dataset.partial ? `the first ${dataset.columns.count} crops` : `${dataset.columns.count} crops`;
+      this.log.info(`gallery: ${what} from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''} read in ${Date.now() - started} ms`);
       return { message: { kind: 'dataset', dataset }, rows };
     } catch (err) {
       const message = `Could not read ${this.labelsUri.fsPath}: ${(err as Error).message}`;
