@@ -76,9 +76,27 @@ const fonts = [
   ['@fontsource/oswald/files/oswald-latin-500-normal.woff', 'Oswald-500.woff'],
   ['@fontsource/roboto-slab/files/roboto-slab-latin-700-normal.woff', 'RobotoSlab-700.woff'],
   ['@fontsource/roboto-condensed/files/roboto-condensed-latin-400-normal.woff', 'RobotoCondensed-400.woff'],
+  ['@fontsource/caveat/files/caveat-latin-700-normal.woff', 'Caveat-700.woff'],
+  ['@fontsource/permanent-marker/files/permanent-marker-latin-400-normal.woff', 'PermanentMarker-400.woff'],
+  ['@fontsource/kalam/files/kalam-latin-700-normal.woff', 'Kalam-700.woff'],
+  ['@fontsource/bebas-neue/files/bebas-neue-latin-400-normal.woff', 'BebasNeue-400.woff'],
+  ['@fontsource/anton/files/anton-latin-400-normal.woff', 'Anton-400.woff'],
+  ['@fontsource/archivo-black/files/archivo-black-latin-400-normal.woff', 'ArchivoBlack-400.woff'],
+  ['@fontsource/alfa-slab-one/files/alfa-slab-one-latin-400-normal.woff', 'AlfaSlabOne-400.woff'],
+  ['@fontsource/playfair-display/files/playfair-display-latin-700-italic.woff', 'PlayfairDisplay-700-italic.woff'],
+  ['@fontsource/stardos-stencil/files/stardos-stencil-latin-700-normal.woff', 'StardosStencil-700.woff'],
+  ['@fontsource/nunito/files/nunito-latin-800-normal.woff', 'Nunito-800.woff'],
+  ['@fontsource/libre-baskerville/files/libre-baskerville-latin-400-italic.woff', 'LibreBaskerville-400-italic.woff'],
+  ['@fontsource/patrick-hand/files/patrick-hand-latin-400-normal.woff', 'PatrickHand-400.woff'],
 ];
 mkdirSync(join(dist, 'fonts'), { recursive: true });
-for (const [from, to] of fonts) cpSync(join(root, 'node_modules', from), join(dist, 'fonts', to));
+for (const [from, to] of fonts) {
+  cpSync(join(root, 'node_modules', from), join(dist, 'fonts', to));
+  // Each font travels with its licence (SIL OFL or the DejaVu/Bitstream Vera licence), as they ask.
+  const pkg = from.split('/').slice(0, from.startsWith('@') ? 2 : 1).join('/');
+  const licence = ['LICENSE', 'LICENSE.txt', 'OFL.txt'].map((name) => join(root, 'node_modules', pkg, name)).find((f) => existsSync(f));
+  if (licence) cpSync(licence, join(dist, 'fonts', `${to.replace(/\.[a-z]+$/, '')}.LICENSE.txt`));
+}
 
 // The webview pages' stylesheets (loaded by <link>s: the webview CSP allows no inline styles).
 cpSync(join(root, 'webview/base.css'), join(dist, 'base.css'));

@@ -16,6 +16,20 @@ const BUNDLED_FONTS: Record<string, string> = {
   'Oswald-500.woff': '@fontsource/oswald/files/oswald-latin-500-normal.woff',
   'RobotoSlab-700.woff': '@fontsource/roboto-slab/files/roboto-slab-latin-700-normal.woff',
   'RobotoCondensed-400.woff': '@fontsource/roboto-condensed/files/roboto-condensed-latin-400-normal.woff',
+  // Shapes real house numbers have and the faces above lack: handwriting and marker, stencil,
+  // italics, tall condensed, heavy display and slab, rounded (issue 9's study of the real digits).
+  'Caveat-700.woff': '@fontsource/caveat/files/caveat-latin-700-normal.woff',
+  'PermanentMarker-400.woff': '@fontsource/permanent-marker/files/permanent-marker-latin-400-normal.woff',
+  'Kalam-700.woff': '@fontsource/kalam/files/kalam-latin-700-normal.woff',
+  'BebasNeue-400.woff': '@fontsource/bebas-neue/files/bebas-neue-latin-400-normal.woff',
+  'Anton-400.woff': '@fontsource/anton/files/anton-latin-400-normal.woff',
+  'ArchivoBlack-400.woff': '@fontsource/archivo-black/files/archivo-black-latin-400-normal.woff',
+  'AlfaSlabOne-400.woff': '@fontsource/alfa-slab-one/files/alfa-slab-one-latin-400-normal.woff',
+  'PlayfairDisplay-700-italic.woff': '@fontsource/playfair-display/files/playfair-display-latin-700-italic.woff',
+  'StardosStencil-700.woff': '@fontsource/stardos-stencil/files/stardos-stencil-latin-700-normal.woff',
+  'Nunito-800.woff': '@fontsource/nunito/files/nunito-latin-800-normal.woff',
+  'LibreBaskerville-400-italic.woff': '@fontsource/libre-baskerville/files/libre-baskerville-latin-400-italic.woff',
+  'PatrickHand-400.woff': '@fontsource/patrick-hand/files/patrick-hand-latin-400-normal.woff',
 };
 
 const FONT_EXTENSIONS = ['.ttf', '.otf', '.woff'];
