@@ -114,7 +114,8 @@ function main() {
       /** @type {(Metrics & { seed: number }) | undefined} */
       testBeforeQuantization: undefined,
     };
-    const shippedMeta = { ...meta, optimizer: undefined, shipped };
+    // The run record stays with the folder it was trained in: a shipped model names no run here.
+    const shippedMeta = { ...meta, optimizer: undefined, runId: undefined, shipped };
     writeFileSync(join(out, 'meta.json'), JSON.stringify(shippedMeta, null, 2) + '\n');
     // Test figures of the model as shipped (quantized), and of the float one it came from.
     const testShipped = /** @type {Metrics} */ (parse(run(['eval', test, '--model', out, '--backend', backend, '--json'])));

@@ -305,14 +305,21 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const statusItem = page.locator('.statusbar-item', { hasText: 'Digit Lens' });
     await statusItem.first().waitFor({ timeout: 60_000 });
 
-    // 6. The gallery before any training: crops load as images, no predictions yet.
+    // 6. The gallery before any training: crops load as images, and the model the .vsix ships
+    //    reads them at once (issue 9: a new folder has readings to pre-label with), saying so.
     await runCommand(page, 'Digit Lens: Open Gallery');
     const gallery: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await gallery.locator('.crop').first().waitFor({ timeout: 30_000 });
     const firstImage = gallery.locator('.crop img').first();
     await waitFor('the first crop image to load', 20_000, () => firstImage.evaluate((img: HTMLImageElement) => (img.complete && img.naturalWidth > 0) || undefined));
-    assert.match((await gallery.locator('#summary').textContent()) ?? '', /no predictions yet/);
-    assert.equal(await gallery.locator('.crop .prediction').count(), 0);
+    await gallery.locator('.crop .prediction .digits').first().waitFor({ timeout: 120_000 });
+    const shippedBy = (await gallery.locator('#readings-by').textContent()) ?? '';
+    t.diagnostic(shippedBy);
+    assert.match(shippedBy, /^Readings by the shipped model \(fast · [\d,]+ steps · synthetic crops only/);
+    const predictionsPath = path.join(workspace, '.digitlens', 'predictions.csv');
+    const shippedReadings = parsePredictionsCsv(readFileSync(predictionsPath, 'utf8')).rows;
+    assert.ok(shippedReadings.length > 5, `the shipped model read ${shippedReadings.length} crops`);
+    assert.ok(!existsSync(path.join(workspace, '.digitlens', 'model')), 'the shipped model is read from the extension, not copied into the folder');
     await shot('1-gallery-before-training');
 
     // 7. Train from the command palette; wait for the message, the model and the predictions.
@@ -322,7 +329,6 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     // A progress line with the loss, if training lasts long enough to show one.
     await waitFor('a training progress message', 120_000, async () => ((await toasts.textContent()) ?? '').match(/loss \d/) ?? undefined).catch(() => undefined);
     await shot('2-training');
-    const predictionsPath = path.join(workspace, '.digitlens', 'predictions.csv');
     const finished = toasts.locator('.notification-list-item', { hasText: /Training (finished|stopped early)/ });
     await finished.first().waitFor({ timeout: (TRAIN_BUDGET_SECONDS + 240) * 1000 });
     const message = (await finished.first().textContent()) ?? '';
@@ -334,8 +340,8 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.match(backendText, /Digit Lens: (tfjs-node-gpu|tfjs-node|wasm|cpu)/, `status bar names the backend: ${backendText}`);
     assert.doesNotMatch(backendText, /training/, 'the status bar no longer shows a run once it is over');
 
-    // 8. The open gallery picks up predictions.csv by itself (file watcher) and draws them.
-    await gallery.locator('.crop .prediction .digits').first().waitFor({ timeout: 30_000 });
+    // 8. The open gallery picks up the new predictions.csv by itself (file watcher) and draws them.
+    await gallery.locator('#readings-by', { hasText: 'Readings by the model trained here' }).waitFor({ timeout: 30_000 });
     const summary = (await gallery.locator('#summary').textContent()) ?? '';
     t.diagnostic(`gallery: ${summary}`);
     const rows = readFileSync(predictionsPath, 'utf8').trim().split('\n').length - 1;

@@ -55,10 +55,12 @@ test('the shipped-model script: a few MB of 8-bit weights within half a step of 
     const meta = JSON.parse(readFileSync(path.join(out, 'meta.json'), 'utf8')) as {
       steps: number;
       optimizer?: unknown;
+      runId?: string;
       shipped: { data: string; budget: string; imagesPerSecond: number; test: { seed: number; count: number; sequenceAccuracy: number } };
     };
     assert.ok(meta.steps >= 1);
     assert.equal(meta.optimizer, undefined, 'no optimizer state shipped');
+    assert.equal(meta.runId, undefined, 'no training run: its record stays where it was trained');
     assert.equal(meta.shipped.data, 'synthetic crops only: synth seed 1 x 40');
     assert.equal(meta.shipped.budget, '1 epochs');
     assert.ok(meta.shipped.imagesPerSecond > 0);
