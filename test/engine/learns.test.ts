@@ -2,8 +2,9 @@
 // runTraining() loads them through the crop cache, trains the `fast` preset on wasm, saves the
 // checkpoint and predictions.csv; runEval() scores a second synthetic set of another seed.
 //
-// The bar: after 6 epochs over ~800 crops (about 150 steps; ~40 s on a quiet 2-core machine),
-// length accuracy on unseen crops above 45% and per-digit accuracy above 20%. Guessing the most
+// The bar: after 10 epochs over ~800 crops (about 250 steps; ~65 s on a quiet 2-core machine),
+// length accuracy on unseen crops above 45% and per-digit accuracy above 20%. (Six epochs were
+// enough until the generator drew 21 type faces: the digit heads then stood at 19% after 150 steps.) Guessing the most
 // common length scores ~30% and a digit head guessing scores 10%, so passing means the shared
 // conv stack and the heads have learned from the images (whole-sequence accuracy needs several
 // minutes; the acceptance run in the report covers that).
@@ -21,10 +22,10 @@ test('training on synthetic crops beats chance clearly on crops it never saw', {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-learns-'));
   const train = await synthesize({ dir: path.join(root, 'train'), count: 900, seed: 11 });
   const held = await synthesize({ dir: path.join(root, 'test'), count: 300, seed: 12 });
-  const result = await runTraining({ labelsPath: train.labelsPath, preset: 'fast', backend: 'wasm', epochs: 6, seed: 1 });
+  const result = await runTraining({ labelsPath: train.labelsPath, preset: 'fast', backend: 'wasm', epochs: 10, seed: 1 });
   assert.equal(result.cancelled, false);
   assert.equal(result.outcome, 'current', result.outcomeMessage);
-  assert.ok(result.steps > 100, `${result.steps} steps`);
+  assert.ok(result.steps > 200, `${result.steps} steps`);
   assert.ok(result.predictionsPath);
   const predictions = parsePredictionsCsv(await fs.readFile(result.predictionsPath, 'utf8'));
   assert.equal(predictions.rows.length, 900);
