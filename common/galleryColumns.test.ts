@@ -35,3 +35,12 @@ test('setIssue gives a row added before it the finder\'s figures; rows without k
   assert.equal(indexOfLine(columns, 45), -1);
   assert.equal(indexOfLine(columns, 0), -1);
 });
+
+test('rows out of line order are refused: the lookups by line depend on it', () => {
+  const builder = new ColumnsBuilder();
+  builder.add({ file: 'a.png', line: 3, label: '1' });
+  assert.throws(() => builder.add({ file: 'b.png', line: 3, label: '2' }), RangeError);
+  assert.throws(() => builder.add({ file: 'b.png', line: 2, label: '2' }), RangeError);
+  builder.add({ file: 'b.png', line: 4, label: '2' });
+  assert.equal(builder.build().count, 2);
+});

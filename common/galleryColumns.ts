@@ -86,7 +86,7 @@ export function indexOfLine(columns: Pick<GalleryColumns, 'count' | 'lines'>, li
 
 type NumberColumns = Pick<GalleryColumns, 'lines' | 'flags' | 'lengths' | 'confidences' | 'issueScores' | 'issueProbabilities'>;
 
-/** Builds the columns row by row, in line order; the count need not be known first. */
+/** Builds the columns row by row, in line order (checked); the count need not be known first. */
 export class ColumnsBuilder {
   private columns: NumberColumns;
   private readonly texts = { files: [] as string[], labels: [] as string[], readings: [] as string[] };
@@ -106,6 +106,8 @@ export class ColumnsBuilder {
   /** The next row (the prediction's length aside: it follows from the reading). */
   add(crop: GalleryCrop): void {
     if (this.next === this.columns.lines.length) this.grow();
+    // Lookups by line are binary searches (indexOfLine): rows must come in line order, as a file has them.
+    if (this.next > 0 && crop.line <= this.columns.lines[this.next - 1]) throw new RangeError(`ColumnsBuilder: line ${crop.line} after line ${this.columns.lines[this.next - 1]}`);
     const i = this.next++;
     const { prediction } = crop;
     this.columns.lines[i] = crop.line;

@@ -419,8 +419,8 @@ test('likely label errors: marked cell and digit, their own filter and order, th
     { file: 'b.png', line: 2, label: '12', imageUri: image, prediction: { text: '12', length: 2, confidence: 0.99, matchesLabel: true }, issue: { score: 0.01, suggestion: '13', suggestionProbability: 0.01, position: 'S2' } },
     { file: 'c.png', line: 3, label: '55', imageUri: image, prediction: { text: '5', length: 1, confidence: 0.9, matchesLabel: false }, issue: { score: 0.8, suggestion: '5', suggestionProbability: 0.7, position: 'L' } },
     // A model that knows little: the label is unlikely, but so is the likeliest other reading.
-    { file: 'e.png', line: 5, label: '31', imageUri: image, prediction: { text: '-', length: 0, confidence: 0.04, matchesLabel: false }, issue: { score: 0.9, suggestion: '-', suggestionProbability: 0.04, position: 'L' } },
-    { file: 'd.png', line: 4, label: '', imageUri: image, prediction: { text: '86', length: 2, confidence: 0.7, matchesLabel: true } },
+    { file: 'e.png', line: 4, label: '31', imageUri: image, prediction: { text: '-', length: 0, confidence: 0.04, matchesLabel: false }, issue: { score: 0.9, suggestion: '-', suggestionProbability: 0.04, position: 'L' } },
+    { file: 'd.png', line: 5, label: '', imageUri: image, prediction: { text: '86', length: 2, confidence: 0.7, matchesLabel: true } },
   ];
   await postDataset(page, { labelsPath: '/x/labels.csv', title: 'x', crops, hasPredictions: true, hasIssues: true, warnings: [] });
   await page.locator('.crop').first().waitFor({ timeout: 5_000 });

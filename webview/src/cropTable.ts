@@ -1,22 +1,16 @@
 // The gallery's crops as the page holds them: the columns the host sent (common/galleryColumns.ts),
 // read row by row. Filters, counts and orders run over these arrays (galleryModel.ts); a crop
 // object exists only for a row the page works on (a cell in view, an edit, an offer).
-import { cropAt, ROW_FLAGS, textAt, type GalleryColumns, type TextColumn } from '../../common/galleryColumns';
+import { cropAt, indexOfLine, ROW_FLAGS, textAt, type GalleryColumns, type TextColumn } from '../../common/galleryColumns';
 import { LIKELY_ERROR, type GalleryCrop, type RowRef } from '../../common/webviewProtocol';
 
 export class CropTable {
   readonly count: number;
-  /** Row by line (-1: no row there): a labels file names each line once. */
-  private readonly rowByLine: Int32Array;
   /** The last text searched for, and which rows hold it in their label or file name. */
   private search: { needle: string; rows: Uint8Array } | undefined;
 
   constructor(readonly columns: GalleryColumns) {
     this.count = columns.count;
-    let lastLine = -1;
-    for (const line of columns.lines) lastLine = Math.max(lastLine, line);
-    this.rowByLine = new Int32Array(lastLine + 1).fill(-1);
-    columns.lines.forEach((line, i) => (this.rowByLine[line] = i));
   }
 
   crop(i: number): GalleryCrop {
@@ -25,7 +19,8 @@ export class CropTable {
 
   /** The row that is `ref` (its line, with that file field), or -1. */
   rowOf(ref: RowRef): number {
-    const i = ref.line < this.rowByLine.length ? this.rowByLine[ref.line] : -1;
+    // Rows come in line order (ColumnsBuilder), so the host's lookup serves here too.
+    const i = indexOfLine(this.columns, ref.line);
     return i >= 0 && textAt(this.columns.files, i) === ref.file ? i : -1;
   }
 

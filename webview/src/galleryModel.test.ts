@@ -38,7 +38,8 @@ test('filters and counts follow the prediction/label comparison', () => {
 test('sorting by confidence keeps file order for ties and puts crops without a prediction last', () => {
   const crop = (file: string, confidence?: number): GalleryCrop => ({
     file,
-    line: 0,
+    // Each crop its own line, in the order they are listed (rows come in line order).
+    line: file.charCodeAt(0),
     label: '1',
     prediction: confidence === undefined ? undefined : { text: '1', length: 1, confidence, matchesLabel: true },
   });
@@ -51,7 +52,8 @@ test('sorting by confidence keeps file order for ties and puts crops without a p
 test('likely label errors: filtered from even odds up, and sorted likeliest first', () => {
   const crop = (file: string, score?: number): GalleryCrop => ({
     file,
-    line: 0,
+    // Each crop its own line, in the order they are listed (rows come in line order).
+    line: file.charCodeAt(0),
     label: '12',
     issue: score === undefined ? undefined : { score, suggestion: '21', suggestionProbability: score, position: 'S1' },
   });
@@ -213,7 +215,8 @@ test('an empty gallery says why: no crops, nothing of that length or text, or no
 test('a file set shows only its crops, and the counts count only them', () => {
   const crop = (file: string, label: string, reading: string): GalleryCrop => ({
     file,
-    line: 0,
+    // Each crop its own line, in the order they are listed (rows come in line order).
+    line: file.charCodeAt(0),
     label,
     prediction: { text: reading, length: 1, confidence: 0.9, matchesLabel: label === reading },
   });
