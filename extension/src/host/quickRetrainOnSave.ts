@@ -3,9 +3,8 @@
 // current model's heads to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
 // scores follow. Off with the setting digitLens.quickRetrainAfterFix; skipped while a training
 // runs, and for a dataset whose model has no cached activations (nothing to refit quickly).
-// The heads alone cannot undo a confusion the network learned (every 7 typed as 1, then fixed:
-// -25 points on numbers without a 7, BENCHMARKS.md), so once many rows changed since training
-// the user is offered a fine-tune of the whole network, once per model.
+// Once many rows changed since training, the user is offered a fine-tune of the whole network,
+// once per model (fineTuneOffer.ts says when and why).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,16 +12,12 @@ import { COMMANDS, LABELS_FILE_NAME, SETTINGS, SETTINGS_SECTION } from '../../..
 import { isBackendChoice } from '../../../common/domain';
 import { defaultModelDir } from '../dataset/paths';
 import type { EngineClient } from './engineClient';
+import { fineTuneOfferText, needsFineTune } from './fineTuneOffer';
 import { onDidWriteLabels } from './labelsDocument';
 import type { EngineStatusBar } from './statusBar';
 
 /** A burst of saves (several fixes, or a save after an edit) is one update. */
 const SETTLE_MS = 700;
-
-/** True when so many rows changed since training that the heads alone will not follow them. */
-export function needsFineTune(changed: number, examples: number): boolean {
-  return changed >= 50 && changed >= 0.02 * examples;
-}
 
 export class QuickRetrainOnSave implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -105,11 +100,7 @@ export class QuickRetrainOnSave implements vscode.Disposable {
     if (this.offered.has(key)) return;
     this.offered.add(key);
     const fineTune = 'Fine-Tune Model';
-    const choice = await vscode.window.showInformationMessage(
-      `Digit Lens: ${changed} labels changed since the model was trained. The quick update refits only its output heads, ` +
-        'which cannot unlearn a confusion (say every 7 typed as 1); two epochs of fine-tuning can.',
-      fineTune,
-    );
+    const choice = await vscode.window.showInformationMessage(fineTuneOfferText(changed), fineTune);
     if (choice === fineTune) await vscode.commands.executeCommand(COMMANDS.fineTuneModel, uri);
   }
 
