@@ -650,6 +650,28 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await stripesGallery.locator(`.crop[data-line="${lastAccepted}"] .caption .label`, { hasText: stripeLines[lastAccepted].split(',')[1] }).waitFor({ timeout: 20_000 });
     await shot('12-gallery-tab-accept-and-undo');
 
+    // 15c. A relabelling of a whole class, by a script outside VS Code: vertical stripes are '11'
+    //      from now on. The quick retrain refits the heads (file watcher), and since that many
+    //      rows changed since training (fineTuneOffer.ts) it offers a fine-tune of the whole
+    //      network, which, taken, continues the model for two epochs in the background.
+    const digitLensLog = (): string => findFiles(path.join(userData, 'logs'), 'Digit Lens.log').map((f) => readFileSync(f, 'utf8')).join('\n');
+    const runsFinished = (): number => digitLensLog().match(/train: Training (finished|stopped early)/g)?.length ?? 0;
+    const runsBefore = runsFinished();
+    const relabelled = readFileSync(stripesLabels, 'utf8').split('\n').map((l) => l.replace(/,1$/, ',11'));
+    const relabelledRows = relabelled.filter((l) => l.endsWith(',11')).length;
+    assert.ok(relabelledRows >= 50, `${relabelledRows} rows relabelled`);
+    writeFileSync(stripesLabels, relabelled.join('\n'));
+    const offer = toasts.locator('.notification-list-item', { hasText: /labels changed since the model was trained/ }).first();
+    await offer.waitFor({ timeout: 90_000 });
+    const offered = Number(/([\d,]+) labels changed/.exec((await offer.textContent()) ?? '')?.[1].replace(/,/g, ''));
+    assert.ok(offered >= relabelledRows, `the offer counts the ${relabelledRows} relabelled rows at least: ${offered}`);
+    await shot('13-fine-tune-offer');
+    await offer.locator('.monaco-button', { hasText: 'Fine-Tune Model' }).click();
+    await waitFor('the fine-tune to finish', 300_000, () => runsFinished() > runsBefore || undefined);
+    const fineTuneRun = digitLensLog().split('\n').find((l) => /train: \{.*stripes.*"resume":true/.test(l)) ?? '';
+    assert.match(fineTuneRun, /"epochs":2[,}]/, `the fine-tune continued the model for two epochs: ${fineTuneRun}`);
+    t.diagnostic(`fine-tune offered for ${offered} changed labels of 200, taken, finished`);
+
     // 16. The extension's log: the run and the gallery are there, and no CSP refusal.
     // One log per extension host: the window reload started a second one.
     const logFiles = findFiles(path.join(userData, 'logs'), 'Digit Lens.log');
