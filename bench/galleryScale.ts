@@ -295,12 +295,21 @@ async function main(): Promise<void> {
       figures.pageHeapLoadedMb = await heapMb(page);
 
       cpuAt = await cpuMs();
-      const frames = [...(await scrollFrames(page, 120, 300)), ...(await scrollFrames(page, 2400, 120))].sort((a, b) => a - b);
+      await profiler?.send('Profiler.start');
+      const reading = (await scrollFrames(page, 120, 300)).sort((a, b) => a - b);
+      if (profiler) figures.scrollReadingProfile = topSelfTimes((await profiler.send('Profiler.stop')).profile);
+      const fling = (await scrollFrames(page, 2400, 120)).sort((a, b) => a - b);
+      const frames = [...reading, ...fling].sort((a, b) => a - b);
       figures.scrollRendererCpuMsPerFrame = Number((((await cpuMs()) - cpuAt) / frames.length).toFixed(1));
       figures.scrollFrames = frames.length;
       figures.scrollFrameP50Ms = Number(percentile(frames, 50).toFixed(1));
       figures.scrollFrameP95Ms = Number(percentile(frames, 95).toFixed(1));
       figures.scrollFrameMaxMs = Number(frames[frames.length - 1].toFixed(1));
+      // Each part alone: 120 px a frame (reading) and 2,400 px a frame (a scroll bar dragged).
+      figures.scrollReadingP50P95MaxMs = [50, 95].map((q) => percentile(reading, q).toFixed(1)).concat(reading[reading.length - 1].toFixed(1)).join(' / ');
+      figures.scrollFlingP50P95MaxMs = [50, 95].map((q) => percentile(fling, q).toFixed(1)).concat(fling[fling.length - 1].toFixed(1)).join(' / ');
+      // A fling shows placeholders until the view rests (galleryGrid.ts renderScrolled).
+      await page.waitForFunction(() => document.querySelectorAll('.crop-placeholder').length === 0, null, { timeout: 10_000 });
       figures.cellsInDom = await page.locator('.crop').count();
       figures.pageHeapScrolledMb = await heapMb(page);
 

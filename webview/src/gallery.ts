@@ -613,7 +613,7 @@ function scheduleRender(): void {
   frameRequested = true;
   requestAnimationFrame(() => {
     frameRequested = false;
-    grid.render();
+    grid.renderScrolled();
     state = { ...state, scrollTop: scroller.scrollTop };
     saveState(true);
   });

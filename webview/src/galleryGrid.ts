@@ -10,6 +10,14 @@ import { rowKey, rowOfKey, type GridShape, type RowKey, type ShownRows } from '.
 const CELL_WIDTH = 148;
 const CELL_HEIGHT = 184;
 const OVERSCAN_ROWS = 3;
+/**
+ * A scroll that needs more new cells than this in one frame (a scroll bar dragged, a fling through
+ * thousands of rows) shows placeholders first, and the cells once the view rests: building some
+ * hundred cells a frame is what made such a scroll stall (BENCHMARKS.md, issue 11).
+ */
+const FULL_CELLS_PER_FRAME = 40;
+/** How long the view must rest before the placeholders become cells, ms. */
+const SETTLE_MS = 80;
 
 export class GalleryGrid implements ShownRows {
   private table = new CropTable(encodeCrops([]));
@@ -17,6 +25,12 @@ export class GalleryGrid implements ShownRows {
   private order: Uint32Array = new Uint32Array(0);
   private positions: Int32Array = new Int32Array(0);
   private readonly rendered = new Map<number, HTMLElement>();
+  /** Cells-to-be of a fast scroll: empty boxes where the cells will be, kept for reuse. */
+  private readonly placeholders = new Map<number, HTMLElement>();
+  private readonly sparePlaceholders: HTMLElement[] = [];
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The transform last written to each cell or placeholder. */
+  private readonly placed = new WeakMap<HTMLElement, string>();
   /** The crop each rendered cell shows: rows are named by line and file, never looked up by file alone. */
   private readonly cellCrops = new WeakMap<HTMLElement, GalleryCrop>();
 
@@ -113,25 +127,86 @@ export class GalleryGrid implements ShownRows {
     return top >= this.scroller.scrollTop && top + CELL_HEIGHT <= this.scroller.scrollTop + this.scroller.clientHeight;
   }
 
-  /** Adds the cells that came into view, removes those that left, places them all. */
-  render(): void {
+  /**
+   * Renders after a scroll or a resize: in full, unless that would build more cells than a frame
+   * affords; then placeholders now, and the cells once the view has rested for SETTLE_MS.
+   */
+  renderScrolled(): void {
+    const { from, to } = this.range();
+    let missing = 0;
+    for (let index = from; index < to && missing <= FULL_CELLS_PER_FRAME; index++) if (!this.rendered.has(index)) missing++;
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    if (missing <= FULL_CELLS_PER_FRAME) {
+      this.render();
+      return;
+    }
+    this.render('placeholders');
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      this.render();
+    }, SETTLE_MS);
+  }
+
+  /** Whether some of the view shows placeholders (a fast scroll that has not rested yet). */
+  get settling(): boolean {
+    return this.placeholders.size > 0;
+  }
+
+  /** The indices of the crops in view, with the margin of OVERSCAN_ROWS above and below. */
+  private range(): { from: number; to: number; columns: number } {
     const columns = this.columns();
     const rows = Math.ceil(this.order.length / columns);
-    this.canvas.style.height = `${rows * CELL_HEIGHT}px`;
-    this.canvas.style.width = `${columns * CELL_WIDTH}px`;
     const firstRow = Math.max(0, Math.floor(this.scroller.scrollTop / CELL_HEIGHT) - OVERSCAN_ROWS);
     const lastRow = Math.min(rows - 1, Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / CELL_HEIGHT) + OVERSCAN_ROWS);
-    const from = firstRow * columns;
-    const to = Math.min(this.order.length, (lastRow + 1) * columns);
+    return { from: firstRow * columns, to: Math.min(this.order.length, (lastRow + 1) * columns), columns };
+  }
+
+  /**
+   * Adds the cells that came into view, removes those that left, places them all. With
+   * 'placeholders', crops without a cell get an empty box instead (renderScrolled).
+   */
+  render(missing: 'cells' | 'placeholders' = 'cells'): void {
+    const { from, to, columns } = this.range();
+    const height = `${Math.ceil(this.order.length / columns) * CELL_HEIGHT}px`;
+    const width = `${columns * CELL_WIDTH}px`;
+    if (this.canvas.style.height !== height) this.canvas.style.height = height;
+    if (this.canvas.style.width !== width) this.canvas.style.width = width;
     for (const [index, cell] of this.rendered) {
       if (index < from || index >= to) {
         cell.remove();
         this.rendered.delete(index);
       }
     }
+    for (const [index, box] of this.placeholders) {
+      if (index < from || index >= to || missing === 'cells') {
+        box.remove();
+        this.placeholders.delete(index);
+        this.sparePlaceholders.push(box);
+      }
+    }
     const fragment = document.createDocumentFragment();
+    const place = (el: HTMLElement, index: number): void => {
+      // Written only when it changes: rewriting every cell's transform each frame of a scroll
+      // made the browser restyle them all (most of a scroll frame's time at 250,000 crops).
+      const transform = `translate(${(index % columns) * CELL_WIDTH}px, ${Math.floor(index / columns) * CELL_HEIGHT}px)`;
+      if (this.placed.get(el) === transform) return;
+      this.placed.set(el, transform);
+      // CSSOM writes, not style attributes in markup: allowed under the strict style-src.
+      el.style.transform = transform;
+    };
     for (let index = from; index < to; index++) {
       let cell = this.rendered.get(index);
+      if (!cell && missing === 'placeholders') {
+        let box = this.placeholders.get(index);
+        if (!box) {
+          box = this.sparePlaceholders.pop() ?? placeholderBox();
+          this.placeholders.set(index, box);
+          fragment.appendChild(box);
+        }
+        place(box, index);
+        continue;
+      }
       if (!cell) {
         const crop = this.table.crop(this.order[index]);
         cell = this.makeCell(crop, index);
@@ -144,8 +219,7 @@ export class GalleryGrid implements ShownRows {
         this.rendered.set(index, cell);
         fragment.appendChild(cell);
       }
-      // CSSOM writes, not style attributes in markup: allowed under the strict style-src.
-      cell.style.transform = `translate(${(index % columns) * CELL_WIDTH}px, ${Math.floor(index / columns) * CELL_HEIGHT}px)`;
+      place(cell, index);
     }
     this.canvas.appendChild(fragment);
   }
@@ -153,4 +227,12 @@ export class GalleryGrid implements ShownRows {
   private columns(): number {
     return Math.max(1, Math.floor(this.scroller.clientWidth / CELL_WIDTH));
   }
+}
+
+/** An empty box of a cell's size: no text, nothing for a screen reader. */
+function placeholderBox(): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'crop-placeholder';
+  box.setAttribute('aria-hidden', 'true');
+  return box;
 }
