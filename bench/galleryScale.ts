@@ -22,9 +22,13 @@ import { cacheDir, predictionsPath } from '../extension/src/dataset/paths';
 import { encodeRgbPng } from '../extension/src/dataset/pngEncode';
 import { CROP_BYTES, CROP_SIZE } from '../extension/src/dataset/preprocess';
 import { GALLERY_FIRST_ROWS, loadGalleryDataset, type RowsByLine } from '../extension/src/host/gallery/galleryData';
+import { GALLERY_WORKER, readWholeGalleryInWorker } from '../extension/src/host/gallery/galleryReader';
 import { GalleryThumbnails } from '../extension/src/host/gallery/galleryThumbnails';
 import { chromiumLaunch } from '../test/support/environment';
 import { openWebview, WebviewServer } from '../test/support/webviewPages';
+
+/** The repository's root (the bench reads the built bundles in dist/). */
+const root = path.join(import.meta.dirname, '..');
 
 const PATTERNS = 64;
 
@@ -251,6 +255,23 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     figures.hostPrepareCpuMs = Math.round((cpu.user + cpu.system) / 1000);
     figures.hostHeapMb = mb(process.memoryUsage().heapUsed - heapBefore);
+    // The same whole read as the panel does it, in its worker thread (dist/galleryWorker.js):
+    // the wall time, and the longest this thread's event loop waited meanwhile (a 5 ms ticker).
+    {
+      global.gc?.(); // not the garbage of the read above
+      let last = performance.now();
+      let longest = 0;
+      const ticker = setInterval(() => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+      }, 5);
+      const at = performance.now();
+      await readWholeGalleryInWorker(path.join(root, 'dist', GALLERY_WORKER), { labelsPath });
+      figures.hostWorkerReadMs = Math.round(performance.now() - at);
+      clearInterval(ticker);
+      figures.hostWorkerReadLongestLoopWaitMs = Math.round(Math.max(longest, performance.now() - last));
+    }
     const whole = serialize({ kind: 'dataset', dataset });
     figures.hostSerializeMs = whole.ms;
     figures.messageJsonMb = mb(whole.json.length);

@@ -50,6 +50,7 @@ const browser = {
 const bundles = [
   { ...node, entryPoints: [join(root, 'extension/src/extension.ts')], outfile: join(dist, 'extension.js') },
   { ...node, entryPoints: [join(root, 'extension/src/engine/worker.ts')], outfile: join(dist, 'engineWorker.js') },
+  { ...node, entryPoints: [join(root, 'extension/src/host/gallery/galleryReadWorker.ts')], outfile: join(dist, 'galleryWorker.js') },
   { ...node, entryPoints: [join(root, 'language-server/src/server.ts')], outfile: join(dist, 'languageServer.js') },
   { ...node, entryPoints: [join(root, 'extension/src/cli.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
   // The webview pages (extension/src/host/webviewHtml.ts names their files): one bundle each.

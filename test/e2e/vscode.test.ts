@@ -687,6 +687,9 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.match(log, /gallery: undo of 1 label/);
     assert.match(log, /dashboard: the gallery of .*labels\.csv on \d+ crop\(s\)/);
     assert.doesNotMatch(log, /Content Security Policy/);
+    // The gallery's refreshes (new predictions, fixed labels) read the whole file in its worker thread.
+    assert.match(log, /gallery: \d+ crops from .* read in \d+ ms \(whole, in the reader thread\)/);
+    assert.doesNotMatch(log, /the reader thread failed/);
   } catch (err) {
     await shot('failure').catch(() => undefined);
     // The extension's own logs say what it did; keep them beside the screenshot.

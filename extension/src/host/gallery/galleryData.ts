@@ -58,14 +58,28 @@ export async function loadGalleryDataset(labelsPath: string, labelsText?: string
   const text = labelsText ?? (await fs.readFile(labelsPath, 'utf8'));
   if (options.firstRows !== undefined) {
     const first = await readDataset(labelsPath, text, options.firstRows);
-    if (first.dataset.partial) return first;
     // The file holds no more rows than that: read it whole, with everything a whole read has.
+    if (first.dataset.partial) return { dataset: first.dataset, rows: galleryRows(first.dataset.columns, first.boxes) };
   }
-  return readDataset(labelsPath, text, Infinity);
+  const whole = await readWholeGallery(labelsPath, text);
+  return { dataset: whole.dataset, rows: galleryRows(whole.dataset.columns, whole.boxes) };
+}
+
+/**
+ * The whole labels file as the gallery's dataset and its rows' boxes (left, top, width, height of
+ * row i at 4i; NaN without a box): plain data, which a worker thread can send (galleryReader.ts).
+ */
+export async function readWholeGallery(labelsPath: string, labelsText?: string): Promise<{ dataset: GalleryDataset; boxes: Float64Array }> {
+  return readDataset(labelsPath, labelsText ?? (await fs.readFile(labelsPath, 'utf8')), Infinity);
+}
+
+/** The rows by line of a dataset's columns and its boxes (readWholeGallery). */
+export function galleryRows(columns: GalleryColumns, boxes: Float64Array): RowsByLine {
+  return new ColumnRows(columns, boxes);
 }
 
 /** loadGalleryDataset of `text`, stopping after `limit` rows (the dataset is then partial). */
-async function readDataset(labelsPath: string, text: string, limit: number): Promise<{ dataset: GalleryDataset; rows: RowsByLine }> {
+async function readDataset(labelsPath: string, text: string, limit: number): Promise<{ dataset: GalleryDataset; boxes: Float64Array }> {
   const partial = limit !== Infinity;
   const datasetDir = path.dirname(labelsPath);
   const warnings: string[] = [];
@@ -152,7 +166,7 @@ async function readDataset(labelsPath: string, text: string, limit: number): Pro
     const madeBy = (await readReadingsModel(labelsPath)) ?? (await readModelSummary(defaultModelDir(labelsPath)));
     if (madeBy) dataset.readingsBy = describeReadingsModel(madeBy);
   }
-  return { dataset, rows: new ColumnRows(columns, boxes) };
+  return { dataset, boxes: boxes.slice(0, 4 * columns.count) };
 }
 
 /** What the gallery keeps of predictions.csv: per row its file, reading and confidence; no object per row. */

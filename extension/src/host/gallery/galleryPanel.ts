@@ -7,6 +7,7 @@ import { GALLERY_VIEW_TYPE } from '../../../../common/contributions';
 import { DERIVED } from '../../../../common/derivedPaths';
 import {
   isGalleryToHostMessage,
+  type GalleryDataset,
   type GalleryFileSet,
   type GalleryNeighbour,
   type GalleryState,
@@ -20,6 +21,7 @@ import {
 import { revealRow, setRowLabel, setRowLabels, unsavedLabelsText, watchDataset } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 import { GALLERY_FIRST_ROWS, loadGalleryDataset, type RowsByLine } from './galleryData';
+import { GALLERY_WORKER, readWholeGalleryInWorker } from './galleryReader';
 import { GalleryThumbnails } from './galleryThumbnails';
 
 /** What the gallery needs from the rest of the extension. */
@@ -252,14 +254,30 @@ export class GalleryPanel {
   private async load(firstRows?: number): Promise<Loaded> {
     try {
       const started = Date.now();
-      const { dataset, rows } = await loadGalleryDataset(this.labelsUri.fsPath, unsavedLabelsText(this.labelsUri), { firstRows });
+      const labelsPath = this.labelsUri.fsPath;
+      const labelsText = unsavedLabelsText(this.labelsUri);
+      const { dataset, rows, where } =
+        firstRows === undefined ? await this.readWhole(labelsPath, labelsText) : { ...(await loadGalleryDataset(labelsPath, labelsText, { firstRows })), where: '' };
       const what = dataset.partial ? `the first ${dataset.columns.count} crops` : `${dataset.columns.count} crops`;
-      this.log.info(`gallery: ${what} from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''} read in ${Date.now() - started} ms`);
+      this.log.info(`gallery: ${what} from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''} read in ${Date.now() - started} ms${where}`);
       return { message: { kind: 'dataset', dataset }, rows };
     } catch (err) {
       const message = `Could not read ${this.labelsUri.fsPath}: ${(err as Error).message}`;
       this.log.error(`gallery: ${message}`);
       return { message: { kind: 'error', message } };
+    }
+  }
+
+  /** The whole read, in a worker thread (galleryReader.ts); on this thread if the worker cannot run. */
+  private async readWhole(labelsPath: string, labelsText: string | undefined): Promise<{ dataset: GalleryDataset; rows: RowsByLine; where: string }> {
+    const script = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', GALLERY_WORKER).fsPath;
+    try {
+      return { ...(await readWholeGalleryInWorker(script, { labelsPath, labelsText })), where: ' (whole, in the reader thread)' };
+    } catch (err) {
+      // If the file itself cannot be read, this read fails the same way, and that error stands.
+      const read = await loadGalleryDataset(labelsPath, labelsText);
+      this.log.warn(`gallery: read on the extension host's thread: the reader thread failed (${(err as Error).message})`);
+      return { ...read, where: ' (whole, on the extension host thread)' };
     }
   }
 
