@@ -22,7 +22,7 @@ import { cacheDir, predictionsPath } from '../extension/src/dataset/paths';
 import { encodeRgbPng } from '../extension/src/dataset/pngEncode';
 import { CROP_BYTES, CROP_SIZE } from '../extension/src/dataset/preprocess';
 import { GALLERY_FIRST_ROWS, loadGalleryDataset, type RowsByLine } from '../extension/src/host/gallery/galleryData';
-import { GALLERY_WORKER, readWholeGalleryInWorker } from '../extension/src/host/gallery/galleryReader';
+import { GALLERY_WORKER, GalleryReader } from '../extension/src/host/gallery/galleryReader';
 import { GalleryThumbnails } from '../extension/src/host/gallery/galleryThumbnails';
 import { chromiumLaunch } from '../test/support/environment';
 import { openWebview, WebviewServer } from '../test/support/webviewPages';
@@ -266,9 +266,11 @@ async function main(): Promise<void> {
         longest = Math.max(longest, now - last);
         last = now;
       }, 5);
+      const reader = new GalleryReader(path.join(root, 'dist', GALLERY_WORKER));
       const at = performance.now();
-      await readWholeGalleryInWorker(path.join(root, 'dist', GALLERY_WORKER), { labelsPath });
+      await reader.read(labelsPath);
       figures.hostWorkerReadMs = Math.round(performance.now() - at);
+      reader.dispose();
       clearInterval(ticker);
       figures.hostWorkerReadLongestLoopWaitMs = Math.round(Math.max(longest, performance.now() - last));
     }

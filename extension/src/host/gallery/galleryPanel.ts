@@ -21,7 +21,7 @@ import {
 import { revealRow, setRowLabel, setRowLabels, unsavedLabelsText, watchDataset } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 import { GALLERY_FIRST_ROWS, loadGalleryDataset, type RowsByLine } from './galleryData';
-import { GALLERY_WORKER, readWholeGalleryInWorker } from './galleryReader';
+import { GALLERY_WORKER, GalleryReader } from './galleryReader';
 import { GalleryThumbnails } from './galleryThumbnails';
 
 /** What the gallery needs from the rest of the extension. */
@@ -47,6 +47,8 @@ export class GalleryPanel {
   /** The rows by line as the page last got them: what its thumbnail requests name. */
   private rows: RowsByLine = new Map();
   private readonly thumbnails: GalleryThumbnails;
+  /** Whole reads, off the extension host's thread. */
+  private readonly reader: GalleryReader;
   /**
    * The file's first rows, read while the page boots, for its first paint: at 250,000 rows reading
    * them all takes a second, and the page need not wait for it (the whole dataset follows). Small
@@ -133,6 +135,7 @@ export class GalleryPanel {
   ) {
     GalleryPanel.open.set(labelsUri.fsPath, this);
     this.thumbnails = new GalleryThumbnails(labelsUri.fsPath, (p) => panel.webview.asWebviewUri(vscode.Uri.file(p)).toString());
+    this.reader = new GalleryReader(vscode.Uri.joinPath(deps.extensionUri, 'dist', GALLERY_WORKER).fsPath);
     panel.webview.html = pageHtml(panel.webview, deps.extensionUri, 'gallery');
     this.prefetched = this.load(GALLERY_FIRST_ROWS);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
@@ -258,6 +261,8 @@ export class GalleryPanel {
       const labelsText = unsavedLabelsText(this.labelsUri);
       const { dataset, rows, where } =
         firstRows === undefined ? await this.readWhole(labelsPath, labelsText) : { ...(await loadGalleryDataset(labelsPath, labelsText, { firstRows })), where: '' };
+      // The next read will be a whole one (the rest of the file, or a refresh after a fix).
+      this.reader.warm();
       const what = dataset.partial ? `the first ${dataset.columns.count} crops` : `${dataset.columns.count} crops`;
       this.log.info(`gallery: ${what} from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''} read in ${Date.now() - started} ms${where}`);
       return { message: { kind: 'dataset', dataset }, rows };
@@ -270,9 +275,8 @@ export class GalleryPanel {
 
   /** The whole read, in a worker thread (galleryReader.ts); on this thread if the worker cannot run. */
   private async readWhole(labelsPath: string, labelsText: string | undefined): Promise<{ dataset: GalleryDataset; rows: RowsByLine; where: string }> {
-    const script = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', GALLERY_WORKER).fsPath;
     try {
-      return { ...(await readWholeGalleryInWorker(script, { labelsPath, labelsText })), where: ' (whole, in the reader thread)' };
+      return { ...(await this.reader.read(labelsPath, labelsText)), where: ' (whole, in the reader thread)' };
     } catch (err) {
       // If the file itself cannot be read, this read fails the same way, and that error stands.
       const read = await loadGalleryDataset(labelsPath, labelsText);
@@ -284,6 +288,7 @@ export class GalleryPanel {
   private dispose(): void {
     GalleryPanel.open.delete(this.labelsUri.fsPath);
     clearTimeout(this.refreshTimer);
+    this.reader.dispose();
     for (const settle of [...this.neighbourAnswers.values()]) settle(undefined);
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -1,16 +1,16 @@
-// The worker thread of galleryReader.ts: reads one whole labels file (and its predictions and
-// label-error evidence) into the gallery's dataset, off the extension host's thread, sends it
-// back, and ends.
-import { parentPort, workerData } from 'node:worker_threads';
+// The worker thread of galleryReader.ts: reads whole labels files (with their predictions and
+// label-error evidence) into the gallery's dataset, off the extension host's thread, one request
+// at a time as they come.
+import { parentPort } from 'node:worker_threads';
 import { readWholeGallery } from './galleryData';
 import { isGalleryReadRequest, type GalleryReadReply } from './galleryReader';
 
 const reply = (message: GalleryReadReply): void => parentPort?.postMessage(message);
 
-if (!isGalleryReadRequest(workerData)) reply({ ok: false, message: 'the gallery reader was started without a labels file' });
-else {
-  readWholeGallery(workerData.labelsPath, workerData.labelsText).then(
-    ({ dataset, boxes }) => reply({ ok: true, dataset, boxes }),
-    (err: unknown) => reply({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+parentPort?.on('message', (request: unknown) => {
+  if (!isGalleryReadRequest(request)) return;
+  readWholeGallery(request.labelsPath, request.labelsText).then(
+    ({ dataset, boxes }) => reply({ id: request.id, ok: true, dataset, boxes }),
+    (err: unknown) => reply({ id: request.id, ok: false, message: err instanceof Error ? err.message : String(err) }),
   );
-}
+});
