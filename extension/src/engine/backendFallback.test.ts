@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeBrokenNativePackage } from '../../../test/support/brokenNativePackage';
@@ -53,6 +53,21 @@ function wasmDir(files: string[] | 'garbage'): string {
   }
   return dir;
 }
+
+test('wasm: a threaded start leaves nothing in the temporary directory, and computes after it is cleaned', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'digitlens-tmpdir-'));
+  try {
+    const r = run('wasm', { TMPDIR: tmp });
+    assert.equal(r.error, undefined);
+    assert.equal(r.info?.threads, 2);
+    assert.equal(r.pthreads, true);
+    assert.ok(r.worst !== undefined && r.worst < 1e-5, `conv2d gradients differ from cpu by ${r.worst}`);
+    // (tsx keeps its own cache there.)
+    assert.deepEqual(readdirSync(tmp).filter((name) => name.startsWith('digitlens-')), [], 'the pthread scripts were left behind');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
 
 for (const choice of ['auto', 'wasm']) {
   test(`${choice}: a pthread worker script that throws -> wasm with 1 thread and a note naming the error`, () => {

@@ -261,6 +261,11 @@ async function tryThreaded(options: WasmStartOptions): Promise<string | undefine
     state = 'started';
     workers.length = 0;
     unrefPthreadWorkers();
+    // Every pthread worker of the glue's pool (8, more than the threads it runs) has loaded its
+    // scripts by now: the files are read once, and a process that keeps them leaves a folder in
+    // the temporary directory for good (an engine worker thread is terminated, and 'exit' does not
+    // run there).
+    rmSync(dir, { recursive: true, force: true });
     return undefined;
   }
   if (failure !== undefined) fail(failure);
