@@ -5,7 +5,8 @@
 // `npm test -- <substring>...` runs only the test files whose path contains one of the substrings
 // (and skips build/typecheck/lint when given --quick).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,10 +15,10 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const filters = args.filter((a) => !a.startsWith('--'));
 
-/** @param {string} cmd @param {string[]} cmdArgs */
-function run(cmd, cmdArgs) {
+/** @param {string} cmd @param {string[]} cmdArgs @param {NodeJS.ProcessEnv} [env] */
+function run(cmd, cmdArgs, env = process.env) {
   console.log(`\n$ ${cmd} ${cmdArgs.join(' ')}`);
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -45,4 +46,11 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-run('node', ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files]);
+// The tests' temporary folders (datasets, models, browser profiles) go in one folder of this run,
+// removed when every test passed and kept, with its path printed, when one failed.
+const tmp = mkdtempSync(join(tmpdir(), 'digitlens-tests-'));
+process.on('exit', (code) => {
+  if (code === 0) rmSync(tmp, { recursive: true, force: true });
+  else console.error(`the tests' temporary files are kept in ${tmp}`);
+});
+run('node', ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { ...process.env, TMPDIR: tmp });
