@@ -24,7 +24,7 @@ function run(cmd, args, opts = {}) {
 }
 
 run('npm', ['run', 'package']);
-// 16,000 crops, not 4,000: at the same number of steps the model reads 2-4 points more of unseen
+// 16,000 crops, not 4,000: at the same number of steps the model reads 2-5 points more of unseen
 // crops (BENCHMARKS.md, "More crops, not more steps"); synth takes about a minute more.
 if (!existsSync(join(demo, 'labels.csv'))) run('node', [cli, 'synth', demo, '--count', '16000', '--seed', '1']);
 else console.log(`\ndemo/labels.csv exists; keeping it (delete demo/ to generate it again)`);
