@@ -561,10 +561,21 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
 
     // 15. Generate Demo Dataset asks for a folder and a count, then the gallery command offers
     //     a pick between the two datasets.
-    await runCommand(page, 'Digit Lens: Generate Demo Dataset');
     const input = page.locator('.quick-input-widget input.input');
-    await page.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (1/2)' }).waitFor({ timeout: 15_000 });
-    await input.fill(path.join(workspace, 'demo'));
+    // The grid took the focus when the crop set was cleared; the workbench hears of it a moment
+    // later and can close a quick input opened meanwhile (seen: the input "not visible" for 30 s).
+    // Then the command is run again: what is tested is the command, not that race.
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Digit Lens: Generate Demo Dataset');
+      await page.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (1/2)' }).waitFor({ timeout: 15_000 });
+      try {
+        await input.fill(path.join(workspace, 'demo'), { timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        t.diagnostic(`Generate Demo Dataset: the folder prompt closed before it was filled (attempt ${attempt})`);
+      }
+    }
     await input.press('Enter');
     await page.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (2/2)' }).waitFor({ timeout: 15_000 });
     await input.fill('12');
@@ -676,7 +687,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     // One log per extension host: the window reload started a second one.
     const logFiles = findFiles(path.join(userData, 'logs'), 'Digit Lens.log');
     assert.ok(logFiles.length >= 2, `the Digit Lens output channel logs (${logFiles.length})`);
-    const log = logFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
+    const log = digitLensLog();
     assert.match(log, /train: Training finished/);
     assert.match(log, /gallery: \d+ crops from /);
     assert.match(log, /gallery: label of img\/\.\/00001\.png \(line 4\) set to "0432" \(written\)/);

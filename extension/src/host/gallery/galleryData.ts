@@ -58,8 +58,8 @@ export async function loadGalleryDataset(labelsPath: string, labelsText?: string
   const text = labelsText ?? (await fs.readFile(labelsPath, 'utf8'));
   if (options.firstRows !== undefined) {
     const first = await readDataset(labelsPath, text, options.firstRows);
-    // The file holds no more rows than that: read it whole, with everything a whole read has.
     if (first.dataset.partial) return { dataset: first.dataset, rows: galleryRows(first.dataset.columns, first.boxes) };
+    // The file holds no more rows than that: read it whole, with everything a whole read has.
   }
   const whole = await readWholeGallery(labelsPath, text);
   return { dataset: whole.dataset, rows: galleryRows(whole.dataset.columns, whole.boxes) };
