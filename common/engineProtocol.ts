@@ -14,7 +14,7 @@ import {
   type SkippedCrop,
 } from './domain';
 import { HEADS } from './heads';
-import { arrayOf, isBoolean, isFiniteNumber, isInteger, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
+import { arrayOf, isBoolean, isFiniteNumber, isInteger, isNonNegativeInteger, isPositiveNumber, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
 export interface TrainOptions {
   /** Absolute path of the labels file; the dataset folder is its directory. */
@@ -331,7 +331,6 @@ export type EngineMessage =
 const isBackendName = oneOf(BACKEND_NAMES);
 const isBackendChoice = oneOf(BACKEND_CHOICES);
 const isPositiveInteger = (v: unknown): v is number => isInteger(v) && v >= 1;
-const isPositiveNumber = (v: unknown): v is number => isFiniteNumber(v) && v > 0;
 
 const isEvalMetrics = shape<EvalMetrics>({
   count: isNonNegativeInteger,

@@ -10,6 +10,7 @@ export const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 export const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 export const isInteger = (v: unknown): v is number => Number.isSafeInteger(v);
 export const isNonNegativeInteger = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+export const isPositiveNumber = (v: unknown): v is number => isFiniteNumber(v) && v > 0;
 
 /** One of the listed values (an `as const` list). */
 export function oneOf<T extends string>(values: readonly T[]): Check<T> {

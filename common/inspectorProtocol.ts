@@ -3,7 +3,7 @@
 // checked by the side that receives it. The page owns what the user chose to look at (targets,
 // method, feature maps); the host owns which row is shown and asks the engine.
 import { DEFAULT_EXPLAIN_METHOD, type ExplainResult, type PixelBox } from './engineProtocol';
-import { arrayOf, checkByKind, isBoolean, isFiniteNumber, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
+import { arrayOf, checkByKind, isBoolean, isFiniteNumber, isNonNegativeInteger, isPositiveNumber, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 import { HEADS } from './heads';
 import {
   isCspViolationMessage,
@@ -110,7 +110,6 @@ export interface InspectorState {
 // ---- Boundary checks ----
 
 const isNonNegativeNumber = (v: unknown): v is number => isFiniteNumber(v) && v >= 0;
-const isPositiveNumber = (v: unknown): v is number => isFiniteNumber(v) && v > 0;
 const isPixelBox = shape<PixelBox>({ left: isNonNegativeNumber, top: isNonNegativeNumber, width: isPositiveNumber, height: isPositiveNumber });
 
 /** A view the engine can serve: one target per head, each null or one of that head's classes. */

@@ -2,7 +2,7 @@
 // one discriminated union per direction, nothing crosses untyped.
 
 import type { GalleryColumns } from './galleryColumns';
-import { arrayOf, checkByKind, isBoolean, isNonNegativeInteger, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
+import { arrayOf, checkByKind, isBoolean, isNonNegativeInteger, isPositiveNumber, isRecord, isString, oneOf, optional, shape, type Check } from './guards';
 
 /**
  * Which crops the gallery shows; the first is the default. `lowConfidence`: read with a confidence
@@ -266,6 +266,11 @@ export interface Thumbnail {
   line: number;
   file: string;
   at?: number;
+  /**
+   * Width over height of the part of the image the crop shows (from the row's box: the cache
+   * squeezes every crop square), so the page draws it unsqueezed; absent = square.
+   */
+  aspect?: number;
   imageUri?: string;
   problem?: string;
 }
@@ -278,7 +283,9 @@ export interface ThumbnailsMessage {
   pixels: Uint8Array;
 }
 
-const isThumbnail = shape<Thumbnail>({ line: isNonNegativeInteger, file: isString, at: optional(isNonNegativeInteger), imageUri: optional(isString), problem: optional(isString) });
+const isThumbnail = shape<Thumbnail>({
+  line: isNonNegativeInteger, file: isString, at: optional(isNonNegativeInteger), aspect: optional(isPositiveNumber), imageUri: optional(isString), problem: optional(isString),
+});
 
 /** Host -> webview. */
 export type HostToGalleryMessage =

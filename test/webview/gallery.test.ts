@@ -504,13 +504,19 @@ test("thumbnails: only the cells in view ask for theirs; the cache's crops are d
     pixels[(size * size + p) * 3 + 2] = 250;
   }
   const [a, b, c] = request.rows;
-  await post(page, { kind: 'thumbnails', size, items: [{ ...a, at: 0 }, { ...b, at: 1 }, { ...c, problem: 'image missing or unreadable' }], pixels } satisfies HostToGalleryMessage);
+  // The first crop shows a box half as wide as tall (one digit); the second says nothing of its shape.
+  await post(page, { kind: 'thumbnails', size, items: [{ ...a, at: 0, aspect: 0.5 }, { ...b, at: 1 }, { ...c, problem: 'image missing or unreadable' }], pixels } satisfies HostToGalleryMessage);
   const firstCanvas = page.locator('.crop[data-line="1"] .frame canvas.thumb');
   await firstCanvas.waitFor({ timeout: 5_000 });
   const pixelOf = (line: number): Promise<number[]> =>
-    page.locator(`.crop[data-line="${line}"] .frame canvas.thumb`).evaluate((canvas: HTMLCanvasElement) => [...(canvas.getContext('2d')?.getImageData(32, 32, 1, 1).data ?? [])]);
+    page.locator(`.crop[data-line="${line}"] .frame canvas.thumb`).evaluate((canvas: HTMLCanvasElement) => [...(canvas.getContext('2d')?.getImageData(16, 32, 1, 1).data ?? [])]);
   assert.deepEqual(await pixelOf(1), [250, 0, 0, 255]);
   assert.deepEqual(await pixelOf(2), [0, 0, 250, 255]);
+  // Drawn in the shape of the image region, not the cache's square: 32 x 64 for the box, 64 x 64 without one.
+  const shapeOf = (line: number): Promise<number[]> =>
+    page.locator(`.crop[data-line="${line}"] .frame canvas.thumb`).evaluate((canvas: HTMLCanvasElement) => [canvas.width, canvas.height]);
+  assert.deepEqual(await shapeOf(1), [32, 64]);
+  assert.deepEqual(await shapeOf(2), [64, 64]);
   assert.match((await page.locator('.crop[data-line="3"] .frame').getAttribute('data-problem')) ?? '', /unreadable/);
   assert.equal(await firstCanvas.getAttribute('aria-label'), 'img/0.png');
   // A frame still waiting for its picture is laid out as one that has it.

@@ -5,8 +5,8 @@
 import type { Thumbnail, ThumbnailsMessage } from '../../common/webviewProtocol';
 import { rowKey, type RowKey } from './gallerySelection';
 
-/** A crop's picture: its pixels, or its image file's URI, or why there is none. */
-export type CellThumbnail = { pixels: ImageData } | { imageUri: string } | { problem: string };
+/** A crop's picture: its pixels and the shape to draw them in (width / height), or its image file's URI, or why there is none. */
+export type CellThumbnail = { pixels: ImageData; aspect: number } | { imageUri: string } | { problem: string };
 
 /** How many pictures the page keeps: a few screens of cells (64x64 RGBA: 16 KB each, 8 MB in all). */
 export const KEPT_THUMBNAILS = 512;
@@ -30,7 +30,7 @@ function pictureOf(item: Thumbnail, size: number, pixels: Uint8Array, bytes: num
       rgba.data[p + 2] = pixels[q + 2];
       rgba.data[p + 3] = 255;
     }
-    return { pixels: rgba };
+    return { pixels: rgba, aspect: item.aspect ?? 1 };
   }
   if (item.imageUri !== undefined) return { imageUri: item.imageUri };
   return { problem: item.problem ?? 'no image' };
@@ -70,14 +70,7 @@ export function showThumbnail(frame: HTMLElement, thumbnail: CellThumbnail, alt:
   frame.querySelector('.thumb')?.remove();
   frame.classList.remove('awaiting', 'broken');
   if ('pixels' in thumbnail) {
-    const canvas = document.createElement('canvas');
-    canvas.className = 'thumb';
-    canvas.width = thumbnail.pixels.width;
-    canvas.height = thumbnail.pixels.height;
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', alt);
-    canvas.getContext('2d')?.putImageData(thumbnail.pixels, 0, 0);
-    frame.prepend(canvas);
+    frame.prepend(unsqueezed(thumbnail.pixels, thumbnail.aspect, alt));
   } else if ('imageUri' in thumbnail) {
     const img = document.createElement('img');
     img.className = 'thumb';
@@ -93,4 +86,29 @@ export function showThumbnail(frame: HTMLElement, thumbnail: CellThumbnail, alt:
     frame.classList.add('broken');
     frame.dataset.problem = thumbnail.problem;
   }
+}
+
+/**
+ * A canvas with the crop drawn in the shape of the image region it shows: the cache squeezes
+ * every crop square, so a one-digit crop would look twice too wide and a five-digit one far too
+ * narrow. Its longer side keeps the crop's pixels; the frame's CSS fits it.
+ */
+function unsqueezed(pixels: ImageData, aspect: number, alt: string): HTMLCanvasElement {
+  const long = Math.max(pixels.width, pixels.height);
+  const canvas = document.createElement('canvas');
+  canvas.className = 'thumb';
+  canvas.width = Math.max(1, Math.round(aspect >= 1 ? long : long * aspect));
+  canvas.height = Math.max(1, Math.round(aspect >= 1 ? long / aspect : long));
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', alt);
+  const source = document.createElement('canvas');
+  source.width = pixels.width;
+  source.height = pixels.height;
+  source.getContext('2d')?.putImageData(pixels, 0, 0);
+  const context = canvas.getContext('2d');
+  if (context) {
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(source, 0, 0, canvas.width, canvas.height);
+  }
+  return canvas;
 }

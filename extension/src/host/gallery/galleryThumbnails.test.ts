@@ -16,7 +16,7 @@ test("thumbnails: the cache's crop for an image it holds as it is now, else the 
     const red = new Uint8Array(32 * 16 * 3).map((_, k) => (k % 3 === 0 ? 200 : 10));
     for (const name of ['a', 'b', 'c']) await writeFile(path.join(dir, 'img', `${name}.png`), encodeRgbPng(32, 16, red));
     const labelsPath = path.join(dir, 'labels.csv');
-    await writeFile(labelsPath, 'file,label,box\nimg/a.png,1,\nimg/b.png,2,4 2 8 8\n../out.png,3,\n');
+    await writeFile(labelsPath, 'file,label,box\nimg/a.png,1,\nimg/b.png,2,4 2 12 4\n../out.png,3,\n');
     // The engine's preprocessing fills the cache with a and b.
     const loaded = await loadCrops(labelsPath, { onlyLabeled: true });
     assert.equal(loaded.rows.length, 2);
@@ -35,7 +35,8 @@ test("thumbnails: the cache's crop for an image it holds as it is now, else the 
     );
     assert.equal(answer.size, CROP_SIZE);
     assert.deepEqual(answer.items[0], { line: 1, file: 'img/a.png', imageUri: `uri:${path.join('img', 'a.png')}` }, 'a changed image: not the stale crop');
-    assert.deepEqual(answer.items[1], { line: 2, file: 'img/b.png', at: 0 });
+    // The box's shape goes with the crop, which the cache squeezed square: the page draws it 3:1.
+    assert.deepEqual(answer.items[1], { line: 2, file: 'img/b.png', at: 0, aspect: 3 });
     assert.deepEqual(answer.pixels, loaded.pixels.subarray(CROP_BYTES, 2 * CROP_BYTES), "b's crop, as the engine reads it");
     // The labels file refuses the row (an error): no picture, and never a URI outside the folder.
     assert.deepEqual([answer.items[2].at, answer.items[2].imageUri, typeof answer.items[2].problem], [undefined, undefined, 'string']);

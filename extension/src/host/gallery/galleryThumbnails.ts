@@ -49,6 +49,9 @@ export class GalleryThumbnails {
       return { item: { ...item, problem: (err as Error).message } };
     }
     const pixels = await this.cache.read(row.file, absolute, boxText(row.box));
-    return pixels ? { item, pixels } : { item: { ...item, imageUri: this.toImageUri(absolute) } };
+    if (!pixels) return { item: { ...item, imageUri: this.toImageUri(absolute) } };
+    // The box has the crop region's shape (both grow by 30%), except where the image's edge clips it.
+    const aspect = row.box ? row.box.width / row.box.height : NaN;
+    return { item: Number.isFinite(aspect) && aspect > 0 ? { ...item, aspect } : item, pixels };
   }
 }
