@@ -1,6 +1,6 @@
 // The label-error finder against the ranking the gallery had (confident mismatches), on
 // synthetic crops with a known share of labels mistyped the way people mistype (common/mistype.ts).
-//   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from 0.25]
+//   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from 0.25] [--start-from DIR]
 // Prints, per ranking, the share of truly mistyped rows among the top K (K = the number mistyped)
 // and the share of mistyped rows within the top 2K, with the training's steps and images/s.
 import { promises as fs } from 'node:fs';
@@ -13,6 +13,7 @@ import { checkKnownFlags, numberFlag, parseArgs } from '../extension/src/cli/arg
 import { loadCrops } from '../extension/src/dataset/crops';
 import { synthesize } from '../extension/src/dataset/synth';
 import { initBackend } from '../extension/src/engine/backend';
+import { loadCheckpoint } from '../extension/src/engine/checkpoint';
 import { imageStats } from '../extension/src/engine/data';
 import { decodeSequence } from '../extension/src/engine/decode';
 import { labelIssue } from '../common/labelIssues';
@@ -23,7 +24,10 @@ import { trainOnCrops } from '../extension/src/engine/train';
 import { logSoftmaxHeads } from '../common/heads';
 
 const args = parseArgs(process.argv.slice(2));
-checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump', 'ignore-worst', 'ignore-from']);
+checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump', 'ignore-worst', 'ignore-from', 'start-from', 'peak']);
+// --start-from DIR: train from that model's weights (the shipped one: extension/model), as `train --start-from` does; --peak: the peak learning rate.
+const initFlag = args.flags.get('start-from');
+const peak = numberFlag(args, 'peak', { min: 0 });
 // --ignore-worst Q: train with ignoreWorst (the Q of rows read worst left out of the loss), from --ignore-from (0.5).
 const ignoreWorst = numberFlag(args, 'ignore-worst', { min: 0 });
 const ignoreFrom = numberFlag(args, 'ignore-from', { min: 0 }) ?? 0.5;
@@ -61,10 +65,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < LOGITS; i++) w.sum[row * LOGITS + i] += weight * lpRow[i];
     w.weight[row] += weight;
   };
+  const initial = typeof initFlag === 'string' ? await loadCheckpoint(initFlag) : undefined;
+  if (initial) console.log(`starting from ${initFlag} (${initial.meta.steps} steps)`);
   const result = await trainOnCrops(
     { files, labels, pixels: crops.pixels },
     {
-      spec: PRESETS.fast, seed: 1, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: from,
+      spec: PRESETS.fast, seed: 1, initialModel: initial?.model, peakLearningRate: peak, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: from,
       ignoreWorst: ignoreWorst === undefined ? undefined : { from: ignoreFrom, fraction: ignoreWorst },
       onStepLogits: (rows, logits, fraction) => {
         rows.forEach((row, b) => {

@@ -4,6 +4,7 @@
 //
 //   node --import tsx bench/realDigits.ts [--budget 900] [--epochs E] [--train-count 6000]
 //        [--composed-share 1] [--synthetic-only] [--test-count 1000] [--keep DIR] [--model DIR]
+//        [--start-from DIR]
 //
 // The 8,000 real SVHN digits of ../shared/data/svhn-digits are shuffled (seed 9) and split into
 // 6,000 training digits and 2,000 unseen ones. Training: --train-count crops (seed 1), a share
@@ -22,7 +23,7 @@ import { runEval } from '../extension/src/engine/evaluate';
 import { runTraining } from '../extension/src/engine/runTraining';
 
 const args = parseArgs(process.argv.slice(2), ['synthetic-only']);
-checkKnownFlags(args, ['budget', 'epochs', 'train-count', 'composed-share', 'synthetic-only', 'test-count', 'keep', 'model']);
+checkKnownFlags(args, ['budget', 'epochs', 'train-count', 'composed-share', 'synthetic-only', 'test-count', 'keep', 'model', 'start-from']);
 const budget = numberFlag(args, 'budget', { min: 1 });
 const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
 const trainCount = numberFlag(args, 'train-count', { min: 1, integer: true }) ?? 6000;
@@ -31,6 +32,8 @@ const syntheticOnly = args.flags.get('synthetic-only') === true;
 const composedShare = syntheticOnly ? 0 : (numberFlag(args, 'composed-share', { min: 0 }) ?? 1);
 const keep = stringFlag(args, 'keep');
 const givenModel = stringFlag(args, 'model');
+// --start-from DIR: train a new model from that model's weights (the shipped one: extension/model), as `train --start-from` does.
+const startFrom = stringFlag(args, 'start-from');
 const digits = path.resolve(__dirname, '../../shared/data/svhn-digits');
 
 /** A labels file of `rows` in a new folder whose img/ links to the shared digits (paths must stay inside the folder). */
@@ -58,7 +61,10 @@ async function main(): Promise<void> {
     const train = await synthesize({ dir: path.join(root, 'train'), count: trainCount, seed: 1, digitsFrom: composedShare > 0 ? trainDigits : undefined, composedShare });
     console.log(`data: ${trainCount} training crops (${train.composed} composed from 6,000 real digits), ${testCount} test numbers composed from 2,000 unseen digits, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     // The default preset, as `digit-lens train <dir> --time-budget 900` would train it.
-    const trained = await runTraining({ labelsPath: train.labelsPath, backend: 'auto', timeBudgetSeconds: budget ?? (epochs ? undefined : 900), epochs, seed: 1 });
+    const trained = await runTraining({
+      labelsPath: train.labelsPath, backend: 'auto', timeBudgetSeconds: budget ?? (epochs ? undefined : 900), epochs, seed: 1,
+      startFrom: startFrom === undefined ? undefined : path.resolve(startFrom),
+    });
     const v = trained.validation;
     console.log(`trained ${trained.steps} steps in ${trained.seconds.toFixed(0)} s (${((trained.steps * 32) / trained.seconds).toFixed(0)} img/s); validation (crops shared with training): sequence ${(100 * v.sequenceAccuracy).toFixed(1)}%`);
     modelDir = trained.modelDir;

@@ -36,5 +36,6 @@ export const SETTINGS = {
   timeBudgetSeconds: { key: 'timeBudgetSeconds' },
   seed: { key: 'seed' },
   quickRetrainAfterFix: { key: 'quickRetrainAfterFix' },
+  startFromShippedModel: { key: 'startFromShippedModel' },
 } as const;
 export const SETTINGS_SECTION = 'digitLens';

@@ -28,6 +28,12 @@ export interface TrainOptions {
   seed?: number;
   /** Continue the current model from its weights and optimizer state instead of starting afresh. */
   resume?: boolean;
+  /**
+   * A new model that starts from the weights of the model in this folder (the shipped one, say)
+   * with a fresh optimizer, instead of from random ones: a small dataset learns from what that
+   * model knows. Its preset is the start model's. Not with `resume`.
+   */
+  startFrom?: string;
   /** Make the new model current even when it reads fewer validation crops right than the current one. */
   replace?: boolean;
 }
@@ -411,6 +417,7 @@ const paramChecks: { [M in EngineMethod]: Check<ParamsOf<M>> } = {
     timeBudgetSeconds: optional(isPositiveNumber),
     seed: optional(isInteger),
     resume: optional(isBoolean),
+    startFrom: optional(isString),
     replace: optional(isBoolean),
     cancelFlag: (v: unknown): v is SharedArrayBuffer => v instanceof SharedArrayBuffer && v.byteLength >= Int32Array.BYTES_PER_ELEMENT,
   }),

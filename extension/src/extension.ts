@@ -15,6 +15,7 @@ import { pickLabelsFile } from './host/labelsFiles';
 import { startLanguageClient } from './host/languageClient';
 import { QuickRetrainOnSave } from './host/quickRetrainOnSave';
 import { readWithShippedModelOnOpen, runPredictions } from './host/runPredictions';
+import { shippedModelDir } from './host/shippedReadings';
 import { EngineStatusBar } from './host/statusBar';
 import { fineTuneModel, trainingRuns, trainModel } from './host/trainModel';
 import { useCandidateModel } from './host/useCandidateModel';
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     void readWithShippedModelOnOpen({ engine: deps.engine, log }, labelsUri, context.extensionUri);
   };
   const dashboardDeps: DashboardDeps = { extensionUri: context.extensionUri, log, showFiles: (labelsUri, set) => GalleryPanel.showFiles(galleryDeps, labelsUri, set) };
-  const deps = { engine, statusBar, log, openGallery };
+  const deps = { engine, statusBar, log, openGallery, shippedModelDir: shippedModelDir(context.extensionUri.fsPath) };
 
   context.subscriptions.push(
     log,

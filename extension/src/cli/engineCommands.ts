@@ -76,14 +76,17 @@ function reportSkipped(skipped: SkippedCrop[]): void {
 
 export const trainCliCommand: CliCommand = {
   name: 'train',
-  usage: `train <dir> [${PRESET_FLAG}] [--epochs E] [--time-budget SECONDS] [${BACKEND_FLAG}] [--seed S] [--resume] [--replace]`,
+  usage: `train <dir> [${PRESET_FLAG}] [--epochs E] [--time-budget SECONDS] [${BACKEND_FLAG}] [--seed S] [--resume | --start-from MODEL_DIR|shipped] [--replace]`,
   async run(argv) {
     const args = parseArgs(argv, ['resume', 'replace']);
-    checkKnownFlags(args, ['preset', 'epochs', 'time-budget', 'backend', 'seed', 'resume', 'replace']);
+    checkKnownFlags(args, ['preset', 'epochs', 'time-budget', 'backend', 'seed', 'resume', 'replace', 'start-from']);
     const labelsPath = labelsPathOf(args.positionals[0], 'train');
     const resume = args.flags.get('resume') === true;
-    // Resuming keeps the current model's own preset unless one is named.
-    const preset = args.flags.has('preset') || !resume ? oneOf(args, 'preset', PRESET_NAMES, DEFAULT_PRESET) : undefined;
+    const startFromFlag = stringFlag(args, 'start-from');
+    const startFrom = startFromFlag === undefined ? undefined : startFromFlag === 'shipped' ? shippedModelBesideCli() : path.resolve(startFromFlag);
+    if (resume && startFrom !== undefined) throw new UsageError('--resume continues the current model; --start-from begins a new one from another: give one of them');
+    // Going on from a model keeps its own preset unless one is named.
+    const preset = args.flags.has('preset') || (!resume && startFrom === undefined) ? oneOf(args, 'preset', PRESET_NAMES, DEFAULT_PRESET) : undefined;
     const backend = oneOf(args, 'backend', BACKEND_CHOICES, DEFAULT_BACKEND);
     const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
     const timeBudgetSeconds = numberFlag(args, 'time-budget', { min: 1 });
@@ -103,12 +106,13 @@ export const trainCliCommand: CliCommand = {
     process.on('SIGINT', onSigint);
     try {
       const result = await runTraining(
-        { labelsPath, preset, backend, epochs, timeBudgetSeconds, seed, resume, replace: args.flags.get('replace') === true },
+        { labelsPath, preset, backend, epochs, timeBudgetSeconds, seed, resume, startFrom, replace: args.flags.get('replace') === true },
         {
           cancel: cancelFlag,
           onBackend: (name, threads, note) => {
             backendName = name;
-            process.stderr.write(`backend: ${name} (${threads} thread${threads === 1 ? '' : 's'})${resume ? ', resuming the current model' : `, preset ${preset}`}\n`);
+            const what = resume ? ', resuming the current model' : startFrom !== undefined ? `, a new model from ${startFrom}` : `, preset ${preset}`;
+            process.stderr.write(`backend: ${name} (${threads} thread${threads === 1 ? '' : 's'})${what}\n`);
             if (note) process.stderr.write(`backend: ${note}\n`);
           },
           onSkipped: reportSkipped,
@@ -244,3 +248,14 @@ export const benchCliCommand: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * The model the extension ships, for `--start-from shipped`: beside the CLI bundle (dist/model,
+ * where scripts/build.mjs copies extension/model), or extension/model when run from the sources.
+ */
+function shippedModelBesideCli(): string {
+  for (const dir of [path.join(__dirname, 'model'), path.resolve(__dirname, '..', '..', 'model')]) {
+    if (existsSync(path.join(dir, 'model.json'))) return dir;
+  }
+  throw new UsageError(`no shipped model beside ${__dirname} (dist/model): give --start-from a model folder`);
+}

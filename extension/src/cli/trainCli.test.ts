@@ -1,12 +1,14 @@
 // `digit-lens train` as a user runs it, from source in its own process: a broken labels file is
 // refused with its line and nothing written; Ctrl-C right after the start leaves the model and
-// predictions byte-identical; the paper's network trains, checkpoints and resumes.
+// predictions byte-identical; the paper's network trains, checkpoints and resumes; a new model
+// starts from the shipped one's weights.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { stripes } from '../../../test/support/stripes';
 import type { CheckpointMeta } from '../engine/checkpoint';
 import { PRESETS } from '../engine/presets';
 
@@ -125,5 +127,27 @@ test('goodfellow2014 (the paper\'s network) trains a few steps, checkpoints, and
     assert.equal(new Float32Array(optimizer.buffer, optimizer.byteOffset, 1)[0], meta1.steps + meta2.steps, "Adam's step count goes on");
   } finally {
     await fs.rm(path.dirname(dir), { recursive: true, force: true });
+  }
+});
+
+test('train --start-from shipped makes a new model from the shipped weights; not with --resume', { timeout: 600_000 }, async () => {
+  const labelsPath = await stripes();
+  const dir = path.dirname(labelsPath);
+  try {
+    const both = cli(['train', dir, '--resume', '--start-from', 'shipped']);
+    assert.equal(both.status, 2, both.stderr);
+    assert.match(both.stderr, /give one of them/);
+    // From the sources the shipped model is extension/model (in the bundle, dist/model beside cli.js).
+    const shippedDir = path.resolve(import.meta.dirname, '..', '..', 'model');
+    const shipped = JSON.parse(await fs.readFile(path.join(shippedDir, 'meta.json'), 'utf8')) as CheckpointMeta;
+    const r = cli(['train', dir, '--start-from', 'shipped', '--epochs', '1', '--backend', 'wasm']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`a new model from ${shippedDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const meta = JSON.parse(await fs.readFile(path.join(dir, '.digitlens', 'model', 'meta.json'), 'utf8')) as CheckpointMeta;
+    assert.deepEqual(meta.startedFrom, { dir: shippedDir, steps: shipped.totalSteps ?? shipped.steps });
+    assert.equal(meta.totalSteps, meta.steps + (shipped.totalSteps ?? shipped.steps));
+    assert.equal(meta.spec.preset, shipped.spec.preset);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
   }
 });

@@ -24,6 +24,8 @@ export interface CheckpointMeta {
   examples: number;
   /** Steps of every run that led to these weights (a resumed run adds its own). */
   totalSteps?: number;
+  /** The model a run started from (TrainOptions.startFrom): its folder and steps. Absent = random weights or resumed. */
+  startedFrom?: { dir: string; steps: number };
   validation?: Metrics;
   /** The run that trained it (its record in .digitlens/runs/, common/trainingRun.ts); absent in older checkpoints. */
   runId?: string;

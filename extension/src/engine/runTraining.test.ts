@@ -87,3 +87,36 @@ test('which model is current: the first run; not a run stopped before a step; no
     await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
   }
 });
+
+test('a new model can start from another model\'s weights: one step from a trained model reads as it does', { timeout: 600_000 }, async (t) => {
+  await initBackend('wasm');
+  const teacherLabels = await stripes();
+  const labelsPath = await stripes();
+  const start = path.join(path.dirname(teacherLabels), 'start-model');
+  try {
+    const teacher = await runTraining({ labelsPath: teacherLabels, preset: 'fast', backend: 'wasm', epochs: 5, seed: 1 });
+    assert.equal(teacher.validation.sequenceAccuracy, 1, JSON.stringify(teacher.validation));
+    // The model to start from lives outside the dataset, as the shipped one does.
+    await fs.cp(defaultModelDir(teacherLabels), start, { recursive: true });
+
+    // From random weights, one step reads few right (the test above); from the trained weights, all of them.
+    const oneStep = new Int32Array(new SharedArrayBuffer(4));
+    const started = await runTraining({ labelsPath, backend: 'wasm', epochs: 3, seed: 2, startFrom: start }, { cancel: oneStep, onProgress: () => Atomics.store(oneStep, 0, 1) });
+    t.diagnostic(`started: ${started.outcomeMessage} ${JSON.stringify(started.validation)}`);
+    assert.equal(started.steps, 1);
+    assert.equal(started.outcome, 'current');
+    assert.equal(started.validation.sequenceAccuracy, 1, 'one step on from the trained weights reads every validation crop right');
+    const meta = await readMeta(defaultModelDir(labelsPath));
+    assert.deepEqual(meta.startedFrom, { dir: start, steps: teacher.steps });
+    assert.equal(meta.totalSteps, teacher.steps + 1);
+    assert.equal(meta.optimizer?.kind, 'adam', 'a fresh optimizer, saved for a later resume');
+
+    await assert.rejects(runTraining({ labelsPath, backend: 'wasm', epochs: 1, resume: true, startFrom: start }), /ask for one of them/);
+    await assert.rejects(runTraining({ labelsPath, backend: 'wasm', epochs: 1, startFrom: start, preset: 'goodfellow2014' }), /is a fast model/);
+    const missing = path.join(path.dirname(teacherLabels), 'no-such-model');
+    await assert.rejects(runTraining({ labelsPath, backend: 'wasm', epochs: 1, startFrom: missing }), new RegExp(`cannot start from ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  } finally {
+    await fs.rm(path.dirname(teacherLabels), { recursive: true, force: true });
+    await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
+  }
+});

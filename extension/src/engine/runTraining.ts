@@ -47,18 +47,25 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
   // model is compared with what it was.
   const files = crops.rows.map((r) => r.file);
   const previous = await currentModelOn(modelDir, crops, splitValidation(files).validation, backend.name);
+  if (options.resume && options.startFrom !== undefined) {
+    throw new Error('resume continues the current model and startFrom begins a new one from another: ask for one of them');
+  }
   const resumed = options.resume ? await loadCheckpoint(modelDir) : undefined;
+  const started = options.startFrom === undefined ? undefined : await loadStartModel(options.startFrom);
+  // The weights the run begins with, when not random: the current model's or the start model's.
+  const initial = resumed ?? started;
   let resumeState;
   try {
-    if (resumed && options.preset !== undefined && resumed.meta.spec.preset !== options.preset) {
-      throw new Error(`the current model is a ${resumed.meta.spec.preset} model: resume it with that preset, or train a ${options.preset} model from scratch`);
+    if (initial && options.preset !== undefined && initial.meta.spec.preset !== options.preset) {
+      const which = resumed ? 'the current model' : `the model in ${options.startFrom}`;
+      throw new Error(`${which} is a ${initial.meta.spec.preset} model: train on from it with that preset, or train a ${options.preset} model from scratch`);
     }
     resumeState = resumed && (await readOptimizerState(modelDir, resumed.meta));
   } catch (err) {
-    resumed?.model.dispose();
+    initial?.model.dispose();
     throw err;
   }
-  const spec = resumed?.meta.spec ?? PRESETS[options.preset ?? DEFAULT_PRESET];
+  const spec = initial?.meta.spec ?? PRESETS[options.preset ?? DEFAULT_PRESET];
   const split = splitValidation(files);
   let recorder: RunRecorder;
   try {
@@ -75,7 +82,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       batchSize: spec.batchSize,
     });
   } catch (err) {
-    resumed?.model.dispose();
+    initial?.model.dispose();
     throw err;
   }
   hooks.onRun?.(recorder.record.id, recorder.path);
@@ -93,7 +100,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
           recorder.progress(p);
           hooks.onProgress?.(p);
         },
-        initialModel: resumed?.model,
+        initialModel: initial?.model,
         initialOptimizer: resumeState,
       },
     );
@@ -128,7 +135,8 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       backend: backend.name,
       date: new Date().toISOString(),
       steps: result.steps,
-      totalSteps: result.steps + (resumed?.meta.totalSteps ?? resumed?.meta.steps ?? 0),
+      totalSteps: result.steps + (initial?.meta.totalSteps ?? initial?.meta.steps ?? 0),
+      ...(started && options.startFrom !== undefined ? { startedFrom: { dir: options.startFrom, steps: started.meta.totalSteps ?? started.meta.steps } } : {}),
       seconds: result.seconds,
       examples: result.trainCount,
       validation: result.validation,
@@ -234,4 +242,13 @@ function decide(
     current: false,
     message: `${stopped}kept the current model: it reads more right (${scores}). The ${which} model is saved beside it as a candidate.`,
   };
+}
+
+/** The model a new run starts from (TrainOptions.startFrom), with a message that names the folder when it is not one. */
+async function loadStartModel(dir: string): Promise<Awaited<ReturnType<typeof loadCheckpoint>>> {
+  try {
+    return await loadCheckpoint(dir);
+  } catch (err) {
+    throw new Error(`cannot start from ${dir}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

@@ -13,10 +13,13 @@ import { DashboardPanel } from './dashboard/dashboardPanel';
 import type { EngineClient } from './engineClient';
 import { pickLabelsFile } from './labelsFiles';
 import { describeModel, readModelSummary } from './modelSummary';
+import { newModelStart } from './startModel';
 import type { EngineStatusBar } from './statusBar';
 
 export interface TrainDeps {
   engine: EngineClient;
+  /** The model the extension ships (shippedReadings.ts shippedModelDir): where a new model may start. */
+  shippedModelDir: string;
   statusBar: EngineStatusBar;
   log: vscode.LogOutputChannel;
   openGallery(labelsUri: vscode.Uri): void;
@@ -61,6 +64,9 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
   const labelsUri = await labelsFileToTrainOn(arg, 'train on');
   if (!labelsUri) return;
   const options = trainOptions(labelsUri);
+  const startSetting = vscode.workspace.getConfiguration(SETTINGS_SECTION, labelsUri).get<unknown>(SETTINGS.startFromShippedModel.key) !== false;
+  const start = newModelStart(startSetting, options.preset, deps.shippedModelDir, await readModelSummary(deps.shippedModelDir));
+  options.startFrom = start.startFrom;
   const current = await readModelSummary(defaultModelDir(labelsUri.fsPath));
   if (current) {
     const resume = {
@@ -70,7 +76,7 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
     };
     const fresh = {
       label: `$(add) Train a new ${options.preset ?? ''} model`,
-      description: 'from scratch, with the Digit Lens settings',
+      description: `${start.description}, with the Digit Lens settings`,
       detail: 'Becomes current only if it reads at least as many validation crops right as the current model; else it is kept as a candidate.',
     };
     const picked = await vscode.window.showQuickPick([resume, fresh], { title: `Digit Lens: train on ${vscode.workspace.asRelativePath(labelsUri)}`, ignoreFocusOut: true });
@@ -78,6 +84,7 @@ export async function trainModel(deps: TrainDeps, arg?: unknown): Promise<void> 
     if (picked === resume) {
       options.resume = true;
       delete options.preset;
+      delete options.startFrom;
     }
   }
   await runWithProgress(deps, labelsUri, options);
