@@ -348,6 +348,8 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     const message = (await finished.first().textContent()) ?? '';
     t.diagnostic(`training message: ${message}`);
     assert.match(message, /Validation: sequence accuracy \d+(\.\d)?%/);
+    // A new fast model starts from the shipped model's weights (digitLens.startFromShippedModel, on by default).
+    assert.match(message, /\d+ steps from the shipped model's weights/);
     assert.ok(existsSync(predictionsPath), 'training wrote .digitlens/predictions.csv');
     assert.ok(existsSync(path.join(workspace, '.digitlens', 'model', 'model.json')), 'training wrote .digitlens/model/model.json');
     const backendText = (await statusItem.first().textContent()) ?? '';

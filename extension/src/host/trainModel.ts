@@ -155,7 +155,7 @@ async function runWithProgress(deps: TrainDeps, labelsUri: vscode.Uri, options: 
       },
     );
     // Not awaited: the run is over even while the message waits for the user.
-    void reportResult(deps, labelsUri, result);
+    void reportResult(deps, labelsUri, result, options.startFrom !== undefined);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`train: ${message}`);
@@ -194,7 +194,7 @@ export function describeMetrics(m: EvalMetrics, counted = 'validation crops'): s
   );
 }
 
-async function reportResult(deps: TrainDeps, labelsUri: vscode.Uri, result: TrainResult): Promise<void> {
+async function reportResult(deps: TrainDeps, labelsUri: vscode.Uri, result: TrainResult, fromShipped: boolean): Promise<void> {
   if (result.outcome === 'discarded') {
     deps.log.info(`train: ${result.outcomeMessage}`);
     void vscode.window.showInformationMessage(`Digit Lens: ${result.outcomeMessage}`);
@@ -202,7 +202,7 @@ async function reportResult(deps: TrainDeps, labelsUri: vscode.Uri, result: Trai
   }
   const summary =
     `${result.cancelled ? 'Training stopped early' : 'Training finished'} ` +
-    `(${result.examples} examples, ${result.steps} steps, ${result.seconds.toFixed(0)} s on ${result.backend}): ` +
+    `(${result.examples} examples, ${result.steps} steps${fromShipped ? " from the shipped model's weights" : ''}, ${result.seconds.toFixed(0)} s on ${result.backend}): ` +
     `${result.outcomeMessage} Validation: ${describeMetrics(result.validation)}.`;
   deps.log.info(`train: ${summary} Model: ${result.modelDir ?? '-'}; predictions: ${result.predictionsPath ?? 'unchanged'}`);
   const openGallery = 'Open Gallery';
