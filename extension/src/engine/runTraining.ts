@@ -5,7 +5,8 @@
 //   the new one becomes current (<dataset>/.digitlens/model, with predictions.csv rewritten) only
 //   when it is at least as good, when there is nothing to compare with, or when asked (`replace`);
 //   else it is kept beside it in .digitlens/candidate and predictions.csv is left alone.
-// `resume` continues the current model from its weights and optimizer state.
+// `resume` continues the current model from its weights and optimizer state; `startFrom` makes a
+// new model from another model's weights (the shipped one) with a fresh optimizer.
 import { DEFAULT_PRESET, type BackendName, type EvalMetrics, type SkippedCrop } from '../../../common/domain';
 import type { TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
 import { EVIDENCE_BIN, EVIDENCE_JSON, encodeEvidence } from '../../../common/labelEvidence';
@@ -36,6 +37,9 @@ export interface TrainHooks {
 }
 
 export async function runTraining(options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  if (options.resume && options.startFrom !== undefined) {
+    throw new Error('resume continues the current model and startFrom begins a new one from another: ask for one of them');
+  }
   const backend = await initBackend(options.backend);
   hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const modelDir = defaultModelDir(options.labelsPath);
@@ -47,9 +51,6 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
   // model is compared with what it was.
   const files = crops.rows.map((r) => r.file);
   const previous = await currentModelOn(modelDir, crops, splitValidation(files).validation, backend.name);
-  if (options.resume && options.startFrom !== undefined) {
-    throw new Error('resume continues the current model and startFrom begins a new one from another: ask for one of them');
-  }
   const resumed = options.resume ? await loadCheckpoint(modelDir) : undefined;
   const started = options.startFrom === undefined ? undefined : await loadStartModel(options.startFrom);
   // The weights the run begins with, when not random: the current model's or the start model's.
@@ -102,6 +103,10 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
         },
         initialModel: initial?.model,
         initialOptimizer: resumeState,
+        // The label-error evidence: a model from another's weights reads the crops from its first
+        // step, before it can have learnt this dataset's wrong labels (BENCHMARKS.md, issue 8);
+        // random weights read nothing at first, and a resumed model has learnt them already.
+        recordDynamicsFrom: started ? 0 : undefined,
       },
     );
   } catch (err) {

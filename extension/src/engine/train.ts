@@ -299,7 +299,7 @@ export interface TrainingDynamics {
   heldOut: Uint8Array;
 }
 
-/** Where in a run (fraction of it) the dynamics start being recorded: the first steps read nothing yet. */
+/** Where in a run from random weights (fraction of it) the dynamics start being recorded: the first steps read nothing yet. */
 export const DYNAMICS_FROM = 0.25;
 
 function newDynamics(n: number): TrainingDynamics {
