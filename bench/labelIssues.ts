@@ -136,8 +136,6 @@ async function main(): Promise<void> {
   );
   report('final-model margin calibrated by length', finalShipped.map((x) => x.line ?? -1));
   const order = shippedOrder;
-  const right = mistakes.filter((m) => issues[m.index].suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
-  report(`dynamics: sequence margin (from ${from})`, order, `  suggestion = truth for ${right}/${mistakes.length}`);
   const means = (w: { sum: Float64Array; weight: Float64Array }): Float32Array => {
     const out = Float32Array.from(lp); // held-out rows keep the final model's reading
     for (let r = 0; r < files.length; r++) {
@@ -148,7 +146,7 @@ async function main(): Promise<void> {
   };
   starts.forEach((s, k) => {
     const m = means(windows[k]);
-    report(`dynamics: sequence margin (from ${s})`, byDesc(files.map((_, i) => labelIssue(m, i * LOGITS, labels[i]).score)));
+    report(`dynamics: raw sequence margin (from ${s})`, byDesc(files.map((_, i) => labelIssue(m, i * LOGITS, labels[i]).score)));
   });
   const rampMeans = means(ramp);
   report('dynamics: sequence margin (later steps weigh more)', byDesc(files.map((_, i) => labelIssue(rampMeans, i * LOGITS, labels[i]).score)));
