@@ -40,8 +40,7 @@ const fraction = numberFlag(args, 'fraction', { min: 0 }) ?? 0.05;
 const budget = numberFlag(args, 'budget', { min: 1 }) ?? 480;
 const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
 const seed = numberFlag(args, 'seed', { integer: true }) ?? 31;
-// Where the dynamics are recorded from: as runTraining records them (0 from another model's weights).
-const from = numberFlag(args, 'from', { min: 0 }) ?? (typeof initFlag === 'string' ? 0 : 0.25);
+const from = numberFlag(args, 'from', { min: 0 }) ?? 0.25;
 
 async function main(): Promise<void> {
   const backend = await initBackend('auto');

@@ -103,10 +103,6 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
         },
         initialModel: initial?.model,
         initialOptimizer: resumeState,
-        // The label-error evidence: a model from another's weights reads the crops from its first
-        // step, before it can have learnt this dataset's wrong labels (BENCHMARKS.md, issue 8);
-        // random weights read nothing at first, and a resumed model has learnt them already.
-        recordDynamicsFrom: started ? 0 : undefined,
       },
     );
   } catch (err) {

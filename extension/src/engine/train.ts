@@ -299,7 +299,12 @@ export interface TrainingDynamics {
   heldOut: Uint8Array;
 }
 
-/** Where in a run from random weights (fraction of it) the dynamics start being recorded: the first steps read nothing yet. */
+/**
+ * Where in a run (fraction of it) the dynamics start being recorded: the first steps read nothing
+ * yet. Also from the shipped model's weights: on crops it reads, evidence from the first step
+ * ranked better, but on crops it does not (a dataset of stripes) its first readings are noise
+ * that weakened every suggestion (BENCHMARKS.md, issue 8).
+ */
 export const DYNAMICS_FROM = 0.25;
 
 function newDynamics(n: number): TrainingDynamics {
