@@ -1,6 +1,6 @@
 // The label-error finder against the ranking the gallery had (confident mismatches), on
 // synthetic crops with a known share of labels mistyped the way people mistype (common/mistype.ts).
-//   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from 0.25] [--start-from DIR]
+//   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from 0.25] [--start-from DIR] [--peak LR]
 // Prints, per ranking, the share of truly mistyped rows among the top K (K = the number mistyped)
 // and the share of mistyped rows within the top 2K, with the training's steps and images/s.
 import { promises as fs } from 'node:fs';
