@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { LOGITS } from '../common/heads';
 import { mistypeLabels } from '../common/mistype';
 import { parseTargetLabel, predictionMatchesLabel } from '../common/sequence';
-import { checkKnownFlags, numberFlag, parseArgs } from '../extension/src/cli/args';
+import { checkKnownFlags, numberFlag, parseArgs, stringFlag } from '../extension/src/cli/args';
 import { loadCrops } from '../extension/src/dataset/crops';
 import { synthesize } from '../extension/src/dataset/synth';
 import { initBackend } from '../extension/src/engine/backend';
@@ -26,7 +26,7 @@ import { logSoftmaxHeads } from '../common/heads';
 const args = parseArgs(process.argv.slice(2));
 checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump', 'ignore-worst', 'ignore-from', 'start-from', 'peak']);
 // --start-from DIR: train from that model's weights (the shipped one: extension/model), as `train --start-from` does; --peak: the peak learning rate.
-const initFlag = args.flags.get('start-from');
+const startFrom = stringFlag(args, 'start-from');
 const peak = numberFlag(args, 'peak', { min: 0 });
 // --ignore-worst Q: train with ignoreWorst (the Q of rows read worst left out of the loss), from --ignore-from (0.5).
 const ignoreWorst = numberFlag(args, 'ignore-worst', { min: 0 });
@@ -65,8 +65,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < LOGITS; i++) w.sum[row * LOGITS + i] += weight * lpRow[i];
     w.weight[row] += weight;
   };
-  const initial = typeof initFlag === 'string' ? await loadCheckpoint(initFlag) : undefined;
-  if (initial) console.log(`starting from ${initFlag} (${initial.meta.steps} steps)`);
+  const initial = startFrom === undefined ? undefined : await loadCheckpoint(startFrom);
+  if (initial) console.log(`starting from ${startFrom} (${initial.meta.steps} steps)`);
   const result = await trainOnCrops(
     { files, labels, pixels: crops.pixels },
     {

@@ -175,23 +175,32 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | unde
   }
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input.input');
-  // A webview that takes the focus a moment late (a gallery just clicked, or restored after a
-  // reload) closes a palette opened meanwhile (seen in CI: the input "not visible" for 30 s).
-  // Nothing has run before Enter, so the palette is opened again then.
+/**
+ * Runs `steps` up to three times while it throws. A webview that takes the focus a moment late (a
+ * gallery just clicked, or restored after a reload) closes a quick input opened meanwhile (seen in
+ * CI: the input "not visible" for 30 s); callers retry only steps that have run nothing yet.
+ */
+async function againIfClosed(steps: () => Promise<void>, onRetry?: (attempt: number) => void): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
     try {
-      await input.waitFor({ timeout: 10_000 });
-      await input.fill(`>${title}`, { timeout: 5_000 });
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-      await input.press('Enter', { timeout: 5_000 });
-      return;
+      return await steps();
     } catch (err) {
       if (attempt === 3) throw err;
+      onRetry?.(attempt);
     }
   }
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  // Nothing has run before Enter.
+  await againIfClosed(async () => {
+    await page.keyboard.press('F1');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`, { timeout: 5_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+    await input.press('Enter', { timeout: 5_000 });
+  });
 }
 
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
@@ -441,16 +450,13 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     // 12. The malformed row's error reaches the Problems panel through the language server.
     const quickOpen = page.locator('.quick-input-widget input.input');
     // The restored gallery takes the focus once its page has loaded, which can close a quick
-    // open made before (runCommand): open it again then.
-    for (let attempt = 1; ; attempt++) {
-      await page.keyboard.press('Control+P');
-      try {
-        await quickOpen.fill('labels.csv', { timeout: 5_000 });
-        break;
-      } catch (err) {
-        if (attempt === 3) throw err;
-      }
-    }
+    // open made before: open it again then.
+    // The page, for closures (the `let` above is not narrowed inside them).
+    const workbench = page;
+    await againIfClosed(async () => {
+      await workbench.keyboard.press('Control+P');
+      await quickOpen.fill('labels.csv', { timeout: 5_000 });
+    });
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'labels.csv' }).first().waitFor({ timeout: 15_000 });
     await quickOpen.press('Enter');
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
@@ -584,24 +590,20 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     //     a pick between the two datasets.
     const input = page.locator('.quick-input-widget input.input');
     // The gallery's webview can take the focus late (after the crop set was cleared, seconds
-    // later in CI) and close a prompt opened meanwhile (seen: "not visible" for 30 s). Nothing is
-    // generated before the second Enter, so the command is run again then: what is tested is the
-    // command, not that race.
-    for (let attempt = 1; ; attempt++) {
-      await runCommand(page, 'Digit Lens: Generate Demo Dataset');
-      try {
-        await page.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (1/2)' }).waitFor({ timeout: 15_000 });
+    // later in CI) and close a prompt opened meanwhile. Nothing is generated before the second
+    // Enter, so the command is run again then: what is tested is the command, not that race.
+    await againIfClosed(
+      async () => {
+        await runCommand(workbench, 'Digit Lens: Generate Demo Dataset');
+        await workbench.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (1/2)' }).waitFor({ timeout: 15_000 });
         await input.fill(path.join(workspace, 'demo'), { timeout: 5_000 });
         await input.press('Enter', { timeout: 5_000 });
-        await page.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (2/2)' }).waitFor({ timeout: 10_000 });
+        await workbench.locator('.quick-input-widget', { hasText: 'Generate Demo Dataset (2/2)' }).waitFor({ timeout: 10_000 });
         await input.fill('12', { timeout: 5_000 });
         await input.press('Enter', { timeout: 5_000 });
-        break;
-      } catch (err) {
-        if (attempt === 3) throw err;
-        t.diagnostic(`Generate Demo Dataset: a prompt closed before it was answered (attempt ${attempt})`);
-      }
-    }
+      },
+      (attempt) => t.diagnostic(`Generate Demo Dataset: a prompt closed before it was answered (attempt ${attempt})`),
+    );
     await toasts.locator('.notification-list-item', { hasText: 'generated 12 crops' }).first().waitFor({ timeout: 120_000 });
     assert.equal(readFileSync(path.join(workspace, 'demo', 'labels.csv'), 'utf8').trim().split('\n').length, 13);
     await runCommand(page, 'View: Close All Editors');
