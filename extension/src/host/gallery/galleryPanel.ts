@@ -21,7 +21,7 @@ import {
 import { revealRow, setRowLabel, setRowLabels, unsavedLabelsText, watchDataset } from '../labelsDocument';
 import { datasetWebviewOptions, pageHtml } from '../webviewPanels';
 import { GALLERY_FIRST_ROWS, loadGalleryDataset, type RowsByLine } from './galleryData';
-import { GALLERY_WORKER, GalleryReader } from './galleryReader';
+import { GALLERY_WORKER, GalleryClosedError, GalleryReader } from './galleryReader';
 import { GalleryThumbnails } from './galleryThumbnails';
 
 /** What the gallery needs from the rest of the extension. */
@@ -54,7 +54,7 @@ export class GalleryPanel {
    * them all takes a second, and the page need not wait for it (the whole dataset follows). Small
    * files are read whole here. Dropped when the files change before the page asks.
    */
-  private prefetched: Promise<Loaded> | undefined;
+  private prefetched: Promise<Loaded | undefined> | undefined;
 
   /** Shows the gallery of `labelsUri`, reusing its panel when one is open. */
   static show(deps: GalleryDeps, labelsUri: vscode.Uri): void {
@@ -243,18 +243,23 @@ export class GalleryPanel {
     if (first) {
       const loaded = await first;
       await this.post(loaded);
-      if (!('rows' in loaded) || !loaded.message.dataset.partial) return;
+      if (!loaded || !('rows' in loaded) || !loaded.message.dataset.partial) return;
     }
     await this.post(await this.load());
   }
 
-  private async post(loaded: Loaded): Promise<void> {
+  /** Shows what was read; nothing when the gallery closed during the read. */
+  private async post(loaded: Loaded | undefined): Promise<void> {
+    if (!loaded) return;
     if ('rows' in loaded) this.rows = loaded.rows;
     await this.panel.webview.postMessage(loaded.message);
   }
 
-  /** The dataset message (or why there is none) and the rows it names, as the files are now; `firstRows`: those only. */
-  private async load(firstRows?: number): Promise<Loaded> {
+  /**
+   * The dataset message (or why there is none) and the rows it names, as the files are now;
+   * `firstRows`: those only. Undefined when the gallery closed during the read.
+   */
+  private async load(firstRows?: number): Promise<Loaded | undefined> {
     try {
       const started = Date.now();
       const labelsPath = this.labelsUri.fsPath;
@@ -267,6 +272,7 @@ export class GalleryPanel {
       this.log.info(`gallery: ${what} from ${this.labelsUri.fsPath}${dataset.hasPredictions ? ' with predictions' : ''} read in ${Date.now() - started} ms${where}`);
       return { message: { kind: 'dataset', dataset }, rows };
     } catch (err) {
+      if (err instanceof GalleryClosedError) return undefined;
       const message = `Could not read ${this.labelsUri.fsPath}: ${(err as Error).message}`;
       this.log.error(`gallery: ${message}`);
       return { message: { kind: 'error', message } };
@@ -278,6 +284,8 @@ export class GalleryPanel {
     try {
       return { ...(await this.reader.read(labelsPath, labelsText)), where: ' (whole, in the reader thread)' };
     } catch (err) {
+      // Closed meanwhile: nobody waits for the rows, so no second read on this thread.
+      if (err instanceof GalleryClosedError) throw err;
       // If the file itself cannot be read, this read fails the same way, and that error stands.
       const read = await loadGalleryDataset(labelsPath, labelsText);
       this.log.warn(`gallery: read on the extension host's thread: the reader thread failed (${(err as Error).message})`);

@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadGalleryDataset } from './galleryData';
-import { GalleryReader } from './galleryReader';
+import { GalleryClosedError, GalleryReader } from './galleryReader';
 
 const WORKER = path.join(import.meta.dirname, '..', '..', '..', '..', 'dist', 'galleryWorker.js');
 
@@ -52,10 +52,13 @@ test('a read that fails says why and the reader goes on; a worker that cannot st
     await assert.rejects(reader.read(path.join(dir, 'missing', 'labels.csv')), /ENOENT|no such file/);
     assert.equal((await reader.read(path.join(dir, 'labels.csv'))).dataset.columns.count, 300);
     await assert.rejects(broken.read(path.join(dir, 'labels.csv')));
-    // A closed gallery's reads end too.
+    // A closed gallery's reads end too, as closed (not failed: the panel must not read again on its
+    // own thread), and a read or warm-up that comes after the close starts no worker.
     const pending = reader.read(path.join(dir, 'labels.csv'));
     reader.dispose();
-    await assert.rejects(pending, /closed/);
+    await assert.rejects(pending, (err) => err instanceof GalleryClosedError);
+    reader.warm();
+    await assert.rejects(reader.read(path.join(dir, 'labels.csv')), (err) => err instanceof GalleryClosedError);
   } finally {
     reader.dispose();
     broken.dispose();

@@ -35,6 +35,13 @@ function isGalleryReadReply(x: unknown): x is GalleryReadReply {
   return x.ok === true && isRecord(x.dataset) && isRecord(x.dataset.columns) && x.boxes instanceof Float64Array;
 }
 
+/** A read ended because its gallery closed: nothing failed, and nobody waits for the rows any more. */
+export class GalleryClosedError extends Error {
+  constructor() {
+    super('the gallery was closed');
+  }
+}
+
 type Pending = { resolve: (read: { dataset: GalleryDataset; rows: RowsByLine }) => void; reject: (err: Error) => void };
 
 /** Whole reads in one long-lived worker thread running `workerScript` (dist/galleryWorker.js). */
@@ -42,16 +49,19 @@ export class GalleryReader {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Set by dispose: a read that comes later (an async refresh finishing) must not start a new worker, which nothing would stop. */
+  private closed = false;
 
   constructor(private readonly workerScript: string) {}
 
   /**
    * Reads a whole labels file into the gallery's dataset. Rejects with the read's own error, or
    * when the worker cannot run or stops (the caller may then read on its own thread); the next
-   * read starts a new worker.
+   * read starts a new worker. Rejects with GalleryClosedError once the gallery is closed.
    */
   read(labelsPath: string, labelsText?: string): Promise<{ dataset: GalleryDataset; rows: RowsByLine }> {
     return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new GalleryClosedError());
       const id = this.nextId++;
       let worker: Worker;
       try {
@@ -70,6 +80,7 @@ export class GalleryReader {
 
   /** Starts the worker ahead of the first read (it takes a few hundred ms); idle, it keeps no process alive. */
   warm(): void {
+    if (this.closed) return;
     try {
       const worker = this.start();
       if (this.pending.size === 0) worker.unref();
@@ -79,7 +90,8 @@ export class GalleryReader {
   }
 
   dispose(): void {
-    this.fail(new Error('the gallery was closed'));
+    this.closed = true;
+    this.fail(new GalleryClosedError());
     void this.worker?.terminate();
     this.worker = undefined;
   }
