@@ -1,6 +1,7 @@
 // The label-error finder against the ranking the gallery had (confident mismatches), on
 // synthetic crops with a known share of labels mistyped the way people mistype (common/mistype.ts).
 //   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from 0.25] [--start-from DIR] [--peak LR]
+//        [--digits-from DIGITS_LABELS_CSV]
 // Prints, per ranking, the share of truly mistyped rows among the top K (K = the number mistyped)
 // and the share of mistyped rows within the top 2K, with the training's steps and images/s.
 import { promises as fs } from 'node:fs';
@@ -14,7 +15,9 @@ import { loadCrops } from '../extension/src/dataset/crops';
 import { synthesize } from '../extension/src/dataset/synth';
 import { initBackend } from '../extension/src/engine/backend';
 import { loadCheckpoint } from '../extension/src/engine/checkpoint';
-import { imageStats } from '../extension/src/engine/data';
+import { imageStats, splitValidation } from '../extension/src/engine/data';
+import { computeMetrics } from '../extension/src/engine/metrics';
+import { evidenceFrom } from '../extension/src/engine/runTraining';
 import { decodeSequence } from '../extension/src/engine/decode';
 import { labelIssue } from '../common/labelIssues';
 import { findLabelIssues } from '../common/labelEvidence';
@@ -24,10 +27,12 @@ import { trainOnCrops } from '../extension/src/engine/train';
 import { logSoftmaxHeads } from '../common/heads';
 
 const args = parseArgs(process.argv.slice(2));
-checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump', 'ignore-worst', 'ignore-from', 'start-from', 'peak']);
+checkKnownFlags(args, ['count', 'fraction', 'budget', 'seed', 'from', 'epochs', 'dump', 'ignore-worst', 'ignore-from', 'start-from', 'peak', 'digits-from']);
 // --start-from DIR: train from that model's weights (the shipped one: extension/model), as `train --start-from` does; --peak: the peak learning rate.
 const startFrom = stringFlag(args, 'start-from');
 const peak = numberFlag(args, 'peak', { min: 0 });
+// --digits-from: every number composed from these real one-digit crops (../shared/data/svhn-digits/labels.csv), as synth --digits-from does.
+const digitsFrom = stringFlag(args, 'digits-from');
 // --ignore-worst Q: train with ignoreWorst (the Q of rows read worst left out of the loss), from --ignore-from (0.5).
 const ignoreWorst = numberFlag(args, 'ignore-worst', { min: 0 });
 const ignoreFrom = numberFlag(args, 'ignore-from', { min: 0 }) ?? 0.5;
@@ -40,12 +45,13 @@ const fraction = numberFlag(args, 'fraction', { min: 0 }) ?? 0.05;
 const budget = numberFlag(args, 'budget', { min: 1 }) ?? 480;
 const epochs = numberFlag(args, 'epochs', { min: 1, integer: true });
 const seed = numberFlag(args, 'seed', { integer: true }) ?? 31;
-const from = numberFlag(args, 'from', { min: 0 }) ?? 0.25;
+// --from F: the evidence from F of the run on (default: as `train` chooses, engine/runTraining.ts's evidenceFrom).
+const from = numberFlag(args, 'from', { min: 0 });
 
 async function main(): Promise<void> {
   const backend = await initBackend('auto');
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-label-issues-'));
-  const { labelsPath } = await synthesize({ dir, count, seed });
+  const { labelsPath } = await synthesize({ dir, count, seed, digitsFrom: digitsFrom === undefined ? undefined : path.resolve(digitsFrom) });
   const crops = await loadCrops(labelsPath, { onlyLabeled: true });
   const truth = crops.rows.map((r) => r.label);
   const { labels, mistakes } = mistypeLabels(truth, fraction, seed + 1);
@@ -55,22 +61,28 @@ async function main(): Promise<void> {
   for (const m of mistakes) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
   console.log(`${count} crops, ${mistakes.length} mistyped (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), backend ${backend.name}`);
 
-  // Other windows of the dynamics, recorded from the same run: the mean log-probabilities from
-  // each start fraction on, and one weighted by how far the run was (later steps count more).
-  const starts = [0, 0.5, 0.75];
+  // Other windows of the dynamics, recorded from the same run, every step alike: the mean
+  // log-probabilities from each start fraction on, and one weighted by how far the run was.
+  const starts = [0, 0.25, 0.5, 0.75];
   const windows = starts.map(() => ({ sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) }));
   const ramp = { sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) };
+
   const lpRow = new Float32Array(LOGITS);
   const add = (w: { sum: Float64Array; weight: Float64Array }, row: number, weight: number) => {
     for (let i = 0; i < LOGITS; i++) w.sum[row * LOGITS + i] += weight * lpRow[i];
     w.weight[row] += weight;
   };
   const initial = startFrom === undefined ? undefined : await loadCheckpoint(startFrom);
-  if (initial) console.log(`starting from ${startFrom} (${initial.meta.steps} steps)`);
+  // As `train` does: from the first step when the start model reads the validation rows already.
+  const validationRows = splitValidation(files).validation;
+  const startReading = initial && computeMetrics(validationRows.map((i) => labels[i]), predictLogits(initial.model, { pixels: crops.pixels, ...imageStats(crops.pixels, files.length) }, validationRows, initial.meta.spec));
+  const recordFrom = from ?? evidenceFrom(startReading && { ...startReading, backend: backend.name });
+  if (initial) console.log(`starting from ${startFrom} (${initial.meta.steps} steps), which reads ${(100 * (startReading?.sequenceAccuracy ?? 0)).toFixed(1)}% of the validation rows (typed labels)`);
+  console.log(`evidence recorded from ${recordFrom} of the run`);
   const result = await trainOnCrops(
     { files, labels, pixels: crops.pixels },
     {
-      spec: PRESETS.fast, seed: 1, initialModel: initial?.model, peakLearningRate: peak, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: from,
+      spec: PRESETS.fast, seed: 1, initialModel: initial?.model, peakLearningRate: peak, timeBudgetSeconds: epochs ? undefined : budget, epochs, recordDynamicsFrom: recordFrom,
       ignoreWorst: ignoreWorst === undefined ? undefined : { from: ignoreFrom, fraction: ignoreWorst },
       onStepLogits: (rows, logits, fraction) => {
         rows.forEach((row, b) => {
@@ -120,7 +132,7 @@ async function main(): Promise<void> {
     t.digits.forEach((d, k) => (s += lp[i * LOGITS + 7 + 10 * k + d]));
     return -s;
   });
-  report(`dynamics: -mean log P(label) (from ${from})`, byDesc(logProbOfLabel));
+  report(`dynamics: -mean log P(label) (from ${recordFrom})`, byDesc(logProbOfLabel));
   // What ships (CLI, gallery, diagnostics): the dynamics' margins calibrated by length (common/labelEvidence.ts).
   const shipped = findLabelIssues(
     { rows: files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 })), meanLogProbs: lp },
@@ -128,7 +140,7 @@ async function main(): Promise<void> {
   );
   const shippedOrder = shipped.map((x) => x.line ?? -1);
   const shippedRight = mistakes.filter((m) => shipped.find((x) => x.line === m.index)?.suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
-  report('shipped: dynamics margin calibrated by length', shippedOrder, `  suggestion = truth for ${shippedRight}/${mistakes.length}`);
+  report(`shipped: dynamics margin, calibrated (from ${recordFrom})`, shippedOrder, `  suggestion = truth for ${shippedRight}/${mistakes.length}`);
   const finalShipped = findLabelIssues(
     { rows: files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 })), meanLogProbs: finalLp },
     files.map((file, i) => ({ file, label: labels[i], line: i })),
@@ -147,6 +159,14 @@ async function main(): Promise<void> {
     const m = means(windows[k]);
     report(`dynamics: raw sequence margin (from ${s})`, byDesc(files.map((_, i) => labelIssue(m, i * LOGITS, labels[i]).score)));
   });
+  const calibrated = (m: Float32Array): number[] =>
+    findLabelIssues(
+      { rows: files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 })), meanLogProbs: m },
+      files.map((file, i) => ({ file, label: labels[i], line: i })),
+    ).map((x) => x.line ?? -1);
+  // The evidence shipped before stop 19: every step alike, from a quarter of the run on.
+  report('calibrated, unweighed, from 0.25 (before)', calibrated(means(windows[1])));
+  report('calibrated, unweighed, from the first step', calibrated(means(windows[0])));
   const rampMeans = means(ramp);
   report('dynamics: sequence margin (later steps weigh more)', byDesc(files.map((_, i) => labelIssue(rampMeans, i * LOGITS, labels[i]).score)));
   // Dynamics and the final reading together: the sum of the two margins (as log-odds).

@@ -26,7 +26,15 @@ export interface RunSettings {
   validationRows: number;
   /** Continued the model that was current. */
   resumed: boolean;
+  /** A new model made from another model's weights (train --start-from): its folder and steps. */
+  startedFrom?: StartedFrom;
   batchSize: number;
+}
+
+/** The model a run's weights came from: its folder and the steps behind it. */
+export interface StartedFrom {
+  dir: string;
+  steps: number;
 }
 
 /**
@@ -210,6 +218,7 @@ const isSettings = shape<RunSettings>({
   trainRows: isNonNegativeInteger,
   validationRows: isNonNegativeInteger,
   resumed: isBoolean,
+  startedFrom: optional(shape<StartedFrom>({ dir: isString, steps: isNonNegativeInteger })),
   batchSize: isNonNegativeInteger,
 });
 

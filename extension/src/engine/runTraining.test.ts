@@ -4,11 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { parseRunRecord } from '../../../common/trainingRun';
 import { stripes } from '../../../test/support/stripes';
 import { candidateModelDir, defaultModelDir, predictionsPath } from '../dataset/paths';
 import { initBackend } from './backend';
 import { readMeta } from './checkpoint';
-import { runTraining } from './runTraining';
+import { evidenceFrom, runTraining, START_READS } from './runTraining';
+import { DYNAMICS_FROM } from './train';
 import { runUseCandidate } from './useCandidate';
 
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -101,7 +103,11 @@ test('a new model can start from another model\'s weights: one step from a train
 
     // From random weights, one step reads few right (the test above); from the trained weights, all of them.
     const oneStep = new Int32Array(new SharedArrayBuffer(4));
-    const started = await runTraining({ labelsPath, backend: 'wasm', epochs: 3, seed: 2, startFrom: start }, { cancel: oneStep, onProgress: () => Atomics.store(oneStep, 0, 1) });
+    let runPath = '';
+    const started = await runTraining(
+      { labelsPath, backend: 'wasm', epochs: 3, seed: 2, startFrom: start },
+      { cancel: oneStep, onProgress: () => Atomics.store(oneStep, 0, 1), onRun: (_id, where) => (runPath = where) },
+    );
     t.diagnostic(`started: ${started.outcomeMessage} ${JSON.stringify(started.validation)}`);
     assert.equal(started.steps, 1);
     assert.equal(started.outcome, 'current');
@@ -110,6 +116,9 @@ test('a new model can start from another model\'s weights: one step from a train
     assert.deepEqual(meta.startedFrom, { dir: start, steps: teacher.steps });
     assert.equal(meta.totalSteps, teacher.steps + 1);
     assert.equal(meta.optimizer?.kind, 'adam', 'a fresh optimizer, saved for a later resume');
+    // The run's record says so too (the dashboard shows it).
+    const record = parseRunRecord(await fs.readFile(runPath, 'utf8'));
+    assert.deepEqual(record.settings.startedFrom, { dir: start, steps: teacher.steps });
 
     await assert.rejects(runTraining({ labelsPath, backend: 'wasm', epochs: 1, resume: true, startFrom: start }), /ask for one of them/);
     await assert.rejects(runTraining({ labelsPath, backend: 'wasm', epochs: 1, startFrom: start, preset: 'goodfellow2014' }), /is a fast model/);
@@ -119,4 +128,13 @@ test('a new model can start from another model\'s weights: one step from a train
     await fs.rm(path.dirname(teacherLabels), { recursive: true, force: true });
     await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
   }
+});
+
+test("a start model that reads the crops is evidence from the run's first step; one that does not, only from a quarter of the run", () => {
+  const reading = (sequenceAccuracy: number) => ({ count: 100, sequenceAccuracy, digitAccuracy: 0, lengthAccuracy: 0, coverageAt98: 0, backend: 'wasm' as const });
+  assert.equal(evidenceFrom(undefined), DYNAMICS_FROM, 'random weights, or a resumed model (it has learnt these labels)');
+  assert.equal(evidenceFrom(reading(0)), DYNAMICS_FROM, 'the shipped model on stripes');
+  assert.equal(evidenceFrom(reading(START_READS - 0.01)), DYNAMICS_FROM);
+  assert.equal(evidenceFrom(reading(START_READS)), 0);
+  assert.equal(evidenceFrom(reading(0.86)), 0, 'the shipped model on synthetic crops');
 });

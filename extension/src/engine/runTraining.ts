@@ -18,13 +18,29 @@ import { imageStats, splitValidation } from './data';
 import { computeMetrics } from './metrics';
 import { predictionRows, predictLogits, predictPixels } from './predict';
 import { writePredictions } from './predictionsFile';
-import { featureWidth, PRESETS } from './presets';
-import { trainOnCrops, type TrainLoopResult } from './train';
+import { featureWidth, PRESETS, type ModelSpec } from './presets';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { DYNAMICS_FROM, trainOnCrops, type TrainLoopResult } from './train';
 import { writeFeatureCache } from './featureCache';
 import { runEvaluation } from './confusion';
 import { decodeSequence } from './decode';
 import { RunRecorder } from './runRecorder';
 import { LOGITS } from '../../../common/heads';
+
+/**
+ * The share of the validation rows a start model (TrainOptions.startFrom) must read right, before
+ * training, for the label-error evidence to be recorded from the run's first step: it reads these
+ * crops already, and its first readings, before it learns the wrong labels, are the evidence
+ * against them (on bench/labelIssues.ts from the shipped model, 82-83% of the top K mistyped
+ * against 78-80% from a quarter of the run). Below it (crops unlike the start model's, such as
+ * stripes) the first readings are noise, and the run records from DYNAMICS_FROM as any other.
+ */
+export const START_READS = 0.5;
+
+/** Where the run's label-error evidence starts (a fraction of the run), from how the start model read the validation rows, if the run has one. */
+export function evidenceFrom(startReading: EvalMetrics | undefined): number {
+  return startReading && startReading.sequenceAccuracy >= START_READS ? 0 : DYNAMICS_FROM;
+}
 
 export interface TrainHooks {
   onBackend?: (name: BackendName, threads: number, note?: string) => void;
@@ -56,17 +72,21 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
   // The weights the run begins with, when not random: the current model's or the start model's.
   const initial = resumed ?? started;
   let resumeState;
+  let startReading: EvalMetrics | undefined;
   try {
     if (initial && options.preset !== undefined && initial.meta.spec.preset !== options.preset) {
       const which = resumed ? 'the current model' : `the model in ${options.startFrom}`;
-      throw new Error(`${which} is a ${initial.meta.spec.preset} model: train on from it with that preset, or train a ${options.preset} model from scratch`);
+      throw new Error(`${which} is a ${initial.meta.spec.preset} model: a run from its weights is a ${initial.meta.spec.preset} run (leave the preset out), or train a ${options.preset} model from scratch`);
     }
     resumeState = resumed && (await readOptimizerState(modelDir, resumed.meta));
+    // How the start model reads these crops before training: whether its first steps are evidence.
+    startReading = started && metricsOn(started.model, started.meta.spec, crops, splitValidation(files).validation, backend.name);
   } catch (err) {
     initial?.model.dispose();
     throw err;
   }
   const spec = initial?.meta.spec ?? PRESETS[options.preset ?? DEFAULT_PRESET];
+  const startedFrom = started && options.startFrom !== undefined ? { dir: options.startFrom, steps: started.meta.totalSteps ?? started.meta.steps } : undefined;
   const split = splitValidation(files);
   let recorder: RunRecorder;
   try {
@@ -80,6 +100,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       trainRows: split.train.length,
       validationRows: split.validation.length,
       resumed: resumed !== undefined,
+      ...(startedFrom ? { startedFrom } : {}),
       batchSize: spec.batchSize,
     });
   } catch (err) {
@@ -103,6 +124,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
         },
         initialModel: initial?.model,
         initialOptimizer: resumeState,
+        recordDynamicsFrom: evidenceFrom(startReading),
       },
     );
   } catch (err) {
@@ -137,7 +159,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       date: new Date().toISOString(),
       steps: result.steps,
       totalSteps: result.steps + (initial?.meta.totalSteps ?? initial?.meta.steps ?? 0),
-      ...(started && options.startFrom !== undefined ? { startedFrom: { dir: options.startFrom, steps: started.meta.totalSteps ?? started.meta.steps } } : {}),
+      ...(startedFrom ? { startedFrom } : {}),
       seconds: result.seconds,
       examples: result.trainCount,
       validation: result.validation,
@@ -210,12 +232,18 @@ export async function currentModelOn(modelDir: string, crops: CropSet, validatio
     return undefined;
   }
   try {
-    const src = { pixels: crops.pixels, ...imageStats(crops.pixels, crops.rows.length) };
-    const logits = predictLogits(current.model, src, validation, current.meta.spec);
-    return { ...computeMetrics(validation.map((i) => crops.rows[i].label), logits), backend };
+    return metricsOn(current.model, current.meta.spec, crops, validation, backend);
   } finally {
     current.model.dispose();
   }
+}
+
+/** How `model` reads the `rows` of `crops` against their labels; undefined when there are no rows. */
+function metricsOn(model: LayersModel, spec: ModelSpec, crops: CropSet, rows: number[], backend: BackendName): EvalMetrics | undefined {
+  if (rows.length === 0) return undefined;
+  const src = { pixels: crops.pixels, ...imageStats(crops.pixels, crops.rows.length) };
+  const logits = predictLogits(model, src, rows, spec);
+  return { ...computeMetrics(rows.map((i) => crops.rows[i].label), logits), backend };
 }
 
 function percent(x: number): string {

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import type { TrainProgress } from '../../../common/engineProtocol';
 import { initBackend } from './backend';
 import type { ModelSpec } from './presets';
+import { logSoftmaxHeads, LOGITS } from '../../../common/heads';
+import { imageStats } from './data';
+import { predictLogits } from './predict';
 import { learningRateAt, trainOnCrops, type CropSet } from './train';
 import { tf } from './tf';
 
@@ -83,6 +86,29 @@ test('the cancel flag stops training after the current step', async () => {
   assert.equal(r.cancelled, true);
   assert.equal(r.steps, 3);
   r.model.dispose();
+});
+
+test("rows no recorded step read have the final model's reading as their evidence", async () => {
+  await initBackend('wasm');
+  // Two steps of a run planned for 50 epochs: the evidence is recorded from a quarter of the run,
+  // so no step was, and every training row's evidence is the final model's reading (before, such
+  // rows kept all-zero log-probabilities, which score any label at even odds).
+  const data = bars(60);
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
+  const r = await trainOnCrops(data, { spec: small, seed: 1, epochs: 50, batchSize: 10, cancel, onProgress: (p) => p.step === 2 && Atomics.store(cancel, 0, 1) });
+  try {
+    assert.equal(r.steps, 2);
+    const rows = [...data.files.keys()];
+    const final = logSoftmaxHeads(predictLogits(r.model, { pixels: data.pixels, ...imageStats(data.pixels, rows.length) }, rows, small));
+    for (const row of rows) {
+      assert.equal(r.dynamics.seen[row], 0, `row ${row} was recorded`);
+      const got = r.dynamics.meanLogProbs.subarray(row * LOGITS, (row + 1) * LOGITS);
+      const want = final.subarray(row * LOGITS, (row + 1) * LOGITS);
+      got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-4, `row ${row} logit ${i}: ${v} against the final reading ${want[i]}`));
+    }
+  } finally {
+    r.model.dispose();
+  }
 });
 
 test('a time budget ends the run on time', async () => {

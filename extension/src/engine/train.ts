@@ -244,7 +244,10 @@ export async function trainOnCrops(data: CropSet, opts: TrainLoopOptions): Promi
     const optimizerState = await snapshotOptimizer(optimizer);
     const valLogits = predictLogits(model, src, validation, spec);
     const validationMetrics = computeMetrics(validation.map((i) => data.labels[i]), valLogits);
-    finishDynamics(dynamics, validation, valLogits);
+    finalReadingAsEvidence(dynamics, validation, valLogits, true);
+    // Rows no recorded step read (a run stopped early): the final model's reading, in sample.
+    const unread = train.filter((row) => dynamics.seen[row] === 0);
+    if (unread.length > 0) finalReadingAsEvidence(dynamics, unread, predictLogits(model, src, unread, spec), false);
     return {
       model,
       steps: step,
@@ -286,7 +289,8 @@ function labelLogProb(logits: Float32Array, label: string): number {
 /**
  * Per crop, the mean over the steps it was trained on of each head's log-probabilities (as
  * common/heads.ts lays them out), from the part of the run past `recordDynamicsFrom`; for the
- * held-out crops, the final model's reading instead (out of sample). Because a sequence's
+ * held-out crops, the final model's reading instead (out of sample), and for training crops no
+ * recorded step read (a run stopped early), the final model's reading in sample. Because a sequence's
  * log-probability is a sum of head log-probabilities, the mean of log P_t(label) over the run
  * follows for any label from these means: a label fixed after training is scored at once.
  */
@@ -301,9 +305,10 @@ export interface TrainingDynamics {
 
 /**
  * Where in a run (fraction of it) the dynamics start being recorded: the first steps read nothing
- * yet. Also from the shipped model's weights: on crops it reads, evidence from the first step
- * ranked better, but on crops it does not (a dataset of stripes) its first readings are noise
- * that weakened every suggestion (BENCHMARKS.md, issue 8).
+ * yet. A run from another model's weights that reads the crops from the start records from its
+ * first step instead (runTraining's START_READS), before it learns their wrong labels; on crops it
+ * does not read (a dataset of stripes) its first readings would be noise that weakens every
+ * suggestion (BENCHMARKS.md, issue 8).
  */
 export const DYNAMICS_FROM = 0.25;
 
@@ -322,11 +327,12 @@ function recordDynamics(d: TrainingDynamics, row: number, logits: Float32Array):
   for (let i = 0; i < LOGITS; i++) d.meanLogProbs[o + i] += (rowLogProbs[i] - d.meanLogProbs[o + i]) / k;
 }
 
-function finishDynamics(d: TrainingDynamics, validation: readonly number[], valLogits: Float32Array): void {
-  const lp = logSoftmaxHeads(Float32Array.from(valLogits));
-  validation.forEach((row, k) => {
+/** The final model's reading of `rows` as their evidence: held out of training (out of sample), or never recorded. */
+function finalReadingAsEvidence(d: TrainingDynamics, rows: readonly number[], logits: Float32Array, heldOut: boolean): void {
+  const lp = logSoftmaxHeads(Float32Array.from(logits));
+  rows.forEach((row, k) => {
     d.meanLogProbs.set(lp.subarray(k * LOGITS, (k + 1) * LOGITS), row * LOGITS);
-    d.heldOut[row] = 1;
+    if (heldOut) d.heldOut[row] = 1;
   });
 }
 

@@ -49,4 +49,6 @@ test('cells and settings in words', () => {
   assert.equal(rowShare(m, 7, 1), 0.25);
   assert.equal(rowShare(m, 0, 0), 0);
   assert.equal(settingsText(run().settings), 'fast · 75 s · seed 1 · wasm ×2 · 360+40 rows');
+  const started = { ...run().settings, startedFrom: { dir: '/ext/dist/model', steps: 2892 } };
+  assert.equal(settingsText(started), 'fast (from a model of 2,892 steps) · 75 s · seed 1 · wasm ×2 · 360+40 rows');
 });

@@ -61,7 +61,8 @@ export function startedText(iso: string): string {
 /** A run's settings in one line. */
 export function settingsText(s: RunSummary['settings']): string {
   const budget = s.timeBudgetSeconds !== undefined ? `${s.timeBudgetSeconds} s` : s.epochs !== undefined ? `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}` : 'default epochs';
-  return `${s.preset}${s.resumed ? ' (resumed)' : ''} · ${budget} · seed ${s.seed} · ${s.backend} ×${s.threads} · ${s.trainRows}+${s.validationRows} rows`;
+  const start = s.resumed ? ' (resumed)' : s.startedFrom ? ` (from a model of ${s.startedFrom.steps.toLocaleString('en-US')} steps)` : '';
+  return `${s.preset}${start} · ${budget} · seed ${s.seed} · ${s.backend} ×${s.threads} · ${s.trainRows}+${s.validationRows} rows`;
 }
 
 /** A run's outcome in a few words. */
