@@ -136,5 +136,6 @@ test("a start model that reads the crops is evidence from the run's first step; 
   assert.equal(evidenceFrom(reading(0)), DYNAMICS_FROM, 'the shipped model on stripes');
   assert.equal(evidenceFrom(reading(START_READS - 0.01)), DYNAMICS_FROM);
   assert.equal(evidenceFrom(reading(START_READS)), 0);
-  assert.equal(evidenceFrom(reading(0.86)), 0, 'the shipped model on synthetic crops');
+  assert.equal(evidenceFrom(reading(0.324)), 0, 'the shipped model on numbers composed from real digits');
+  assert.equal(evidenceFrom(reading(0.897)), 0, 'the shipped model on synthetic crops');
 });
