@@ -7,6 +7,7 @@
 //   else it is kept beside it in .digitlens/candidate and predictions.csv is left alone.
 // `resume` continues the current model from its weights and optimizer state; `startFrom` makes a
 // new model from another model's weights (the shipped one) with a fresh optimizer.
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DEFAULT_PRESET, type BackendName, type EvalMetrics, type SkippedCrop } from '../../../common/domain';
 import type { TrainOptions, TrainProgress, TrainResult } from '../../../common/engineProtocol';
 import { EVIDENCE_BIN, EVIDENCE_JSON, encodeEvidence } from '../../../common/labelEvidence';
@@ -19,7 +20,6 @@ import { computeMetrics } from './metrics';
 import { predictionRows, predictLogits, predictPixels } from './predict';
 import { writePredictions } from './predictionsFile';
 import { featureWidth, PRESETS, type ModelSpec } from './presets';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DYNAMICS_FROM, trainOnCrops, type TrainLoopResult } from './train';
 import { writeFeatureCache } from './featureCache';
 import { runEvaluation } from './confusion';
@@ -68,7 +68,8 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
   // The current model's reading of the validation rows, measured before training so a resumed
   // model is compared with what it was.
   const files = crops.rows.map((r) => r.file);
-  const previous = await currentModelOn(modelDir, crops, splitValidation(files).validation, backend.name);
+  const split = splitValidation(files);
+  const previous = await currentModelOn(modelDir, crops, split.validation, backend.name);
   const resumed = options.resume ? await loadCheckpoint(modelDir) : undefined;
   const started = options.startFrom === undefined ? undefined : await loadStartModel(options.startFrom);
   // The weights the run begins with, when not random: the current model's or the start model's.
@@ -82,14 +83,13 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
     }
     resumeState = resumed && (await readOptimizerState(modelDir, resumed.meta));
     // How the start model reads these crops before training: whether its first steps are evidence.
-    startReading = started && metricsOn(started.model, started.meta.spec, crops, splitValidation(files).validation, backend.name);
+    startReading = started && metricsOn(started.model, started.meta.spec, crops, split.validation, backend.name);
   } catch (err) {
     initial?.model.dispose();
     throw err;
   }
   const spec = initial?.meta.spec ?? PRESETS[options.preset ?? DEFAULT_PRESET];
   const startedFrom = started && options.startFrom !== undefined ? { dir: options.startFrom, steps: started.meta.totalSteps ?? started.meta.steps } : undefined;
-  const split = splitValidation(files);
   let recorder: RunRecorder;
   try {
     recorder = await RunRecorder.start(runsDir(options.labelsPath), options.labelsPath, {
