@@ -560,6 +560,9 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await dashboard.locator(`#loss-chart[data-points="${record.curves.step.length}"] canvas`).waitFor({ timeout: 30_000 });
     await dashboard.locator('#coverage-chart canvas').waitFor({ timeout: 30_000 });
     assert.equal(await dashboard.locator('.confusion').count(), 6);
+    // Train Model started it from the shipped model's weights, and the run's row says so.
+    assert.ok(record.settings.startedFrom && record.settings.startedFrom.steps > 0, JSON.stringify(record.settings));
+    await dashboard.locator('#runs tbody tr', { hasText: `from a model of ${record.settings.startedFrom.steps.toLocaleString('en-US')} steps` }).waitFor({ timeout: 10_000 });
     const evaluation = record.evaluations[record.evaluations.length - 1];
     t.diagnostic(`dashboard: run ${record.id}, ${record.curves.step.length} points, coverage at 98% ${evaluation.metrics.coverageAt98}`);
     await shot('12-training-dashboard');
