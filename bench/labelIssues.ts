@@ -1,6 +1,6 @@
 // The label-error finder against the ranking the gallery had (confident mismatches), on
 // synthetic crops with a known share of labels mistyped the way people mistype (common/mistype.ts).
-//   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from 0.25] [--start-from DIR] [--peak LR]
+//   node --import tsx bench/labelIssues.ts [--count 3000] [--fraction 0.05] [--budget 480] [--seed 31] [--from F] [--start-from DIR] [--peak LR]
 //        [--digits-from DIGITS_LABELS_CSV]
 // Prints, per ranking, the share of truly mistyped rows among the top K (K = the number mistyped)
 // and the share of mistyped rows within the top 2K, with the training's steps and images/s.
@@ -66,7 +66,6 @@ async function main(): Promise<void> {
   const starts = [0, 0.25, 0.5, 0.75];
   const windows = starts.map(() => ({ sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) }));
   const ramp = { sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) };
-
   const lpRow = new Float32Array(LOGITS);
   const add = (w: { sum: Float64Array; weight: Float64Array }, row: number, weight: number) => {
     for (let i = 0; i < LOGITS; i++) w.sum[row * LOGITS + i] += weight * lpRow[i];
