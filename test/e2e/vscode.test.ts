@@ -689,7 +689,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     await shot('12-gallery-tab-accept-and-undo');
 
     // 15c. A relabelling of a whole class, by a script outside VS Code: vertical stripes are '11'
-    //      from now on. The quick retrain refits the heads (file watcher), and since that many
+    //      from now on. The quick retrain refits the last layers (file watcher), and since that many
     //      rows changed since training (fineTuneOffer.ts) it offers a fine-tune of the whole
     //      network, which, taken, continues the model for two epochs in the background.
     const digitLensLog = (): string => findFiles(path.join(userData, 'logs'), 'Digit Lens.log').map((f) => readFileSync(f, 'utf8')).join('\n');

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Metrics, SkippedCrop } from '../../../common/domain';
 import type { PredictOptions, PredictResult } from '../../../common/engineProtocol';
 import { LOGITS, logSoftmaxHeads } from '../../../common/heads';
@@ -16,7 +17,7 @@ import { fillBatch, fillBatchWindows, imageStats, type CropSource, type CropWind
 import { decodeSequence, type DecodedSequence } from './decode';
 import { computeMetrics } from './metrics';
 import { writePredictions } from './predictionsFile';
-import { writeFeatureCache } from './featureCache';
+import { FeatureRows, PROJECTION_RANK, projection, writeFeatureCache } from './featureCache';
 import { featureWidth, inputWidthOf, plainCrops, type ModelSpec } from './presets';
 import { tf } from './tf';
 
@@ -71,17 +72,26 @@ export function centreInput(spec: ModelSpec, src: CropSource, index: number): Fl
 
 export interface PredictLogitsOptions {
   batchSize?: number;
-  /**
-   * Also the activations the heads read (the last dense layer's output, `featureLayer(spec)`),
-   * averaged over the same views, written here ([indices.length, width] row-major): the quick
-   * retrain refits the heads on them.
-   */
-  features?: Float32Array;
+  /** Also what the quick retrain refits on (featureCache.ts), written here for each of `indices` in order. */
+  features?: RefitFeatures;
 }
 
 /** The layer whose output the six heads read. */
 export function featureLayer(spec: ModelSpec): string {
   return `dense${spec.dense.length}`;
+}
+
+/** The last dense layer's input averaged over the inference views, as featureCache.ts keeps it. */
+export interface RefitFeatures {
+  /** Width of the last dense layer's input. */
+  inputWidth: number;
+  rows: FeatureRows;
+}
+
+/** Room for the refit features of `count` crops read by `model`. */
+export function refitFeaturesFor(model: LayersModel, spec: ModelSpec, count: number): RefitFeatures {
+  const kernel = model.getLayer(featureLayer(spec)).getWeights()[0];
+  return { inputWidth: kernel.shape[0], rows: new FeatureRows(count, featureWidth(spec), PROJECTION_RANK) };
 }
 
 /**
@@ -99,10 +109,12 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
   const cropsPerBatch = Math.max(1, Math.floor(batchSize / views));
   const buf = new Float32Array(cropsPerBatch * views * per);
   const features = options.features;
-  const featureWidth = features ? features.length / Math.max(1, indices.length) : 0;
+  const dense = features ? model.getLayer(featureLayer(spec)) : undefined;
   // One pass gives both outputs when features are asked for: the same layers, a second output.
-  const net = features ? tf.model({ inputs: model.inputs, outputs: [model.getLayer(featureLayer(spec)).output as SymbolicTensor, model.outputs[0]] }) : model;
-  /** Runs `images` inputs of buf; adds each crop's mean activations (view-major batches) into features from crop `start`. */
+  const net = dense ? tf.model({ inputs: model.inputs, outputs: [dense.input as SymbolicTensor, model.outputs[0]] }) : model;
+  const [kernel, bias] = dense ? dense.getWeights() : [];
+  const directions = features && tf.tensor2d(projection(features.inputWidth, features.rows.rank), [features.inputWidth, features.rows.rank]);
+  /** Runs `images` inputs of buf (view-major); writes the features of crops start .. start + crops. */
   const run = (images: number, start: number, crops: number): Float32Array => {
     const outputs = tf.tidy(() => {
       const x = tf.tensor4d(buf.subarray(0, images * per), [images, spec.inputSize, width, spec.channels]);
@@ -110,13 +122,19 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
       return Array.isArray(y) ? y : [y];
     });
     const logits = outputs[outputs.length - 1].dataSync() as Float32Array;
-    if (features) {
-      const f = outputs[0].dataSync();
-      const into = features.subarray(start * featureWidth, (start + crops) * featureWidth);
-      for (let v = 0; v < images / crops; v++) {
-        const o = v * into.length;
-        for (let i = 0; i < into.length; i++) into[i] += f[o + i] / views;
+    if (features && directions) {
+      const [pre, projected] = tf.tidy((): Tensor[] => {
+        const mean = tf.mean(tf.reshape(outputs[0], [images / crops, crops, features.inputWidth]), 0);
+        return [tf.add(tf.matMul(mean, kernel), bias), tf.matMul(mean, directions)];
+      });
+      const { rows } = features;
+      const preValues = pre.dataSync() as Float32Array;
+      const projectedValues = projected.dataSync() as Float32Array;
+      for (let j = 0; j < crops; j++) {
+        rows.setPre(start + j, preValues, j * rows.width);
+        rows.setProjected(start + j, projectedValues, j * rows.rank);
       }
+      tf.dispose([pre, projected]);
     }
     tf.dispose(outputs);
     return logits;
@@ -138,6 +156,7 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
       for (let i = 0; i < sum.length; i++) sum[i] += lp[o + i] / views;
     }
   }
+  directions?.dispose();
   return out;
 }
 
@@ -146,7 +165,7 @@ export interface CropPredictions {
   decoded: DecodedSequence[];
 }
 
-export function predictPixels(model: LayersModel, spec: ModelSpec, pixels: Uint8Array, count: number, features?: Float32Array): CropPredictions {
+export function predictPixels(model: LayersModel, spec: ModelSpec, pixels: Uint8Array, count: number, features?: RefitFeatures): CropPredictions {
   const src = { pixels, ...imageStats(pixels, count) };
   const logits = predictLogits(model, src, [...Array(count).keys()], spec, { features });
   const decoded = Array.from({ length: count }, (_, i) => decodeSequence(logits, i * LOGITS));
@@ -185,11 +204,11 @@ export async function runPredict(options: PredictOptions, hooks: PredictHooks = 
   const { model, meta } = await loadCheckpoint(modelDir);
   const crops = await loadCrops(options.labelsPath, { onlyLabeled: false });
   if (crops.skipped.length > 0) hooks.onSkipped?.(crops.skipped);
-  const features = new Float32Array(crops.rows.length * featureWidth(meta.spec));
+  const features = refitFeaturesFor(model, meta.spec, crops.rows.length);
   const p = predictPixels(model, meta.spec, crops.pixels, crops.rows.length, features);
   // What the heads read, for the quick retrain of the dataset's own model (not a model elsewhere).
   if (modelDir === defaultModelDir(options.labelsPath)) {
-    await writeFeatureCache(modelDir, { modelDate: meta.date, files: crops.rows.map((r) => r.file), width: featureWidth(meta.spec), values: features });
+    await writeFeatureCache(modelDir, { modelDate: meta.date, files: crops.rows.map((r) => r.file), ...features });
   }
   const written = await writePredictions(options.labelsPath, predictionRows(crops.rows, p), meta);
   const metrics = metricsForLabeled(crops.rows.map((r) => r.label), p);

@@ -9,6 +9,7 @@ import { stripes } from '../../../test/support/stripes';
 import { defaultModelDir, predictionsPath } from '../dataset/paths';
 import { initBackend } from './backend';
 import { readMeta } from './checkpoint';
+import { readFeatureCache, type FeatureRows } from './featureCache';
 import { runPredict } from './predict';
 import { runQuickRetrain } from './quickRetrain';
 import { runTraining } from './runTraining';
@@ -29,6 +30,9 @@ test('a relabelled class is read with its new label after a quick retrain, and t
     const modelDir = defaultModelDir(labelsPath);
     assert.ok((await fs.readdir(modelDir)).includes('features.bin'));
 
+    const featuresBefore = await readFeatureCache(modelDir);
+    assert.ok(featuresBefore);
+
     // The annotator meant 7 for every vertical stripe.
     const text = await fs.readFile(labelsPath, 'utf8');
     await fs.writeFile(labelsPath, text.replace(/^(img\/\d+\.png),1$/gm, '$1,7'));
@@ -44,11 +48,34 @@ test('a relabelled class is read with its new label after a quick retrain, and t
     const meta = await readMeta(modelDir);
     assert.equal(meta.quickRetrain?.changed, 100);
 
+    // The refit changed the dense layer, not only the heads, and kept its cache in step with it.
+    const refit = await readFeatureCache(modelDir);
+    assert.ok(refit);
+    const width = refit.rows.width;
+    const preOf = (rows: FeatureRows, r: number): Float32Array => {
+      const out = new Float32Array(width);
+      rows.pre(r, out, 0);
+      return out;
+    };
+    const moved = Math.max(...Array.from({ length: refit.rows.count }, (_, r) => Math.max(...preOf(refit.rows, r).map((v, i) => Math.abs(v - preOf(featuresBefore.rows, r)[i])))));
+    assert.ok(moved > 0.05, `the dense layer's pre-activations moved by at most ${moved}`);
+
     // The patched checkpoint, read by the network itself, says the same.
     await runPredict({ labelsPath, backend: 'wasm' });
     const reread = await readings(labelsPath);
     const agree = [...after].filter(([file, p]) => reread.get(file) === p).length;
     assert.ok(agree >= 190, `the checkpoint reads ${agree}/200 rows as the quick retrain did`);
+    // The change folded into the kernel is the one the refit read: x·(W + P·A·C) + b = pre + (x·P)·A·C.
+    const fresh = await readFeatureCache(modelDir);
+    assert.ok(fresh);
+    let worst = 0;
+    for (let r = 0; r < fresh.rows.count; r++) {
+      const row = preOf(fresh.rows, r);
+      const read = preOf(refit.rows, r);
+      const step = Math.max(...row.map(Math.abs)) / 127;
+      for (let i = 0; i < width; i++) worst = Math.max(worst, Math.abs(row[i] - read[i]) / step);
+    }
+    assert.ok(worst <= 2, `the network's own pre-activations differ from the refit's by ${worst.toFixed(2)} quantisation steps`);
   } finally {
     await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
   }

@@ -1,11 +1,13 @@
 // retrain <dir> --quick, and the automatic update after each label fix in VS Code: brings the
-// current model in line with the labels as they are now in seconds, by refitting only the six
-// heads on the activations they read (featureCache.ts), which training saved for every row.
-// Rows whose label changed since the model was trained are drawn into every batch (the fixes
-// must take), with a replay of the others (what was right must stay right). The heads' new
+// current model in line with the labels as they are now in seconds, by refitting the six heads
+// and a low-rank change of the last dense layer on what training saved for every row
+// (featureCache.ts): the layer's pre-activation and its input through fixed random directions P.
+// The change is A·C in P's span (rank `rank`), so the new kernel is W + P·A·C, exactly what the
+// refit read. Rows whose label changed since the model was trained are drawn into every batch
+// (the fixes must take), with a replay of the others (what was right must stay right). The new
 // weights are patched into weights.bin and the checkpoint is replaced atomically; predictions.csv
-// is rewritten from the cached activations (averaged over the inference views, so the readings
-// come from the views' mean activations rather than their mean log-probabilities).
+// is rewritten from the cached features (averaged over the inference views, so the readings
+// come from the views' mean input rather than their mean log-probabilities).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -21,19 +23,39 @@ import { defaultModelDir, predictionsPath as predictionsPathOf } from '../datase
 import { initBackend } from './backend';
 import { readMeta, type CheckpointMeta } from './checkpoint';
 import { decodeSequence } from './decode';
-import { readFeatureCache } from './featureCache';
+import { projection, readFeatureCache, writeFeatureCache, FEATURES_BIN, FEATURES_JSON } from './featureCache';
+import { featureLayer } from './predict';
 import { encodeTargets, sequenceLoss } from './loss';
 import { mulberry32 } from '../../../common/mulberry32';
 import { writePredictions } from './predictionsFile';
 import { tf } from './tf';
 
 export interface QuickRetrainTuning {
-  /** Training steps over the heads (batches of `batchSize`). */
+  /** Training steps (batches of `batchSize`); default stepsFor(changed rows). */
   steps?: number;
+  /** Rank of the change to the last dense layer; 0 refits the heads alone. */
+  rank?: number;
   batchSize?: number;
   learningRate?: number;
   /** The share of each batch drawn from the changed rows while there are any (default 1/4). */
   fixShare?: number;
+}
+
+/** Rank of the change to the last dense layer. 64: on every 7 typed as 1, then fixed, about the
+ * quality of a change of full rank within P's span, at an eighth of its cost a step. */
+export const DENSE_CHANGE_RANK = 64;
+
+/** Rows read at once for the new readings of every row. */
+const READ_CHUNK = 4096;
+
+/**
+ * Steps of the refit: 60 for a few fixes (about a second), up to 200 when a whole kind was
+ * relabelled (every 7 typed as 1, then fixed, 1,004 rows of 4,000; 4,000 test crops: after 60
+ * steps 62% of the numbers with a 7 read right and -8.7 points on those without, after 200 steps
+ * 72% and -4.4; more steps added little).
+ */
+export function stepsFor(changedRows: number): number {
+  return 60 + Math.min(140, Math.ceil(changedRows / 4));
 }
 
 interface ManifestEntry {
@@ -82,33 +104,51 @@ export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrai
     examples.push({ row, label: r.label, changed: before !== undefined && before !== r.label });
   }
   if (examples.length === 0) throw new Error('no labeled row has cached activations: train once more');
-  const width = features.width;
-  const headWeights = (name: string, part: 'kernel' | 'bias') => {
-    const range = ranges.get(`${name}/${part}`);
-    if (!range) throw new Error(`the model has no weight ${name}/${part}`);
+  const width = features.rows.width;
+  const weightOf = (name: string) => {
+    const range = ranges.get(name);
+    if (!range) throw new Error(`the model has no weight ${name}`);
     return range;
   };
+  const readWeight = (name: string): Float32Array => {
+    const r = weightOf(name);
+    return new Float32Array(weights.buffer.slice(r.offset, r.offset + r.length * 4));
+  };
+  const denseName = featureLayer(meta.spec);
+  const dense = weightOf(`${denseName}/kernel`);
+  if (dense.shape[0] !== features.inputWidth || dense.shape[1] !== width) {
+    throw new Error(`the cached features (${features.inputWidth} -> ${width}) do not fit ${denseName} (${dense.shape.join(' -> ')}): run Predictions (digit-lens predict) or train once more`);
+  }
   // The heads side by side, as one [width, LOGITS] kernel and one bias: the model's own layout.
   const kernel = new Float32Array(width * LOGITS);
   const bias = new Float32Array(LOGITS);
   for (const head of HEADS) {
-    const k = headWeights(head.name, 'kernel');
-    const b = headWeights(head.name, 'bias');
+    const k = weightOf(`${head.name}/kernel`);
     if (k.shape[0] !== width || k.shape[1] !== head.size) throw new Error(`head ${head.name} is ${k.shape.join('x')}, not ${width}x${head.size}`);
-    const kv = new Float32Array(weights.buffer.slice(k.offset, k.offset + k.length * 4));
+    const kv = readWeight(`${head.name}/kernel`);
     for (let i = 0; i < width; i++) for (let c = 0; c < head.size; c++) kernel[i * LOGITS + head.offset + c] = kv[i * head.size + c];
-    bias.set(new Float32Array(weights.buffer.slice(b.offset, b.offset + b.length * 4)), head.offset);
+    bias.set(readWeight(`${head.name}/bias`), head.offset);
   }
 
   const changedRows = examples.filter((e) => e.changed);
   const batchSize = options.batchSize ?? 256;
-  const steps = options.steps ?? 60;
+  const steps = options.steps ?? stepsFor(changedRows.length);
+  const rank = options.rank ?? DENSE_CHANGE_RANK;
+  const { rows } = features;
+  const directions = rows.rank;
   const rand = mulberry32(examples.length + changedRows.length);
+  // A starts random and C at zero: the change starts at nothing, and both learn (LoRA's start).
+  const A = tf.variable(tf.randomNormal([directions, Math.max(1, rank)], 0, 1 / Math.sqrt(directions), 'float32', 1));
+  const C = tf.variable(tf.zeros([Math.max(1, rank), width]));
   const W = tf.variable(tf.tensor2d(kernel, [width, LOGITS]));
   const B = tf.variable(tf.tensor1d(bias));
-  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+  const optimizer = tf.train.adam(options.learningRate ?? 3e-3);
+  /** The changed layer's pre-activations, from the old ones `h` and the projected inputs `z` of the same rows. */
+  const changedPre = (h: Tensor, z: Tensor): Tensor => (rank > 0 ? tf.add(h, tf.matMul(tf.matMul(z, A), C)) : h);
+  const headsOn = (pre: Tensor): Tensor => tf.add(tf.matMul(tf.relu(pre), W), B);
   try {
-    const x = new Float32Array(batchSize * width);
+    const preBatch = new Float32Array(batchSize * width);
+    const zBatch = new Float32Array(batchSize * directions);
     for (let step = 0; step < steps; step++) {
       // A quarter of each batch from the fixed rows while there are any, the rest a replay.
       const fixes = Math.min(changedRows.length, Math.round(batchSize * (options.fixShare ?? 0.25)));
@@ -116,42 +156,73 @@ export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrai
         ...Array.from({ length: fixes }, () => changedRows[Math.floor(rand() * changedRows.length)]),
         ...Array.from({ length: batchSize - fixes }, () => examples[Math.floor(rand() * examples.length)]),
       ];
-      batch.forEach((e, b) => x.set(features.values.subarray(e.row * width, (e.row + 1) * width), b * width));
+      batch.forEach((e, b) => {
+        rows.pre(e.row, preBatch, b * width);
+        rows.projected(e.row, zBatch, b * directions);
+      });
       tf.tidy(() => {
-        const xb = tf.tensor2d(x, [batchSize, width]);
+        const h = tf.tensor2d(preBatch, [batchSize, width]);
+        const z = tf.tensor2d(zBatch, [batchSize, directions]);
         const yb = encodeTargets(batch.map((e) => e.label));
-        optimizer.minimize(() => sequenceLoss(yb, tf.add(tf.matMul(xb, W), B)), false, [W, B]);
+        optimizer.minimize(() => sequenceLoss(yb, headsOn(changedPre(h, z))), false, rank > 0 ? [A, C, W, B] : [W, B]);
       });
     }
     const newKernel = (await W.data()) as Float32Array;
     const newBias = (await B.data()) as Float32Array;
     for (const head of HEADS) {
-      const k = headWeights(head.name, 'kernel');
       const kv = new Float32Array(width * head.size);
       for (let i = 0; i < width; i++) for (let c = 0; c < head.size; c++) kv[i * head.size + c] = newKernel[i * LOGITS + head.offset + c];
-      weights.set(new Uint8Array(kv.buffer), k.offset);
-      weights.set(new Uint8Array(newBias.slice(head.offset, head.offset + head.size).buffer), headWeights(head.name, 'bias').offset);
+      weights.set(new Uint8Array(kv.buffer), weightOf(`${head.name}/kernel`).offset);
+      weights.set(new Uint8Array(newBias.slice(head.offset, head.offset + head.size).buffer), weightOf(`${head.name}/bias`).offset);
     }
-    // Every row with cached activations, read by the new heads.
-    const logits = tf.tidy((): Tensor => tf.add(tf.matMul(tf.tensor2d(features.values, [features.files.length, width]), W), B));
-    const all = (await logits.data()) as Float32Array;
-    logits.dispose();
+    // Every row with cached features, read by the new layers; their new pre-activations replace
+    // the old in the cache (in memory: the file on disk is replaced with the model).
+    const n = features.files.length;
+    const logits = new Float32Array(n * LOGITS);
+    const preChunk = new Float32Array(Math.min(n, READ_CHUNK) * width);
+    const zChunk = new Float32Array(Math.min(n, READ_CHUNK) * directions);
+    for (let s = 0; s < n; s += READ_CHUNK) {
+      const m = Math.min(READ_CHUNK, n - s);
+      for (let j = 0; j < m; j++) {
+        rows.pre(s + j, preChunk, j * width);
+        rows.projected(s + j, zChunk, j * directions);
+      }
+      const [l, p] = tf.tidy((): Tensor[] => {
+        const h = tf.tensor2d(preChunk.subarray(0, m * width), [m, width]);
+        const z = tf.tensor2d(zChunk.subarray(0, m * directions), [m, directions]);
+        const pre = changedPre(h, z);
+        return [headsOn(pre), pre];
+      });
+      logits.set(l.dataSync(), s * LOGITS);
+      const newPre = p.dataSync() as Float32Array;
+      if (rank > 0) for (let j = 0; j < m; j++) rows.setPre(s + j, newPre, j * width);
+      tf.dispose([l, p]);
+    }
+    if (rank > 0) {
+      const newDense = tf.tidy(() => {
+        const P = tf.tensor2d(projection(features.inputWidth, directions), [features.inputWidth, directions]);
+        return tf.add(tf.tensor2d(readWeight(`${denseName}/kernel`), [features.inputWidth, width]), tf.matMul(tf.matMul(P, A), C));
+      });
+      weights.set(new Uint8Array((newDense.dataSync() as Float32Array).buffer), dense.offset);
+      newDense.dispose();
+    }
     const updated: CheckpointMeta = { ...meta, quickRetrain: { date: new Date().toISOString(), examples: examples.length, changed: changedRows.length } };
     await replaceDirAtomic(modelDir, async (fresh) => {
+      const rewritten = new Set([path.basename(weightsFile), 'meta.json', FEATURES_JSON, FEATURES_BIN]);
       for (const name of await fs.readdir(modelDir)) {
-        if (name === path.basename(weightsFile) || name === 'meta.json') continue;
-        // Unchanged files (optimizer state, evidence, activations) are linked, not copied: instant however large.
+        if (rewritten.has(name)) continue;
+        // Unchanged files (optimizer state, evidence) are linked, not copied: instant however large.
         await fs.link(path.join(modelDir, name), path.join(fresh, name)).catch(() => fs.copyFile(path.join(modelDir, name), path.join(fresh, name)));
       }
       await fs.writeFile(path.join(fresh, path.basename(weightsFile)), weights);
+      await writeFeatureCache(fresh, features, { atomic: false });
       await fs.writeFile(path.join(fresh, 'meta.json'), JSON.stringify(updated, null, 2) + '\n');
     });
     // After the model: a kill in between leaves the new model with the old readings, never the reverse.
-    const predictionsPath = await rewritePredictions(options.labelsPath, labels, featureRow, all, updated);
+    const predictionsPath = await rewritePredictions(options.labelsPath, labels, featureRow, logits, updated);
     return { seconds: (performance.now() - started) / 1000, examples: examples.length, changed: changedRows.length, predictionsPath };
   } finally {
-    W.dispose();
-    B.dispose();
+    tf.dispose([A, C, W, B]);
     optimizer.dispose();
   }
 }

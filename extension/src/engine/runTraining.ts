@@ -17,9 +17,9 @@ import { initBackend } from './backend';
 import { loadCheckpoint, readOptimizerState, saveCheckpoint, type CheckpointMeta } from './checkpoint';
 import { imageStats, splitValidation } from './data';
 import { computeMetrics } from './metrics';
-import { predictionRows, predictLogits, predictPixels } from './predict';
+import { predictionRows, predictLogits, predictPixels, refitFeaturesFor } from './predict';
 import { writePredictions } from './predictionsFile';
-import { featureWidth, PRESETS, type ModelSpec } from './presets';
+import { PRESETS, type ModelSpec } from './presets';
 import { DYNAMICS_FROM, trainOnCrops, type TrainLoopResult } from './train';
 import { writeFeatureCache } from './featureCache';
 import { runEvaluation } from './confusion';
@@ -180,9 +180,9 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
       // Predictions for every row (the unlabeled ones are what a user labels next), and what the
       // heads read for each, so a quick retrain can refit them later.
       const all = await loadCrops(options.labelsPath, { onlyLabeled: false });
-      const features = new Float32Array(all.rows.length * featureWidth(spec));
+      const features = refitFeaturesFor(result.model, spec, all.rows.length);
       const p = predictPixels(result.model, spec, all.pixels, all.rows.length, features);
-      await writeFeatureCache(modelDir, { modelDate: meta.date, files: all.rows.map((r) => r.file), width: featureWidth(spec), values: features });
+      await writeFeatureCache(modelDir, { modelDate: meta.date, files: all.rows.map((r) => r.file), ...features });
       const predictionsPath = await writePredictions(options.labelsPath, predictionRows(all.rows, p), meta);
       return { ...base, outcome: 'current', outcomeMessage: decision.message, modelDir, predictionsPath, previousValidation: previous };
     }

@@ -16,9 +16,9 @@ test('a fine-tune is offered for a relabelling, not for a few fixes', () => {
   assert.equal(needsFineTune(0, 0), false);
 });
 
-test('the offer says how many labels changed and why the heads alone are not enough', () => {
+test('the offer says how many labels changed and why the quick update is not enough', () => {
   const text = fineTuneOfferText(1005);
   assert.match(text, /^Digit Lens: 1,005 labels changed since the model was trained\./);
-  assert.match(text, /refits only its output heads/);
+  assert.match(text, /refits only the network's last layers/);
   assert.match(text, /two epochs of fine-tuning/);
 });
