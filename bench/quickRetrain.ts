@@ -1,10 +1,10 @@
 // The quick retrain, measured (issue 8). Three parts, each on its own datasets under a temp folder:
 //   node --import tsx bench/quickRetrain.ts speed [--count 3000]       update time after one fix
-//   node --import tsx bench/quickRetrain.ts sevens [--budget 300 | --epochs E] [--keep DIR]
+//   node --import tsx bench/quickRetrain.ts sevens [--budget 300 | --epochs E] [--test-count 1000] [--keep DIR]
 //                                                                     every 7 typed as 1, fixed, quick retrain
 //   node --import tsx bench/quickRetrain.ts fixed [--count 3000]       from the saved edit to the gallery's data
 // `speed` and `fixed` train one short epoch first (what is timed is the update, not the model's
-// quality); `sevens` trains for --budget seconds on 4,000 crops and tests on 1,000 of another seed.
+// quality); `sevens` trains for --budget seconds on 4,000 crops and tests on --test-count of another seed.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +24,7 @@ import { cropAt } from '../common/galleryColumns';
 import { loadGalleryDataset } from '../extension/src/host/gallery/galleryData';
 
 const args = parseArgs(process.argv.slice(2));
-checkKnownFlags(args, ['count', 'budget', 'epochs', 'keep']);
+checkKnownFlags(args, ['count', 'budget', 'epochs', 'keep', 'test-count']);
 const part = args.positionals[0] ?? 'speed';
 
 /** A synthetic set with a current model: trained one epoch, or `seconds` when given (a large set's update time does not depend on how well it was trained). */
@@ -103,7 +103,7 @@ async function sevens(): Promise<void> {
   const keep = stringFlag(args, 'keep');
   const root = keep ? path.resolve(keep) : await fs.mkdtemp(path.join(os.tmpdir(), 'dl-quick-sevens-'));
   const train = await synthesize({ dir: path.join(root, 'train'), count: 4000, seed: 1 });
-  const test = await synthesize({ dir: path.join(root, 'test'), count: 1000, seed: 2 });
+  const test = await synthesize({ dir: path.join(root, 'test'), count: numberFlag(args, 'test-count', { min: 100, integer: true }) ?? 1000, seed: 2 });
   const truth = await fs.readFile(train.labelsPath, 'utf8');
   // The annotator wrote every 7 as 1 (labels only: the box columns stay).
   const doc = LabelsDocument.parse(truth);
@@ -150,8 +150,8 @@ async function sevens(): Promise<void> {
   console.log(`ratio ${(after.with7 / after.without7).toFixed(2)} (target >= 0.8); without-7 accuracy ${((after.without7 - before.without7) * 100).toFixed(1)} points (target >= -3)`);
   const predicted = parsePredictionsCsv(await fs.readFile(predictionsPath(train.labelsPath), 'utf8')).rows;
   console.log(`training rows with a 7 now read with a 7: ${predicted.filter((r) => r.label.includes('7') && r.prediction.includes('7')).length}/${rows7}`);
-  // The heads alone cannot undo a confusion the network's features learned; two epochs of
-  // fine-tuning from the checkpoint (Train Model -> Continue, `train --resume --epochs 2`) can.
+  // The quick retrain changes only the last layers; two epochs of fine-tuning the whole network
+  // from the checkpoint (Fine-Tune Model, `train --resume --epochs 2`), for comparison.
   const tuned = await runTraining({ labelsPath: train.labelsPath, backend: 'auto', resume: true, replace: true, epochs: 2, seed: 1 });
   console.log(`fine-tuned two epochs from the checkpoint: ${tuned.steps} steps in ${tuned.seconds.toFixed(0)} s (${((tuned.steps * 32) / tuned.seconds).toFixed(0)} img/s)`);
   const fine = await measure('after the fine-tune');

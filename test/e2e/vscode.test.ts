@@ -719,7 +719,7 @@ test('Digit Lens in code-server: train from the palette, gallery with prediction
     assert.match(log, /gallery: \d+ crops from /);
     assert.match(log, /gallery: label of img\/\.\/00001\.png \(line 4\) set to "0432" \(written\)/);
     assert.match(log, new RegExp(`gallery: label of ${rowFile} \\(line ${row + 1}\\) set to "777" \\(inUnsavedEditor\\)`));
-    assert.match(log, /quick retrain: labels\.csv: heads refitted on \d+ rows \(\d+ changed since training\)/);
+    assert.match(log, /quick retrain: labels\.csv: last layers refitted on \d+ rows \(\d+ changed since training\)/);
     // Training, predictions, reloads and a demo dataset later, labels.csv holds the four fixes only.
     assert.ok(readFileSync(labelsPath).equals(undone), 'labels.csv changed after the label edits');
     assert.match(log, /gallery: undo of 1 label/);

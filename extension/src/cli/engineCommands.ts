@@ -188,7 +188,7 @@ export const predictCliCommand: CliCommand = {
 
 export const retrainCliCommand: CliCommand = {
   name: 'retrain',
-  usage: `retrain <dir> --quick [${BACKEND_FLAG}] [--json]   refits the current model's heads to the labels as they are now`,
+  usage: `retrain <dir> --quick [${BACKEND_FLAG}] [--json]   refits the current model's last layers to the labels as they are now`,
   async run(argv) {
     const args = parseArgs(argv, ['quick', 'json']);
     checkKnownFlags(args, ['quick', 'backend', 'json']);
@@ -198,7 +198,7 @@ export const retrainCliCommand: CliCommand = {
     const { runQuickRetrain } = await import('../engine/quickRetrain');
     const r = await runQuickRetrain({ labelsPath, backend });
     if (args.flags.get('json') === true) process.stdout.write(JSON.stringify({ seconds: r.seconds, examples: r.examples }) + '\n');
-    else process.stdout.write(`heads refitted on ${r.examples} labeled rows (${r.changed} changed since training) in ${r.seconds.toFixed(2)} s; ${r.predictionsPath}\n`);
+    else process.stdout.write(`last layers refitted on ${r.examples} labeled rows (${r.changed} changed since training) in ${r.seconds.toFixed(2)} s; ${r.predictionsPath}\n`);
     return 0;
   },
 };

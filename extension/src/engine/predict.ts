@@ -140,23 +140,26 @@ export function predictLogits(model: LayersModel, src: CropSource, indices: read
     return logits;
   };
   const windows = TEST_VIEWS.map((view) => viewWindow(spec, view));
-  for (let start = 0; start < indices.length; start += cropsPerBatch) {
-    const chunk = indices.slice(start, start + cropsPerBatch);
-    if (plainCrops(spec)) {
-      fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
-      out.set(run(chunk.length, start, chunk.length), start * LOGITS);
-      continue;
+  try {
+    for (let start = 0; start < indices.length; start += cropsPerBatch) {
+      const chunk = indices.slice(start, start + cropsPerBatch);
+      if (plainCrops(spec)) {
+        fillBatch(src, chunk, spec.inputSize, spec.channels, buf);
+        out.set(run(chunk.length, start, chunk.length), start * LOGITS);
+        continue;
+      }
+      // View-major: image v * chunk.length + j is crop chunk[j] through view v.
+      fillBatchWindows(src, windows.flatMap(() => chunk), spec.inputSize, spec.channels, buf, windows.flatMap((w) => chunk.map(() => w)), width);
+      const lp = logSoftmaxHeads(run(views * chunk.length, start, chunk.length));
+      const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
+      for (let v = 0; v < views; v++) {
+        const o = v * sum.length;
+        for (let i = 0; i < sum.length; i++) sum[i] += lp[o + i] / views;
+      }
     }
-    // View-major: image v * chunk.length + j is crop chunk[j] through view v.
-    fillBatchWindows(src, windows.flatMap(() => chunk), spec.inputSize, spec.channels, buf, windows.flatMap((w) => chunk.map(() => w)), width);
-    const lp = logSoftmaxHeads(run(views * chunk.length, start, chunk.length));
-    const sum = out.subarray(start * LOGITS, (start + chunk.length) * LOGITS);
-    for (let v = 0; v < views; v++) {
-      const o = v * sum.length;
-      for (let i = 0; i < sum.length; i++) sum[i] += lp[o + i] / views;
-    }
+  } finally {
+    directions?.dispose();
   }
-  directions?.dispose();
   return out;
 }
 

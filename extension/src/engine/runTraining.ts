@@ -178,7 +178,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
     if (decision.current) {
       await saveCheckpoint(result.model, modelDir, meta, result.optimizerState, extras);
       // Predictions for every row (the unlabeled ones are what a user labels next), and what the
-      // heads read for each, so a quick retrain can refit them later.
+      // last layers read for each, so a quick retrain can refit them later.
       const all = await loadCrops(options.labelsPath, { onlyLabeled: false });
       const features = refitFeaturesFor(result.model, spec, all.rows.length);
       const p = predictPixels(result.model, spec, all.pixels, all.rows.length, features);

@@ -1,6 +1,6 @@
 // The model follows the labels: whenever a labels file changes on disk (a fix typed in the
 // gallery or the inspector, a save from the editor, or another program), the engine refits the
-// current model's heads to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
+// current model's last layers to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
 // scores follow. Off with the setting digitLens.quickRetrainAfterFix; skipped while a training
 // runs, and for a dataset whose model has no cached activations (nothing to refit quickly).
 // Once many rows changed since training, the user is offered a fine-tune of the whole network,
@@ -82,7 +82,7 @@ export class QuickRetrainOnSave implements vscode.Disposable {
     try {
       const result = await this.engine.quickRetrain({ labelsPath, backend: isBackendChoice(backend) ? backend : SETTINGS.backend.values[0] });
       this.log.info(
-        `quick retrain: ${vscode.workspace.asRelativePath(uri)}: heads refitted on ${result.examples} rows (${result.changed} changed since training) in ${result.seconds.toFixed(2)} s`,
+        `quick retrain: ${vscode.workspace.asRelativePath(uri)}: last layers refitted on ${result.examples} rows (${result.changed} changed since training) in ${result.seconds.toFixed(2)} s`,
       );
       if (needsFineTune(result.changed, result.examples)) void this.offerFineTune(uri, result.changed);
     } catch (err) {
