@@ -32,6 +32,9 @@ test('a relabelled class is read with its new label after a quick retrain, and t
 
     const featuresBefore = await readFeatureCache(modelDir);
     assert.ok(featuresBefore);
+    // A model whose cache is of the older, heads-only format: the retrain rebuilds it, once.
+    const index = path.join(modelDir, 'features.json');
+    await fs.writeFile(index, JSON.stringify({ ...(JSON.parse(await fs.readFile(index, 'utf8')) as object), format: 'digitlens-features-1' }));
 
     // The annotator meant 7 for every vertical stripe.
     const text = await fs.readFile(labelsPath, 'utf8');

@@ -23,8 +23,8 @@ import { defaultModelDir, predictionsPath as predictionsPathOf } from '../datase
 import { initBackend } from './backend';
 import { readMeta, type CheckpointMeta } from './checkpoint';
 import { decodeSequence } from './decode';
-import { projection, readFeatureCache, writeFeatureCache, FEATURES_BIN, FEATURES_JSON } from './featureCache';
-import { featureLayer } from './predict';
+import { projection, readFeatureCache, writeFeatureCache, FEATURES_BIN, FEATURES_JSON, type FeatureCache } from './featureCache';
+import { featureLayer, runPredict } from './predict';
 import { encodeTargets, sequenceLoss } from './loss';
 import { mulberry32 } from '../../../common/mulberry32';
 import { writePredictions } from './predictionsFile';
@@ -42,7 +42,7 @@ export interface QuickRetrainTuning {
 }
 
 /** Rank of the change to the last dense layer. 64: on every 7 typed as 1, then fixed, about the
- * quality of a change of full rank within P's span, at an eighth of its cost a step. */
+ * quality of a change of full rank within P's span, in about a third of its time. */
 export const DENSE_CHANGE_RANK = 64;
 
 /** Rows read at once for the new readings of every row. */
@@ -82,10 +82,7 @@ export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrai
   hooks.onBackend?.(backend.name, backend.threads, backend.note);
   const modelDir = defaultModelDir(options.labelsPath);
   const meta = await readMeta(modelDir);
-  const features = await readFeatureCache(modelDir);
-  if (!features || features.modelDate !== meta.date) {
-    throw new Error('the current model has no cached activations to refit its heads on: run Predictions (digit-lens predict) or train once more');
-  }
+  const features = await currentFeatures(options, modelDir, meta.date);
   const modelJson = JSON.parse(await fs.readFile(path.join(modelDir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[]; weights: ManifestEntry[] }[] };
   if (modelJson.weightsManifest.length !== 1 || modelJson.weightsManifest[0].paths.length !== 1) throw new Error('the model is not saved as one weights file');
   const weightsFile = path.join(modelDir, path.basename(modelJson.weightsManifest[0].paths[0]));
@@ -103,7 +100,7 @@ export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrai
     const before = trainedLabels.get(normalizeDatasetPath(r.file));
     examples.push({ row, label: r.label, changed: before !== undefined && before !== r.label });
   }
-  if (examples.length === 0) throw new Error('no labeled row has cached activations: train once more');
+  if (examples.length === 0) throw new Error('no labeled row has cached features: train once more');
   const width = features.rows.width;
   const weightOf = (name: string) => {
     const range = ranges.get(name);
@@ -225,6 +222,20 @@ export async function runQuickRetrain(options: QuickRetrainOptions & QuickRetrai
     tf.dispose([A, C, W, B]);
     optimizer.dispose();
   }
+}
+
+/**
+ * The model's feature cache. A model saved without one, or with one of an older format (the
+ * heads-only refit's) or of another model, gets it now: every row read once, as Predictions
+ * does (tens of seconds for thousands of crops, once), instead of a refit that cannot run.
+ */
+async function currentFeatures(options: QuickRetrainOptions, modelDir: string, modelDate: string): Promise<FeatureCache> {
+  const cached = await readFeatureCache(modelDir);
+  if (cached && cached.modelDate === modelDate) return cached;
+  await runPredict({ labelsPath: options.labelsPath, backend: options.backend });
+  const rebuilt = await readFeatureCache(modelDir);
+  if (!rebuilt || rebuilt.modelDate !== modelDate) throw new Error('the current model has no features to refit on, and reading every row again did not write them: train once more');
+  return rebuilt;
 }
 
 /** The labels the model was trained on, by normalised path (from its evidence; empty when it has none). */

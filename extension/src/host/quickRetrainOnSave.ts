@@ -2,7 +2,7 @@
 // gallery or the inspector, a save from the editor, or another program), the engine refits the
 // current model's last layers to it (a quick retrain, seconds), and predictions.csv, the gallery's overlays and the label-error
 // scores follow. Off with the setting digitLens.quickRetrainAfterFix; skipped while a training
-// runs, and for a dataset whose model has no cached activations (nothing to refit quickly).
+// runs, and for a dataset without a model of its own (nothing to refit).
 // Once many rows changed since training, the user is offered a fine-tune of the whole network,
 // once per model (fineTuneOffer.ts says when and why).
 import { promises as fs } from 'node:fs';
@@ -66,12 +66,12 @@ export class QuickRetrainOnSave implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION, uri);
     if (config.get<unknown>(SETTINGS.quickRetrainAfterFix.key) === false) return;
     if (this.trainingRuns()) return;
-    // Only a model saved with its activations can be refitted quickly.
-    const hasFeatures = await fs.stat(path.join(defaultModelDir(labelsPath), 'features.json')).then(
+    // Only a dataset with a model of its own (the engine rebuilds a missing or older feature cache once).
+    const hasModel = await fs.stat(path.join(defaultModelDir(labelsPath), 'meta.json')).then(
       () => true,
       () => false,
     );
-    if (!hasFeatures) return;
+    if (!hasModel) return;
     if (this.running.has(labelsPath)) {
       this.again.add(labelsPath);
       return;
