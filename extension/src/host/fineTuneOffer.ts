@@ -1,9 +1,9 @@
 // When to offer a fine-tune after a quick retrain, and what the offer says. The quick retrain
 // refits the output heads and a low-rank change of the last dense layer; after a relabelling it
 // follows the new labels only in part (every 7 typed as 1, then fixed: 72% of numbers with a 7
-// read right, but -4.4 points on numbers without one, against -2.1 after two epochs of
-// fine-tuning the whole network; BENCHMARKS.md, issue 8). A few scattered fixes need no more:
-// one changed row flips its reading after the refit.
+// read right, but -4.2 points on numbers without one, against -3.0 after two more epochs of
+// fine-tuning the whole network in the same run; BENCHMARKS.md, issue 8). A few scattered fixes
+// need no more: one changed row flips its reading after the refit.
 
 /** Fewer changed rows than this never ask for a fine-tune, whatever the dataset's size. */
 export const FINE_TUNE_MIN_CHANGED = 50;
