@@ -2,6 +2,7 @@
 //   node --import tsx bench/quickRetrain.ts speed [--count 3000]       update time after one fix
 //   node --import tsx bench/quickRetrain.ts sevens [--budget 300 | --epochs E] [--test-count 1000] [--keep DIR]
 //                                                                     every 7 typed as 1, fixed, quick retrain
+//                                                                     (--keep: the sets and the 7 -> 1 model stay in DIR)
 //   node --import tsx bench/quickRetrain.ts fixed [--count 3000]       from the saved edit to the gallery's data
 // `speed` and `fixed` train one short epoch first (what is timed is the update, not the model's
 // quality); `sevens` trains for --budget seconds on 4,000 crops and tests on --test-count of another seed.
@@ -143,6 +144,8 @@ async function sevens(): Promise<void> {
     return { with7: a.sequenceAccuracy, without7: b.sequenceAccuracy };
   };
   const before = await measure('trained on 7 -> 1');
+  // Kept for studies of the refit: the model that learnt 7 as 1, before anything changed it.
+  if (keep) await fs.cp(modelDir, path.join(root, 'model-7-as-1'), { recursive: true });
   await fs.writeFile(train.labelsPath, truth);
   const q = await runQuickRetrain({ labelsPath: train.labelsPath, backend: 'auto' });
   console.log(`labels fixed; quick retrain ${q.seconds.toFixed(2)} s on ${q.examples} rows (${q.changed} changed)`);

@@ -29,8 +29,8 @@ export interface CheckpointMeta {
   validation?: Metrics;
   /** The run that trained it (its record in .digitlens/runs/, common/trainingRun.ts); absent in older checkpoints. */
   runId?: string;
-  /** The last quick retrain of the heads (quickRetrain.ts), when there was one since training. */
-  quickRetrain?: { date: string; examples: number; changed: number };
+  /** The last quick retrain (quickRetrain.ts), when there was one since training: its rows, those changed since training, and its steps. */
+  quickRetrain?: { date: string; examples: number; changed: number; steps?: number };
   /** Set on the model the extension ships (scripts/train-shipped-model.mjs): how it was made and measured. */
   shipped?: { script: string; data: string; budget: string; imagesPerSecond: number; weights: string; test?: Metrics & { seed: number; count?: number } };
   /** The tensors in optimizer.bin, in order, float32 each. Absent in checkpoints without it. */

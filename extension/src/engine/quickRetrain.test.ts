@@ -11,7 +11,7 @@ import { initBackend } from './backend';
 import { readMeta } from './checkpoint';
 import { readFeatureCache, type FeatureRows } from './featureCache';
 import { runPredict } from './predict';
-import { runQuickRetrain } from './quickRetrain';
+import { runQuickRetrain, stepsFor } from './quickRetrain';
 import { runTraining } from './runTraining';
 
 async function readings(labelsPath: string): Promise<Map<string, string>> {
@@ -39,6 +39,8 @@ test('a relabelled class is read with its new label after a quick retrain, and t
     // The annotator meant 7 for every vertical stripe.
     const text = await fs.readFile(labelsPath, 'utf8');
     await fs.writeFile(labelsPath, text.replace(/^(img\/\d+\.png),1$/gm, '$1,7'));
+    const start = path.join(path.dirname(labelsPath), 'model-before-the-refit');
+    await fs.cp(modelDir, start, { recursive: true });
     const result = await runQuickRetrain({ labelsPath, backend: 'wasm' });
     t.diagnostic(`quick retrain: ${JSON.stringify(result)}`);
     assert.equal(result.examples, 200);
@@ -79,6 +81,25 @@ test('a relabelled class is read with its new label after a quick retrain, and t
       for (let i = 0; i < width; i++) worst = Math.max(worst, Math.abs(row[i] - read[i]) / step);
     }
     assert.ok(worst <= 2, `the network's own pre-activations differ from the refit's by ${worst.toFixed(2)} quantisation steps`);
+
+    // The refit repeats: from the same model and labels, the same weights to the byte (its
+    // dropout masks are seeded step by step; unseeded, two runs differed).
+    const weightsFile = path.join(modelDir, 'weights.bin');
+    const first = await fs.readFile(weightsFile);
+    await fs.rm(modelDir, { recursive: true });
+    await fs.cp(start, modelDir, { recursive: true });
+    await runQuickRetrain({ labelsPath, backend: 'wasm' });
+    assert.ok((await fs.readFile(weightsFile)).equals(first), 'a second quick retrain from the same start wrote other weights');
+    assert.equal((await readMeta(modelDir)).quickRetrain?.steps, stepsFor(100));
+
+    // One more fix after the relabelling: its steps are a single fix's (the hundred fitted
+    // before are replayed, not counted again), and those hundred still read 7.
+    await fs.writeFile(labelsPath, (await fs.readFile(labelsPath, 'utf8')).replace(/^img\/1\.png,22$/m, 'img/1.png,33'));
+    const one = await runQuickRetrain({ labelsPath, backend: 'wasm' });
+    assert.equal(one.changed, 101);
+    assert.equal((await readMeta(modelDir)).quickRetrain?.steps, stepsFor(1));
+    const still = [...(await readings(labelsPath))].filter(([file, p]) => Number(/\d+/.exec(file)?.[0]) % 2 === 0 && p === '7').length;
+    assert.ok(still >= 95, `vertical stripes still read 7 after one more fix: ${still}/100`);
   } finally {
     await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
   }
