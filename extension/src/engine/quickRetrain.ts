@@ -70,10 +70,10 @@ export const REFIT_LABELS_JSON = 'refit-labels.json';
 const READ_CHUNK = 4096;
 
 /**
- * Steps of the refit, by the rows changed since the last one: 60 for a few fixes (about a second),
- * up to 500 when a whole kind was relabelled (every 7 typed as 1, then fixed, 1,004 rows of 4,000; two test sets of 4,000 crops:
- * after 395 steps 72.9% of the numbers with a 7 read right and -2.9 points on those without,
- * after 500 73.9% and -2.0, after 600 74.2% and -1.9).
+ * Steps of the refit, by the rows changed since the last one: 60 for a few fixes (about a
+ * second), up to 500 when a whole kind was relabelled (every 7 typed as 1, then fixed, 1,004 rows
+ * of 4,000; two test sets of 4,000 crops: after 395 steps 72.9% of the numbers with a 7 read
+ * right and -2.9 points on those without, after 500 73.9% and -2.0, after 600 74.2% and -1.9).
  */
 export function stepsFor(freshRows: number): number {
   return 60 + Math.min(440, Math.ceil(freshRows / 2));
