@@ -211,7 +211,8 @@ async function runCommand(page: Page, title: string): Promise<void> {
 /**
  * Logs where the keyboard focus is and whether a dialog is up, then moves the focus off whatever
  * holds it (a webview's frame, a disposed editor) onto the workbench, so that its key bindings
- * hear the next key. A modal dialog is a finding, not a flake: it is logged with its text.
+ * hear the next key. A modal dialog up there would be a finding, not a race: its text is logged
+ * (Escape then cancels it), so the CI log says which it was.
  */
 async function reclaimFocus(page: Page, why: string): Promise<void> {
   const state = await page
