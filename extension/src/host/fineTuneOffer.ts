@@ -3,8 +3,8 @@
 // the network made for the old labels. After a relabelling that leaves a gap (every 7 typed as 1,
 // then fixed: 75.3% of numbers with a 7 read right after the quick retrain, 76.9% after two more
 // epochs of fine-tuning the whole network, 80.0% for a model of the same recipe trained on the
-// right labels; BENCHMARKS.md, issue 8). A few scattered fixes need no more: one changed row
-// flips its reading after the refit.
+// right labels; BENCHMARKS.md, issue 8). A few scattered fixes need no fine-tune: the refit draws
+// them into every batch (in the code-server e2e, a fixed crop's reading follows its new label).
 
 /** Fewer changed rows than this never ask for a fine-tune, whatever the dataset's size. */
 export const FINE_TUNE_MIN_CHANGED = 50;
