@@ -44,8 +44,8 @@ export interface QuickRetrainTuning {
 }
 
 /**
- * A tenth of each batch from the changed rows: a single fix is in every batch (26 copies of 256)
- * and takes, while a relabelling of a whole kind is not drawn far above its share of the data,
+ * A tenth of each batch from the changed rows: a single fix is in every batch (26 copies of 256),
+ * while a relabelling of a whole kind is not drawn far above its share of the data,
  * which taught the heads to see it everywhere (every 7 typed as 1, then fixed, 500 steps with
  * dropout: a quarter lost 2.8 points on numbers without a 7 where a tenth lost 2.0).
  */
