@@ -16,8 +16,7 @@ import { synthesize } from '../extension/src/dataset/synth';
 import { initBackend } from '../extension/src/engine/backend';
 import { loadCheckpoint } from '../extension/src/engine/checkpoint';
 import { imageStats, splitValidation } from '../extension/src/engine/data';
-import { computeMetrics } from '../extension/src/engine/metrics';
-import { evidenceFrom } from '../extension/src/engine/runTraining';
+import { blendStartReading, evidenceFrom, readWithStartModel } from '../extension/src/engine/startEvidence';
 import { decodeSequence } from '../extension/src/engine/decode';
 import { labelIssue } from '../common/labelIssues';
 import { findLabelIssues } from '../common/labelEvidence';
@@ -72,11 +71,14 @@ async function main(): Promise<void> {
     w.weight[row] += weight;
   };
   const initial = startFrom === undefined ? undefined : await loadCheckpoint(startFrom);
-  // As `train` does: from the first step when the start model reads the validation rows already.
+  // As `train` does: the start model's reading of every row, when it reads the validation rows already.
   const validationRows = splitValidation(files).validation;
-  const startReading = initial && computeMetrics(validationRows.map((i) => labels[i]), predictLogits(initial.model, { pixels: crops.pixels, ...imageStats(crops.pixels, files.length) }, validationRows, initial.meta.spec));
-  const recordFrom = from ?? evidenceFrom(startReading && { ...startReading, backend: backend.name });
-  if (initial) console.log(`starting from ${startFrom} (${initial.meta.steps} steps), which reads ${(100 * (startReading?.sequenceAccuracy ?? 0)).toFixed(1)}% of the validation rows (typed labels)`);
+  const src = { pixels: crops.pixels, ...imageStats(crops.pixels, files.length) };
+  const startClock = performance.now();
+  const start = initial && readWithStartModel(initial.model, initial.meta.spec, src, labels, validationRows);
+  const startSeconds = (performance.now() - startClock) / 1000;
+  const recordFrom = from ?? evidenceFrom(start);
+  if (initial) console.log(`starting from ${startFrom} (${initial.meta.steps} steps), which reads ${(100 * (start?.validation.sequenceAccuracy ?? 0)).toFixed(1)}% of the validation rows (typed labels); its reading of every row ${start?.logProbs ? `took ${startSeconds.toFixed(1)} s` : 'is not evidence'}`);
   console.log(`evidence recorded from ${recordFrom} of the run`);
   const result = await trainOnCrops(
     { files, labels, pixels: crops.pixels },
@@ -98,7 +100,6 @@ async function main(): Promise<void> {
 
   // The final model's reading of every row (in sample for the training rows), as the gallery had it.
   const t0 = performance.now();
-  const src = { pixels: crops.pixels, ...imageStats(crops.pixels, files.length) };
   const finalLp = logSoftmaxHeads(predictLogits(result.model, src, [...files.keys()], PRESETS.fast));
   const predictSeconds = (performance.now() - t0) / 1000;
   result.model.dispose();
@@ -132,14 +133,18 @@ async function main(): Promise<void> {
     return -s;
   });
   report(`dynamics: -mean log P(label) (from ${recordFrom})`, byDesc(logProbOfLabel));
-  // What ships (CLI, gallery, diagnostics): the dynamics' margins calibrated by length (common/labelEvidence.ts).
-  const shipped = findLabelIssues(
-    { rows: files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 })), meanLogProbs: lp },
-    files.map((file, i) => ({ file, label: labels[i], line: i })),
-  );
+  // What ships (CLI, gallery, diagnostics): the dynamics blended with the start model's reading
+  // (engine/startEvidence.ts), margins calibrated by length (common/labelEvidence.ts).
+  const evidenceRows = files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 }));
+  const labeledRows = files.map((file, i) => ({ file, label: labels[i], line: i }));
+  const shipped = findLabelIssues({ rows: evidenceRows, ...blendStartReading(lp, start, result.validation.sequenceAccuracy) }, labeledRows);
   const shippedOrder = shipped.map((x) => x.line ?? -1);
   const shippedRight = mistakes.filter((m) => shipped.find((x) => x.line === m.index)?.suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
-  report(`shipped: dynamics margin, calibrated (from ${recordFrom})`, shippedOrder, `  suggestion = truth for ${shippedRight}/${mistakes.length}`);
+  report(`shipped: dynamics${start?.logProbs ? ' + start reading' : ''}, calibrated (from ${recordFrom})`, shippedOrder, `  suggestion = truth for ${shippedRight}/${mistakes.length}`);
+  if (start?.logProbs) {
+    report('dynamics alone, calibrated (shipped before)', findLabelIssues({ rows: evidenceRows, meanLogProbs: lp }, labeledRows).map((x) => x.line ?? -1));
+    report('start model alone, calibrated', findLabelIssues({ rows: evidenceRows, meanLogProbs: start.logProbs }, labeledRows).map((x) => x.line ?? -1));
+  }
   const finalShipped = findLabelIssues(
     { rows: files.map((file, i) => ({ file, label: labels[i], heldOut: result.dynamics.heldOut[i] === 1 })), meanLogProbs: finalLp },
     files.map((file, i) => ({ file, label: labels[i], line: i })),

@@ -23,13 +23,19 @@ export interface LabelEvidence {
   rows: EvidenceRow[];
   /** rows.length x LOGITS, float32. */
   meanLogProbs: Float32Array;
+  /**
+   * The share of the means that is the start model's reading of each row (a run from another
+   * model's weights that read the crops before training, engine/startEvidence.ts); absent when
+   * the means are the run's own readings alone.
+   */
+  startWeight?: number;
 }
 
 const isEvidenceRow = shape<EvidenceRow>({ file: isString, label: isString, heldOut: isBoolean });
 
 export function encodeEvidence(e: LabelEvidence): { json: string; bin: Uint8Array } {
   if (e.meanLogProbs.length !== e.rows.length * LOGITS) throw new RangeError('evidence: one row of head log-probabilities per row');
-  const json = JSON.stringify({ format: 'digitlens-evidence-1', logits: LOGITS, rows: e.rows });
+  const json = JSON.stringify({ format: 'digitlens-evidence-1', logits: LOGITS, ...(e.startWeight === undefined ? {} : { startWeight: e.startWeight }), rows: e.rows });
   return { json, bin: new Uint8Array(e.meanLogProbs.buffer, e.meanLogProbs.byteOffset, e.meanLogProbs.byteLength) };
 }
 
@@ -39,11 +45,13 @@ export function decodeEvidence(json: string, bin: Uint8Array): LabelEvidence {
   if (!isRecord(meta) || meta.format !== 'digitlens-evidence-1' || meta.logits !== LOGITS || !Array.isArray(meta.rows) || !meta.rows.every(isEvidenceRow)) {
     throw new Error('not label-error evidence of this version');
   }
+  const startWeight = meta.startWeight;
+  if (startWeight !== undefined && (typeof startWeight !== 'number' || !(startWeight >= 0 && startWeight <= 1))) throw new Error('the evidence says a start weight that is not a share');
   const rows = meta.rows;
   if (bin.byteLength !== rows.length * LOGITS * 4) throw new Error(`the evidence holds ${bin.byteLength} bytes, not the ${rows.length * LOGITS * 4} its rows need`);
   const meanLogProbs = new Float32Array(rows.length * LOGITS);
   new Uint8Array(meanLogProbs.buffer).set(bin);
-  return { rows, meanLogProbs };
+  return { rows, meanLogProbs, ...(startWeight === undefined ? {} : { startWeight }) };
 }
 
 export interface RowIssue extends LabelIssue {

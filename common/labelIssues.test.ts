@@ -56,6 +56,11 @@ test('evidence round-trips and scores rows as they are labeled now, by normalise
   assert.ok(findLabelIssues(evidence, [{ file: 'b.png', label: '7' }])[0].score < 0.01);
   assert.throws(() => decodeEvidence(json, bin.subarray(4)), /bytes/);
   assert.throws(() => decodeEvidence('{"format":"x"}', bin), /not label-error evidence/);
+  // Evidence blended with a start model's reading says its share, and keeps it.
+  assert.equal(evidence.startWeight, undefined);
+  const blended = encodeEvidence({ ...evidence, startWeight: 0.4 });
+  assert.equal(decodeEvidence(blended.json, Uint8Array.from(blended.bin)).startWeight, 0.4);
+  assert.throws(() => decodeEvidence(blended.json.replace('"startWeight":0.4', '"startWeight":1.5'), Uint8Array.from(blended.bin)), /not a share/);
 });
 
 test('margins are compared among rows of the same length: a long label the model half-doubts is not ranked above a short one it reads otherwise', () => {

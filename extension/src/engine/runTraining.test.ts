@@ -4,13 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { LOGITS, logSoftmaxHeads } from '../../../common/heads';
+import { decodeEvidence, EVIDENCE_BIN, EVIDENCE_JSON } from '../../../common/labelEvidence';
 import { parseRunRecord } from '../../../common/trainingRun';
 import { stripes } from '../../../test/support/stripes';
+import { loadCrops } from '../dataset/crops';
 import { candidateModelDir, defaultModelDir, predictionsPath } from '../dataset/paths';
 import { initBackend } from './backend';
-import { readMeta } from './checkpoint';
-import { evidenceFrom, runTraining, START_READS } from './runTraining';
-import { DYNAMICS_FROM } from './train';
+import { loadCheckpoint, readMeta } from './checkpoint';
+import { imageStats } from './data';
+import { predictLogits } from './predict';
+import { runTraining } from './runTraining';
+import { startShare } from './startEvidence';
 import { runUseCandidate } from './useCandidate';
 
 async function snapshot(dir: string): Promise<Map<string, Buffer>> {
@@ -116,6 +121,35 @@ test('a new model can start from another model\'s weights: one step from a train
     assert.deepEqual(meta.startedFrom, { dir: start, steps: teacher.steps });
     assert.equal(meta.totalSteps, teacher.steps + 1);
     assert.equal(meta.optimizer?.kind, 'adam', 'a fresh optimizer, saved for a later resume');
+    // The start model read every validation crop right, so the saved evidence blends its reading of
+    // each row into the run's: on the held-out rows, the final model's reading and the start model's.
+    const modelDir = defaultModelDir(labelsPath);
+    const evidence = decodeEvidence(await fs.readFile(path.join(modelDir, EVIDENCE_JSON), 'utf8'), await fs.readFile(path.join(modelDir, EVIDENCE_BIN)));
+    const share = startShare(1, started.validation.sequenceAccuracy);
+    assert.equal(share, 0.5, 'two readers that read every validation crop right share it half and half');
+    assert.equal(evidence.startWeight, share);
+    const heldOut = evidence.rows.flatMap((r, i) => (r.heldOut ? [i] : []));
+    assert.ok(heldOut.length > 0, 'stripes has validation rows');
+    const crops = await loadCrops(labelsPath, { onlyLabeled: true, uniqueImages: true });
+    assert.deepEqual(evidence.rows.map((r) => r.file), crops.rows.map((r) => r.file));
+    const src = { pixels: crops.pixels, ...imageStats(crops.pixels, crops.rows.length) };
+    const readBy = async (dir: string): Promise<Float32Array> => {
+      const { model, meta: m } = await loadCheckpoint(dir);
+      try {
+        return logSoftmaxHeads(predictLogits(model, src, heldOut, m.spec));
+      } finally {
+        model.dispose();
+      }
+    };
+    const [final, first] = [await readBy(modelDir), await readBy(start)];
+    let worst = 0;
+    heldOut.forEach((row, k) => {
+      for (let j = 0; j < LOGITS; j++) {
+        const want = (1 - share) * final[k * LOGITS + j] + share * first[k * LOGITS + j];
+        worst = Math.max(worst, Math.abs(evidence.meanLogProbs[row * LOGITS + j] - want));
+      }
+    });
+    assert.ok(worst < 1e-3, `held-out evidence = the blend of the two readings (largest difference ${worst})`);
     // The run's record says so too (the dashboard shows it).
     const record = parseRunRecord(await fs.readFile(runPath, 'utf8'));
     assert.deepEqual(record.settings.startedFrom, { dir: start, steps: teacher.steps });
@@ -128,14 +162,4 @@ test('a new model can start from another model\'s weights: one step from a train
     await fs.rm(path.dirname(teacherLabels), { recursive: true, force: true });
     await fs.rm(path.dirname(labelsPath), { recursive: true, force: true });
   }
-});
-
-test("a start model that reads the crops is evidence from the run's first step; one that does not, only from a quarter of the run", () => {
-  const reading = (sequenceAccuracy: number) => ({ count: 100, sequenceAccuracy, digitAccuracy: 0, lengthAccuracy: 0, coverageAt98: 0, backend: 'wasm' as const });
-  assert.equal(evidenceFrom(undefined), DYNAMICS_FROM, 'random weights, or a resumed model (it has learnt these labels)');
-  assert.equal(evidenceFrom(reading(0)), DYNAMICS_FROM, 'the shipped model on stripes');
-  assert.equal(evidenceFrom(reading(START_READS - 0.01)), DYNAMICS_FROM);
-  assert.equal(evidenceFrom(reading(START_READS)), 0);
-  assert.equal(evidenceFrom(reading(0.324)), 0, 'the shipped model on numbers composed from real digits');
-  assert.equal(evidenceFrom(reading(0.897)), 0, 'the shipped model on synthetic crops');
 });

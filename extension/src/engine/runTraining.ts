@@ -15,34 +15,18 @@ import { loadCrops, type CropSet } from '../dataset/crops';
 import { candidateModelDir, defaultModelDir, runsDir } from '../dataset/paths';
 import { initBackend } from './backend';
 import { loadCheckpoint, readOptimizerState, saveCheckpoint, type CheckpointMeta } from './checkpoint';
-import { imageStats, splitValidation } from './data';
+import { imageStats, splitValidation, type CropSource } from './data';
 import { computeMetrics } from './metrics';
 import { predictionRows, predictLogits, predictPixels, refitFeaturesFor } from './predict';
 import { writePredictions } from './predictionsFile';
 import { PRESETS, type ModelSpec } from './presets';
-import { DYNAMICS_FROM, trainOnCrops, type TrainLoopResult } from './train';
+import { blendStartReading, evidenceFrom, readWithStartModel, type StartReading } from './startEvidence';
+import { trainOnCrops, type TrainLoopResult } from './train';
 import { writeFeatureCache } from './featureCache';
 import { runEvaluation } from './confusion';
 import { decodeSequence } from './decode';
 import { RunRecorder } from './runRecorder';
 import { LOGITS } from '../../../common/heads';
-
-/**
- * The share of the validation rows a start model (TrainOptions.startFrom) must read right, before
- * training, for the label-error evidence to be recorded from the run's first step: it reads these
- * crops already, and its first readings, before it learns the wrong labels, are evidence against
- * them. On bench/labelIssues.ts from the shipped model (BENCHMARKS.md, issue 8): synthetic crops,
- * read 90% right at the start, 82.7% of the top K mistyped against 74.0% from a quarter of the run;
- * numbers composed from real digits, read 32% right, 63.3% against 56.7%. Stripes, read 0% right,
- * are where the first readings are noise that left the e2e's slips below even odds: from
- * DYNAMICS_FROM, as any run from random weights.
- */
-export const START_READS = 0.2;
-
-/** Where the run's label-error evidence starts (a fraction of the run), from how the start model read the validation rows, if the run has one. */
-export function evidenceFrom(startReading: EvalMetrics | undefined): number {
-  return startReading && startReading.sequenceAccuracy >= START_READS ? 0 : DYNAMICS_FROM;
-}
 
 export interface TrainHooks {
   onBackend?: (name: BackendName, threads: number, note?: string) => void;
@@ -75,15 +59,15 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
   // The weights the run begins with, when not random: the current model's or the start model's.
   const initial = resumed ?? started;
   let resumeState;
-  let startReading: EvalMetrics | undefined;
+  let startReading: StartReading | undefined;
   try {
     if (initial && options.preset !== undefined && initial.meta.spec.preset !== options.preset) {
       const which = resumed ? 'the current model' : `the model in ${options.startFrom}`;
       throw new Error(`${which} is a ${initial.meta.spec.preset} model: a run from its weights is a ${initial.meta.spec.preset} run (leave the preset out), or train a ${options.preset} model from scratch`);
     }
     resumeState = resumed && (await readOptimizerState(modelDir, resumed.meta));
-    // How the start model reads these crops before training: whether its first steps are evidence.
-    startReading = started && metricsOn(started.model, started.meta.spec, crops, split.validation, backend.name);
+    // How the start model reads these crops before training: whether its readings are evidence.
+    startReading = started && readWithStartModel(started.model, started.meta.spec, sourceOf(crops), crops.rows.map((r) => r.label), split.validation);
   } catch (err) {
     initial?.model.dispose();
     throw err;
@@ -169,7 +153,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainHooks = {})
     };
     const evidence = encodeEvidence({
       rows: crops.rows.map((r, i) => ({ file: r.file, label: r.label, heldOut: result.dynamics.heldOut[i] === 1 })),
-      meanLogProbs: result.dynamics.meanLogProbs,
+      ...blendStartReading(result.dynamics.meanLogProbs, startReading, result.validation.sequenceAccuracy),
     });
     const extras = [
       { name: EVIDENCE_JSON, data: evidence.json },
@@ -243,9 +227,12 @@ export async function currentModelOn(modelDir: string, crops: CropSet, validatio
 /** How `model` reads the `rows` of `crops` against their labels; undefined when there are no rows. */
 function metricsOn(model: LayersModel, spec: ModelSpec, crops: CropSet, rows: number[], backend: BackendName): EvalMetrics | undefined {
   if (rows.length === 0) return undefined;
-  const src = { pixels: crops.pixels, ...imageStats(crops.pixels, crops.rows.length) };
-  const logits = predictLogits(model, src, rows, spec);
+  const logits = predictLogits(model, sourceOf(crops), rows, spec);
   return { ...computeMetrics(rows.map((i) => crops.rows[i].label), logits), backend };
+}
+
+function sourceOf(crops: CropSet): CropSource {
+  return { pixels: crops.pixels, ...imageStats(crops.pixels, crops.rows.length) };
 }
 
 function percent(x: number): string {
