@@ -64,6 +64,9 @@ async function main(): Promise<void> {
   // log-probabilities from each start fraction on, and one weighted by how far the run was.
   const starts = [0, 0.25, 0.5, 0.75];
   const windows = starts.map(() => ({ sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) }));
+  // And the early part of the run alone, up to each of these fractions (before it memorises).
+  const untils = [0.1, 0.25, 0.5];
+  const early = untils.map(() => ({ sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) }));
   const ramp = { sum: new Float64Array(files.length * LOGITS), weight: new Float64Array(files.length) };
   const lpRow = new Float32Array(LOGITS);
   const add = (w: { sum: Float64Array; weight: Float64Array }, row: number, weight: number) => {
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
           lpRow.set(logits.subarray(b * LOGITS, (b + 1) * LOGITS));
           logSoftmaxHeads(lpRow);
           starts.forEach((s, k) => fraction >= s && add(windows[k], row, 1));
+          untils.forEach((u, k) => fraction < u && add(early[k], row, 1));
           add(ramp, row, fraction);
         });
       },
@@ -184,6 +188,8 @@ async function main(): Promise<void> {
       JSON.stringify({
         labels, truth, kinds: files.map((_, i) => kindOf.get(i) ?? ''), heldOut: Array.from(result.dynamics.heldOut), steps: result.steps, validation: result.validation,
         final: rows(finalLp), dynamics: rows(lp), windows: Object.fromEntries(starts.map((s, k) => [s, rows(means(windows[k]))])), ramp: rows(rampMeans),
+        early: Object.fromEntries(untils.map((u, k) => [u, rows(means(early[k]))])), start: start?.logProbs ? rows(start.logProbs) : null,
+        startAccuracy: start?.validation.sequenceAccuracy ?? null, files,
       }),
     );
     console.log(`dumped to ${dump}`);

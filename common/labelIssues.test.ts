@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LOGITS, logSoftmaxHeads } from './heads';
 import { decodeEvidence, encodeEvidence, findLabelIssues } from './labelEvidence';
-import { labelIssue } from './labelIssues';
+import { labelIssue, SLIP_ODDS } from './labelIssues';
 
 /** Head log-probabilities that put most weight on `reading` (length class, then digits), `strength` nats above the rest. */
 function means(lengthClass: number, digits: number[], strength = 6): Float32Array {
@@ -26,6 +26,23 @@ test('a label the evidence agrees with scores low; a mistyped one high, with the
   assert.ok(dropped.suggestionProbability > 0.9 && dropped.suggestionProbability <= 1);
   // The right label's best other reading is a near miss, far less likely.
   assert.notEqual(right.suggestion, '407');
+});
+
+test('a reading one slip of the hand from the label is the likelier truth; another number must be read far likelier to count the same', () => {
+  const lp = means(2, [9, 6]);
+  // '69' and '15' are equally unlikely under these means, and the best other reading of both is 96.
+  const swapped = labelIssue(lp, 0, '69');
+  const farOff = labelIssue(lp, 0, '15');
+  assert.deepEqual([swapped.suggestion, swapped.position, farOff.suggestion], ['96', 'S1', '96']);
+  assert.ok(Math.abs(swapped.margin - farOff.margin - SLIP_ODDS) < 1e-4, `${swapped.margin} - ${farOff.margin}`);
+  // A model sure of another number still flags a label no slip explains.
+  assert.ok(farOff.score > 0.99, String(farOff.score));
+  // Where a slip's reading is within SLIP_ODDS of the best other one, it is the suggestion: '17'
+  // read weakly as 96 was more likely meant as 16 (one digit wrong) than as 96.
+  const weak = means(2, [9, 6], 3);
+  const meant = labelIssue(weak, 0, '17');
+  assert.equal(meant.suggestion, '16');
+  assert.equal(meant.position, 'S2');
 });
 
 test('"no number" and more than five digits are labels like any other', () => {
