@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const shippedRight = mistakes.filter((m) => shipped.find((x) => x.line === m.index)?.suggestion === (m.truth.length > 5 ? `>5:${m.truth.slice(0, 5)}` : m.truth)).length;
   report(`shipped: dynamics${start?.logProbs ? ' + start reading' : ''}, calibrated (from ${recordFrom})`, shippedOrder, `  suggestion = truth for ${shippedRight}/${mistakes.length}`);
   if (start?.logProbs) {
-    report('dynamics alone, calibrated (shipped before)', findLabelIssues({ rows: evidenceRows, meanLogProbs: lp }, labeledRows).map((x) => x.line ?? -1));
+    report('dynamics alone, calibrated (the evidence before stop 22)', findLabelIssues({ rows: evidenceRows, meanLogProbs: lp }, labeledRows).map((x) => x.line ?? -1));
     report('start model alone, calibrated', findLabelIssues({ rows: evidenceRows, meanLogProbs: start.logProbs }, labeledRows).map((x) => x.line ?? -1));
   }
   const finalShipped = findLabelIssues(

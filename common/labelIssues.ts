@@ -73,9 +73,10 @@ function candidates(lp: ArrayLike<number>, o: number): Reading[] {
  * neighbouring digits, dropping one, doubling one or hitting a wrong one (common/mistype.ts), far
  * more often than they type another number altogether. A model that reads the crop as another
  * number with confidence still flags the row; one that merely doubts a digit of a hard crop, with
- * no slip to explain the label, counts 4 nats (55 times) less. On bench/labelIssues.ts this took
- * the share of truly mistyped rows in the top K from 90.7% to 92.0% on two synthetic datasets and
- * from 62.7% to 64.7% on numbers composed from real digits, the same at 2 nats (BENCHMARKS.md).
+ * no slip to explain the label, counts 4 nats (55 times) less. On the saved evidence of
+ * bench/labelIssues.ts runs this took the share of truly mistyped rows in the top K from 90.7% to
+ * 91.3-92.0% on two synthetic datasets and from 62.7% to 64.7% on numbers composed from real
+ * digits, the same at 2 nats (BENCHMARKS.md, "The start model's reading, and slips").
  */
 export const SLIP_ODDS = 4;
 
