@@ -80,29 +80,78 @@ function candidates(lp: ArrayLike<number>, o: number): Reading[] {
  */
 export const SLIP_ODDS = 4;
 
-/** The readings a person could have meant when typing `label` with one slip; none for '-'. */
-function slipSources(lp: ArrayLike<number>, o: number, label: string): Reading[] {
-  if (!/^[0-9]+$/.test(label)) return [];
-  const typed = [...label].map(Number);
-  const sources: number[][] = [];
-  for (let i = 1; i < typed.length; i++) {
-    if (typed[i] === typed[i - 1]) sources.push([...typed.slice(0, i), ...typed.slice(i + 1)]); // a digit doubled
-    else sources.push([...typed.slice(0, i - 1), typed[i], typed[i - 1], ...typed.slice(i + 1)]); // neighbours swapped
+const slip = new Int8Array(DIGIT_HEADS);
+/** Per row: before[i] = the label's digit terms before position i; shifted[i] = after a digit inserted at i. */
+const before = new Float64Array(DIGIT_HEADS + 1);
+const shifted = new Float64Array(DIGIT_HEADS + 1);
+
+/**
+ * The likeliest reading a person could have meant when typing `label` with one slip, if it is at
+ * least `floor`; none for '-'. Scored in place, one buffer for all of them, and a wrong or dropped
+ * digit (nine in ten of them) from sums kept per position: a row has up to a hundred such readings,
+ * and the gallery and the labels file's diagnostics score every row of a large dataset.
+ */
+function bestSlipSource(lp: ArrayLike<number>, o: number, label: string, labelLogProb: number, floor: number): Reading | undefined {
+  if (!/^[0-9]+$/.test(label)) return undefined;
+  const typed = [...label.slice(0, DIGIT_HEADS + 1)].map(Number);
+  const self = parseTargetLabel(label);
+  const n = label.length;
+  const term = (position: number, digit: number): number => lp[o + digitOffset(position) + digit];
+  let best: Reading | undefined;
+  let bestLogProb = floor;
+  /** Keeps slip[0..] as a reading of `length` digits, of log-probability `logProb`, when it is the best so far and not the label. */
+  const keep = (length: number, logProb: number): void => {
+    if (logProb < bestLogProb) return;
+    const lengthClass = Math.min(length, MORE_THAN_MAX);
+    const seen = Math.min(length, DIGIT_HEADS);
+    // Past the fifth digit the heads see nothing: such a reading is the label itself.
+    if (lengthClass === self.lengthClass && self.digits.every((d, i) => slip[i] === d)) return;
+    bestLogProb = logProb;
+    best = { lengthClass, digits: Array.from(slip.subarray(0, seen)), logProb };
+  };
+  /** slip = the label with digits [from, to) replaced by `count` digits (a, then b), the rest shifted. */
+  const fill = (from: number, to: number, count: number, a = 0, b = 0): void => {
+    let k = 0;
+    for (let i = 0; i < from && k < DIGIT_HEADS; i++) slip[k++] = typed[i];
+    if (count > 0 && k < DIGIT_HEADS) slip[k++] = a;
+    if (count > 1 && k < DIGIT_HEADS) slip[k++] = b;
+    for (let i = to; k < DIGIT_HEADS && i < typed.length; i++) slip[k++] = typed[i];
+  };
+  /** The log-probability of slip[0..] as a reading of `length` digits. */
+  const scored = (length: number): number => {
+    let logProb = lp[o + Math.min(length, MORE_THAN_MAX)];
+    for (let i = 0; i < Math.min(length, DIGIT_HEADS); i++) logProb += term(i, slip[i]);
+    return logProb;
+  };
+  for (let i = 1; i < Math.min(n, DIGIT_HEADS + 1); i++) {
+    const doubled = typed[i] === typed[i - 1];
+    if (doubled) fill(i, i + 1, 0); // a digit doubled: the label has one too many
+    else fill(i - 1, i + 1, 2, typed[i], typed[i - 1]); // neighbours swapped
+    keep(doubled ? n - 1 : n, scored(doubled ? n - 1 : n));
   }
-  for (let i = 0; i <= typed.length; i++) {
+  // A dropped digit d at i: the label's digits before i, d, then the label's from i on, one place later.
+  const seen = Math.min(n, DIGIT_HEADS);
+  const longer = Math.min(n + 1, DIGIT_HEADS);
+  before[0] = 0;
+  for (let i = 0; i < DIGIT_HEADS; i++) before[i + 1] = before[i] + (i < seen ? term(i, typed[i]) : 0);
+  shifted[longer] = 0;
+  for (let i = longer - 1; i >= 0; i--) shifted[i] = shifted[i + 1] + (i + 1 < longer ? term(i + 1, typed[i]) : 0);
+  const longerClass = lp[o + Math.min(n + 1, MORE_THAN_MAX)];
+  for (let i = 0; i <= seen; i++) {
+    const wrongBase = i < seen ? labelLogProb - term(i, typed[i]) : 0;
     for (let d = 0; d < DIGIT_CLASSES; d++) {
-      sources.push([...typed.slice(0, i), d, ...typed.slice(i)]); // a digit dropped
-      if (i < typed.length && d !== typed[i]) sources.push([...typed.slice(0, i), d, ...typed.slice(i + 1)]); // a wrong digit
+      const dropped = i < DIGIT_HEADS ? longerClass + before[i] + term(i, d) + shifted[i] : longerClass + before[DIGIT_HEADS];
+      if (dropped >= bestLogProb) {
+        fill(i, i, 1, d); // a digit dropped: the label lacks one
+        keep(n + 1, dropped);
+      }
+      if (i < seen && d !== typed[i] && wrongBase + term(i, d) >= bestLogProb) {
+        fill(i, i + 1, 1, d); // a wrong digit
+        keep(n, wrongBase + term(i, d));
+      }
     }
   }
-  const self = parseTargetLabel(label);
-  return sources.flatMap((digits) => {
-    const lengthClass = Math.min(digits.length, MORE_THAN_MAX);
-    const seen = digits.slice(0, DIGIT_HEADS);
-    // Past the fifth digit the heads see nothing: such a source reads as the label itself.
-    if (lengthClass === self.lengthClass && seen.every((d, i) => d === self.digits[i])) return [];
-    return [{ lengthClass, digits: seen, logProb: logProbOf(lp, o, lengthClass, seen) }];
-  });
+  return best;
 }
 
 /**
@@ -121,14 +170,9 @@ export function labelIssue(meanLogProbs: ArrayLike<number>, offset: number, labe
     if (!other || r.logProb > other.logProb) other = r;
   }
   if (!other) throw new Error('internal: no reading other than the label');
-  let against = other.logProb - SLIP_ODDS;
-  for (const r of slipSources(meanLogProbs, offset, label)) {
-    if (r.logProb >= against) {
-      against = r.logProb;
-      other = r;
-    }
-  }
-  const margin = against - labelLogProb;
+  const meant = bestSlipSource(meanLogProbs, offset, label, labelLogProb, other.logProb - SLIP_ODDS);
+  if (meant) other = meant;
+  const margin = (meant ? meant.logProb : other.logProb - SLIP_ODDS) - labelLogProb;
   const score = logistic(margin);
   let position = HEADS[0].name;
   if (other.lengthClass === target.lengthClass) {
