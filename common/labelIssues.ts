@@ -76,7 +76,7 @@ function candidates(lp: ArrayLike<number>, o: number): Reading[] {
  * no slip to explain the label, counts 4 nats (55 times) less. On the saved evidence of
  * bench/labelIssues.ts runs this took the share of truly mistyped rows in the top K from 90.7% to
  * 91.3-92.0% on two synthetic datasets and from 62.7% to 64.7% on numbers composed from real
- * digits, the same at 2 nats (BENCHMARKS.md, "The start model's reading, and slips").
+ * digits; 2 nats did within 0.7 points of it (BENCHMARKS.md, "The start model's reading, and slips").
  */
 export const SLIP_ODDS = 4;
 
@@ -86,15 +86,14 @@ const before = new Float64Array(DIGIT_HEADS + 1);
 const shifted = new Float64Array(DIGIT_HEADS + 1);
 
 /**
- * The likeliest reading a person could have meant when typing `label` with one slip, if it is at
- * least `floor`; none for '-'. Scored in place, one buffer for all of them, and a wrong or dropped
- * digit (nine in ten of them) from sums kept per position: a row has up to a hundred such readings,
- * and the gallery and the labels file's diagnostics score every row of a large dataset.
+ * The likeliest reading a person could have meant when typing `label` (`self` as a reading) with
+ * one slip, if it is at least `floor`; none for '-'. Scored in place, one buffer for all of them,
+ * and a wrong or dropped digit (nine in ten of them) from sums kept per position: a row has up to a
+ * hundred such readings, and the gallery and the labels file's diagnostics score every row.
  */
-function bestSlipSource(lp: ArrayLike<number>, o: number, label: string, labelLogProb: number, floor: number): Reading | undefined {
-  if (!/^[0-9]+$/.test(label)) return undefined;
+function bestSlipSource(lp: ArrayLike<number>, o: number, label: string, self: Reading, floor: number): Reading | undefined {
+  if (self.lengthClass === 0) return undefined;
   const typed = [...label.slice(0, DIGIT_HEADS + 1)].map(Number);
-  const self = parseTargetLabel(label);
   const n = label.length;
   const term = (position: number, digit: number): number => lp[o + digitOffset(position) + digit];
   let best: Reading | undefined;
@@ -138,7 +137,7 @@ function bestSlipSource(lp: ArrayLike<number>, o: number, label: string, labelLo
   for (let i = longer - 1; i >= 0; i--) shifted[i] = shifted[i + 1] + (i + 1 < longer ? term(i + 1, typed[i]) : 0);
   const longerClass = lp[o + Math.min(n + 1, MORE_THAN_MAX)];
   for (let i = 0; i <= seen; i++) {
-    const wrongBase = i < seen ? labelLogProb - term(i, typed[i]) : 0;
+    const wrongBase = i < seen ? self.logProb - term(i, typed[i]) : 0;
     for (let d = 0; d < DIGIT_CLASSES; d++) {
       const dropped = i < DIGIT_HEADS ? longerClass + before[i] + term(i, d) + shifted[i] : longerClass + before[DIGIT_HEADS];
       if (dropped >= bestLogProb) {
@@ -170,7 +169,7 @@ export function labelIssue(meanLogProbs: ArrayLike<number>, offset: number, labe
     if (!other || r.logProb > other.logProb) other = r;
   }
   if (!other) throw new Error('internal: no reading other than the label');
-  const meant = bestSlipSource(meanLogProbs, offset, label, labelLogProb, other.logProb - SLIP_ODDS);
+  const meant = bestSlipSource(meanLogProbs, offset, label, { ...target, logProb: labelLogProb }, other.logProb - SLIP_ODDS);
   if (meant) other = meant;
   const margin = (meant ? meant.logProb : other.logProb - SLIP_ODDS) - labelLogProb;
   const score = logistic(margin);
